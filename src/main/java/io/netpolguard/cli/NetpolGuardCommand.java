@@ -1,0 +1,17 @@
+package io.netpolguard.cli;
+
+import io.quarkus.runtime.Quarkus;
+import picocli.CommandLine.Command;
+
+/** The top command: with no subcommand, serve the admission webhook until stopped. */
+@Command(name = "netpol-guard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Keeps NetworkPolicy and DynaKube changes from breaking the flows the Dynatrace Operator needs.%n"
+                + "Without a command it serves the admission webhook.",
+        subcommands = {ProbeCommand.class})
+public class NetpolGuardCommand implements Runnable {
+
+    @Override
+    public void run() {
+        Quarkus.waitForExit();
+    }
+}

@@ -1,0 +1,59 @@
+package io.netpolguard.cli;
+
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.Verdict;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code probe}: is each listed connection allowed by the NetworkPolicies of the given cluster? */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Judges connections between pods and addresses against the NetworkPolicies of a cluster given as manifests.",
+        footer = {"%nThe probes file is YAML or JSON: a list of {from, to, port, protocol}.",
+                "from/to: namespace/pod-name (a Pod in the manifests) or an IPv4/IPv6 address.",
+                "port: a number, or a port name declared by the destination pod. protocol: TCP (default), UDP or SCTP.",
+                "%nExit codes: 0 results printed, 2 bad input."})
+public class ProbeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--probes", required = true, paramLabel = "<file>", description = "YAML or JSON list of probes.")
+    Path probesFile;
+
+    @Option(names = "--output", defaultValue = "text", paramLabel = "json|text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+        ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
+        List<Probe> probes = Probe.readAll(probesFile);
+        PolicyEngine engine = snapshot.engine();
+        List<ProbeResult> results = new ArrayList<>(probes.size());
+        for (int i = 0; i < probes.size(); i++) {
+            Probe probe = probes.get(i);
+            Verdict verdict = engine.evaluate(probe.toConnection(snapshot, i + 1));
+            results.add(new ProbeResult(probe, verdict.allowed(), verdict.explanation()));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(Json.pretty(results.stream().map(ProbeResult::toJson).toList()));
+        } else {
+            ProbeResult.printTable(results, out);
+        }
+        out.flush();
+        return CommandLines.EXIT_OK;
+    }
+}

@@ -1,0 +1,74 @@
+package io.netpolguard.cluster;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.NamespaceDirectory;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.PolicySet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The world the checks see, immutable. Pods and workload templates are kept as
+ * {@link PodEndpoint}s (labels, addresses, ports), not as whole objects. Changes produce new
+ * snapshots that share what they do not touch.
+ */
+public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, List<PodEndpoint> pods, PolicySet policies,
+        List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
+        List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects)
+        implements NamespaceDirectory {
+
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), List.of(), PolicySet.EMPTY, List.of(),
+            List.of(), List.of(), List.of(), List.of());
+
+    public ClusterSnapshot {
+        namespaces = Map.copyOf(namespaces);
+        pods = List.copyOf(pods);
+        services = List.copyOf(services);
+        endpointSlices = List.copyOf(endpointSlices);
+        endpoints = List.copyOf(endpoints);
+        dynaKubes = List.copyOf(dynaKubes);
+        edgeConnects = List.copyOf(edgeConnects);
+    }
+
+    @Override
+    public LabelSet labelsOf(String namespace) {
+        NamespaceInfo info = namespaces.get(namespace);
+        return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
+    }
+
+    public Optional<NamespaceInfo> namespace(String name) {
+        return Optional.ofNullable(namespaces.get(name));
+    }
+
+    public PolicyEngine engine() {
+        return new PolicyEngine(policies, this);
+    }
+
+    /** The Pod (not workload) with this namespace and name. */
+    public Optional<PodEndpoint> pod(String namespace, String name) {
+        return pods.stream().filter(p -> p.isPod() && p.namespace().equals(namespace) && p.name().equals(name))
+                .findFirst();
+    }
+
+    public ClusterSnapshot withPolicies(PolicySet newPolicies) {
+        return new ClusterSnapshot(namespaces, pods, newPolicies, services, endpointSlices, endpoints, dynaKubes,
+                edgeConnects);
+    }
+
+    public ClusterSnapshot withNamespaces(Map<String, NamespaceInfo> newNamespaces) {
+        return new ClusterSnapshot(newNamespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
+                edgeConnects);
+    }
+
+    public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,
+            List<GenericKubernetesResource> newEdgeConnects) {
+        return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, newDynaKubes,
+                newEdgeConnects);
+    }
+}

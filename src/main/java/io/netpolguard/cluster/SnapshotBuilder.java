@@ -1,0 +1,140 @@
+package io.netpolguard.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.PolicyCompiler;
+import io.netpolguard.netpol.PolicySet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Collects Kubernetes objects into a {@link ClusterSnapshot}. Objects of kinds the checks do not use are skipped. */
+public final class SnapshotBuilder {
+    public static final String DYNATRACE_GROUP = "dynatrace.com";
+
+    private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+    private final List<PodEndpoint> pods = new ArrayList<>();
+    private final Map<String, CompiledPolicy> policies = new LinkedHashMap<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<Endpoints> endpoints = new ArrayList<>();
+    private final List<GenericKubernetesResource> dynaKubes = new ArrayList<>();
+    private final List<GenericKubernetesResource> edgeConnects = new ArrayList<>();
+    private final Consumer<String> skipped;
+
+    /** @param skipped told about each object of a kind that is not read (for {@code --verbose}) */
+    public SnapshotBuilder(Consumer<String> skipped) {
+        this.skipped = skipped;
+    }
+
+    public SnapshotBuilder addFiles(List<java.nio.file.Path> roots) {
+        for (java.nio.file.Path file : Manifests.files(roots)) {
+            for (Manifests.Document document : Manifests.read(file)) {
+                add(document.node(), document.origin());
+            }
+        }
+        return this;
+    }
+
+    /** Adds one object given as a parsed document; {@code origin} names where it came from. */
+    public SnapshotBuilder add(JsonNode node, String origin) {
+        String kind = node.path("kind").asText("");
+        String apiVersion = node.path("apiVersion").asText("");
+        String name = node.path("metadata").path("name").asText("");
+        String label = kind.isEmpty() ? "object" : kind + (name.isEmpty() ? "" : " " + name);
+        String where = origin + ": " + label;
+        if (kind.isEmpty()) {
+            throw new ManifestException(origin + ": object has no kind");
+        }
+        if (name.isEmpty()) {
+            throw new ManifestException(where + ": metadata.name is missing");
+        }
+        try {
+            switch (kind) {
+                case "Namespace" -> addNamespace(convert(node, Namespace.class));
+                case "Pod" -> pods.add(PodEndpoints.fromPod(convert(node, Pod.class)));
+                case "Deployment" -> addWorkload(convert(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
+                case "StatefulSet" -> addWorkload(convert(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
+                case "DaemonSet" -> addWorkload(convert(node, DaemonSet.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
+                case "ReplicaSet" -> addWorkload(convert(node, ReplicaSet.class), r -> r.getSpec() == null ? null : r.getSpec().getTemplate());
+                case "Job" -> addWorkload(convert(node, Job.class), j -> j.getSpec() == null ? null : j.getSpec().getTemplate());
+                case "CronJob" -> addWorkload(convert(node, CronJob.class), c -> c.getSpec() == null
+                        || c.getSpec().getJobTemplate() == null || c.getSpec().getJobTemplate().getSpec() == null
+                        ? null : c.getSpec().getJobTemplate().getSpec().getTemplate());
+                case "NetworkPolicy" -> addPolicy(convert(node, NetworkPolicy.class));
+                case "Service" -> services.add(convert(node, Service.class));
+                case "EndpointSlice" -> endpointSlices.add(convert(node, EndpointSlice.class));
+                case "Endpoints" -> endpoints.add(convert(node, Endpoints.class));
+                case "DynaKube" -> addDynatrace(node, apiVersion, dynaKubes, where);
+                case "EdgeConnect" -> addDynatrace(node, apiVersion, edgeConnects, where);
+                default -> skipped.accept(where + ": skipped (kind " + kind + " is not used by the checks)");
+            }
+        } catch (ManifestException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ManifestException(where + ": " + rootMessage(e));
+        }
+        return this;
+    }
+
+    private void addDynatrace(JsonNode node, String apiVersion, List<GenericKubernetesResource> into, String where) {
+        if (!apiVersion.startsWith(DYNATRACE_GROUP + "/")) {
+            skipped.accept(where + ": skipped (apiVersion " + apiVersion + " is not " + DYNATRACE_GROUP + ")");
+            return;
+        }
+        into.add(convert(node, GenericKubernetesResource.class));
+    }
+
+    private void addNamespace(Namespace namespace) {
+        String name = namespace.getMetadata().getName();
+        namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
+                namespace.getMetadata().getAnnotations()));
+    }
+
+    private <T extends HasMetadata> void addWorkload(T workload, java.util.function.Function<T, PodTemplateSpec> template) {
+        pods.add(PodEndpoints.fromTemplate(workload.getKind(), workload.getMetadata(), template.apply(workload)));
+    }
+
+    private void addPolicy(NetworkPolicy policy) {
+        CompiledPolicy compiled = PolicyCompiler.compile(policy);
+        policies.put(compiled.id(), compiled);
+    }
+
+    private static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return Manifests.JSON.treeToValue(node, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot be read as " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    public ClusterSnapshot build() {
+        Map<String, NamespaceInfo> allNamespaces = new LinkedHashMap<>(namespaces);
+        pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
+        policies.values().forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
+        return new ClusterSnapshot(allNamespaces, pods, PolicySet.of(policies.values()), services, endpointSlices,
+                endpoints, dynaKubes, edgeConnects);
+    }
+}

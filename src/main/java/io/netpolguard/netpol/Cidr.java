@@ -1,0 +1,82 @@
+package io.netpolguard.netpol;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/**
+ * An IPv4 or IPv6 network. A CIDR written with host bits set ("10.0.0.1/8") means its masked
+ * network, as the API server's validation and common CNIs treat it.
+ */
+public record Cidr(byte[] network, int prefixLength, String text) {
+
+    public static Cidr parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty CIDR");
+        }
+        String value = text.trim();
+        int slash = value.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected address/prefix, e.g. 10.0.0.0/8)");
+        }
+        byte[] address = IpAddresses.parse(value.substring(0, slash))
+                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' does not start with an IP address"))
+                .getAddress();
+        int prefix;
+        try {
+            prefix = Integer.parseInt(value.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has a prefix length that is not a number");
+        }
+        if (prefix < 0 || prefix > address.length * 8) {
+            throw new IllegalArgumentException("'" + text + "' has prefix length " + prefix + ", outside 0.." + address.length * 8);
+        }
+        return new Cidr(mask(address, prefix), prefix, value);
+    }
+
+    public boolean isIpv4() {
+        return network.length == 4;
+    }
+
+    /** True when this network covers every address of its family (0.0.0.0/0 or ::/0). */
+    public boolean coversFamily() {
+        return prefixLength == 0;
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length != network.length) {
+            return false;
+        }
+        return Arrays.equals(mask(bytes, prefixLength), network);
+    }
+
+    /** True when every address of {@code other} is inside this network. */
+    public boolean covers(Cidr other) {
+        return other.network.length == network.length && other.prefixLength >= prefixLength
+                && Arrays.equals(mask(other.network, prefixLength), network);
+    }
+
+    private static byte[] mask(byte[] address, int prefix) {
+        byte[] masked = address.clone();
+        for (int i = 0; i < masked.length; i++) {
+            int bitsInByte = Math.max(0, Math.min(8, prefix - i * 8));
+            masked[i] = (byte) (masked[i] & (0xFF00 >> bitsInByte));
+        }
+        return masked;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr other && prefixLength == other.prefixLength && Arrays.equals(network, other.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(network) * 31 + prefixLength;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,8 @@
+package io.netpolguard.netpol;
+
+/** One end of a connection: a pod (or a workload's pod template) or an address outside the modelled pods. */
+public sealed interface Endpoint permits PodEndpoint, ExternalEndpoint {
+
+    /** How a person names this end in a message: {@code namespace/name} or {@code host}. */
+    String displayName();
+}

@@ -1,0 +1,143 @@
+package io.netpolguard.netpol;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes why a connection is allowed or not, naming policies and rules. */
+final class Explainer {
+
+    private Explainer() {
+    }
+
+    static String explain(Verdict verdict, NamespaceDirectory namespaces) {
+        Connection connection = verdict.connection();
+        List<String> lines = new ArrayList<>();
+        lines.add(summary(verdict));
+        lines.addAll(side(verdict.egress(), connection, connection.destination(), namespaces));
+        lines.addAll(side(verdict.ingress(), connection, connection.source(), namespaces));
+        return String.join("\n", lines);
+    }
+
+    private static String summary(Verdict verdict) {
+        Outcome outcome = verdict.outcome();
+        if (outcome == Outcome.ALLOWED) {
+            return "allowed";
+        }
+        List<String> sides = new ArrayList<>();
+        for (SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
+            if (side.outcome() == outcome) {
+                sides.add(side.direction().field() + " of " + side.subject().displayName());
+            }
+        }
+        String word = outcome == Outcome.BLOCKED ? "blocked" : "undetermined";
+        return word + " by the " + String.join(" and the ", sides);
+    }
+
+    private static List<String> side(SideVerdict side, Connection connection, Endpoint peer, NamespaceDirectory namespaces) {
+        String subject = side.direction().field() + " of " + side.subject().displayName();
+        List<String> lines = new ArrayList<>();
+        if (!side.isolated()) {
+            lines.add("- " + subject + ": " + whyNotIsolated(side));
+            return lines;
+        }
+        String isolating = String.join(", ", side.isolating().stream().map(CompiledPolicy::id).toList());
+        if (side.outcome() == Outcome.ALLOWED) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; allowed by " + side.allowingPolicy().id() + " "
+                    + side.allowingRule().path());
+            return lines;
+        }
+        if (side.outcome() == Outcome.UNDETERMINED) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; only ipBlock rules could allow "
+                    + peer.displayName() + ", and its address is not known");
+        } else {
+            lines.add("- " + subject + ": isolated by " + isolating + "; no " + side.direction().field()
+                    + " rule allows " + peer.displayName() + " on " + connection.protocol() + "/" + connection.port());
+        }
+        for (CompiledPolicy policy : side.isolating()) {
+            List<Rule> rules = policy.rules(side.direction());
+            if (rules.isEmpty()) {
+                lines.add("  - " + policy.id() + ": has no " + side.direction().field() + " rules (denies all "
+                        + side.direction().field() + ")");
+            }
+            for (Rule rule : rules) {
+                lines.add("  - " + policy.id() + " " + rule.path() + ": " + ruleMismatch(rule, connection, peer, namespaces));
+            }
+        }
+        return lines;
+    }
+
+    private static String whyNotIsolated(SideVerdict side) {
+        if (side.subject() instanceof ExternalEndpoint) {
+            return "outside the cluster's pods, not governed by NetworkPolicy";
+        }
+        PodEndpoint pod = (PodEndpoint) side.subject();
+        if (pod.hostNetwork()) {
+            return "runs in the host network, which NetworkPolicy does not isolate";
+        }
+        return "not isolated (no NetworkPolicy in namespace " + pod.namespace() + " selects it with policyType "
+                + (side.direction() == Direction.INGRESS ? "Ingress" : "Egress") + ")";
+    }
+
+    private static String ruleMismatch(Rule rule, Connection connection, Endpoint peer, NamespaceDirectory namespaces) {
+        List<String> reasons = new ArrayList<>();
+        if (!rule.portMatches(connection.destination(), connection.port(), connection.protocol())) {
+            List<String> ports = new ArrayList<>();
+            for (PortMatch port : rule.ports()) {
+                ports.add(port.mismatch(connection.destination(), connection.port(), connection.protocol()));
+            }
+            reasons.add("port does not match (" + String.join("; ", ports) + ")");
+        }
+        Outcome peerOutcome = rule.peerMatch(peer, namespaces);
+        if (peerOutcome == Outcome.UNDETERMINED) {
+            reasons.add("peer depends on the address of " + peer.displayName() + ", which is not known ("
+                    + String.join(" or ", rule.peers().stream().map(Peer::describe).toList()) + ")");
+        } else if (peerOutcome == Outcome.BLOCKED) {
+            List<String> peers = new ArrayList<>();
+            for (Peer candidate : rule.peers()) {
+                peers.add(peerMismatch(candidate, peer, namespaces));
+            }
+            reasons.add("peer does not match (" + String.join("; ", peers) + ")");
+        }
+        if (reasons.isEmpty()) {
+            return "matches";
+        }
+        return String.join(", and ", reasons);
+    }
+
+    private static String peerMismatch(Peer candidate, Endpoint peer, NamespaceDirectory namespaces) {
+        String name = peer.displayName();
+        if (candidate instanceof Peer.Pods pods) {
+            return podsMismatch(pods, peer, namespaces);
+        }
+        Peer.IpBlock block = (Peer.IpBlock) candidate;
+        List<String> inExcept = new ArrayList<>();
+        for (InetAddress address : Peer.IpBlock.addressesOf(peer)) {
+            if (block.cidr().contains(address)) {
+                inExcept.add(address.getHostAddress());
+            }
+        }
+        if (!inExcept.isEmpty()) {
+            return "allows " + block.describe() + ", and " + name + " at " + String.join(", ", inExcept)
+                    + " is in an except range";
+        }
+        return "allows " + block.describe() + ", and " + name + " is outside it";
+    }
+
+    private static String podsMismatch(Peer.Pods pods, Endpoint peer, NamespaceDirectory namespaces) {
+        String allows = "allows " + pods.describe();
+        if (!(peer instanceof PodEndpoint pod)) {
+            return allows + ", and " + peer.displayName() + " is not a pod";
+        }
+        if (pod.hostNetwork()) {
+            return allows + ", and " + pod.displayName() + " runs in the host network, which selectors never match";
+        }
+        if (pods.namespaceSelector() == null && !pod.namespace().equals(pods.policyNamespace())) {
+            return allows + ", and " + pod.displayName() + " is in namespace " + pod.namespace();
+        }
+        if (pods.namespaceSelector() != null && !pods.namespaceSelector().matches(namespaces.labelsOf(pod.namespace()))) {
+            return allows + ", and namespace " + pod.namespace() + " has labels " + namespaces.labelsOf(pod.namespace());
+        }
+        return allows + ", and " + pod.displayName() + " has labels " + pod.labels();
+    }
+}

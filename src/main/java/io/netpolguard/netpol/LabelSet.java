@@ -1,0 +1,65 @@
+package io.netpolguard.netpol;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable set of labels with a precomputed hash, so that label sets can key caches cheaply:
+ * pods with the same labels are equivalent to every selector.
+ */
+public final class LabelSet {
+    public static final LabelSet EMPTY = new LabelSet(Map.of());
+
+    private final Map<String, String> labels;
+    private final int hash;
+
+    private LabelSet(Map<String, String> labels) {
+        this.labels = labels;
+        this.hash = labels.hashCode();
+    }
+
+    public static LabelSet of(Map<String, String> labels) {
+        if (labels == null || labels.isEmpty()) {
+            return EMPTY;
+        }
+        return new LabelSet(Map.copyOf(labels));
+    }
+
+    public String get(String key) {
+        return labels.get(key);
+    }
+
+    public boolean containsKey(String key) {
+        return labels.containsKey(key);
+    }
+
+    public Map<String, String> asMap() {
+        return labels;
+    }
+
+    public boolean isEmpty() {
+        return labels.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof LabelSet other && hash == other.hash && labels.equals(other.labels));
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("{");
+        new TreeMap<>(labels).forEach((k, v) -> {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(k).append('=').append(v);
+        });
+        return out.append('}').toString();
+    }
+}

@@ -1,0 +1,81 @@
+package io.netpolguard.netpol;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/** One entry of a rule's {@code from} or {@code to}. */
+public sealed interface Peer permits Peer.Pods, Peer.IpBlock {
+
+    /** Whether this peer matches the endpoint at the other end of the connection. */
+    Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces);
+
+    /** Why the endpoint is not matched, for explanations. */
+    String describe();
+
+    /**
+     * podSelector and/or namespaceSelector. A null namespace selector means the policy's own
+     * namespace; a null pod selector means every pod of the selected namespaces.
+     */
+    record Pods(Selector podSelector, Selector namespaceSelector, String policyNamespace) implements Peer {
+
+        @Override
+        public Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces) {
+            if (!(endpoint instanceof PodEndpoint pod) || pod.hostNetwork()) {
+                return Outcome.BLOCKED;
+            }
+            boolean namespaceMatches = namespaceSelector == null
+                    ? pod.namespace().equals(policyNamespace)
+                    : namespaceSelector.matches(namespaces.labelsOf(pod.namespace()));
+            boolean podMatches = podSelector == null || podSelector.matches(pod.labels());
+            return namespaceMatches && podMatches ? Outcome.ALLOWED : Outcome.BLOCKED;
+        }
+
+        @Override
+        public String describe() {
+            String pods = podSelector == null ? "all pods" : "pods " + podSelector;
+            String where = namespaceSelector == null ? "in namespace " + policyNamespace
+                    : namespaceSelector.matchesEverything() ? "in any namespace" : "in namespaces " + namespaceSelector;
+            return pods + " " + where;
+        }
+    }
+
+    /** An address inside {@code cidr} and outside every {@code except}. */
+    record IpBlock(Cidr cidr, List<Cidr> except) implements Peer {
+
+        @Override
+        public Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces) {
+            List<InetAddress> addresses = addressesOf(endpoint);
+            if (addresses.isEmpty()) {
+                return cidr.coversFamily() && except.isEmpty() ? Outcome.ALLOWED : Outcome.UNDETERMINED;
+            }
+            Outcome result = Outcome.BLOCKED;
+            for (InetAddress address : addresses) {
+                if (contains(address)) {
+                    result = Outcome.ALLOWED;
+                }
+            }
+            return result;
+        }
+
+        static List<InetAddress> addressesOf(Endpoint endpoint) {
+            return endpoint instanceof PodEndpoint pod ? pod.addresses() : ((ExternalEndpoint) endpoint).addresses();
+        }
+
+        public boolean contains(InetAddress address) {
+            if (!cidr.contains(address)) {
+                return false;
+            }
+            for (Cidr excluded : except) {
+                if (excluded.contains(address)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return except.isEmpty() ? "ipBlock " + cidr : "ipBlock " + cidr + " except " + except;
+        }
+    }
+}

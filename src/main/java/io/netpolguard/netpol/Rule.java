@@ -1,0 +1,54 @@
+package io.netpolguard.netpol;
+
+import java.util.List;
+
+/**
+ * One ingress or egress rule. An empty peer list matches every endpoint, including addresses
+ * outside the cluster; an empty port list matches every port and protocol.
+ */
+public record Rule(Direction direction, int index, List<Peer> peers, List<PortMatch> ports) {
+
+    public Rule {
+        peers = List.copyOf(peers);
+        ports = List.copyOf(ports);
+    }
+
+    /** Whether this rule allows a connection whose other end is {@code peer}. */
+    public Outcome allows(Endpoint peer, Endpoint destination, int port, Protocol protocol, NamespaceDirectory namespaces) {
+        if (!portMatches(destination, port, protocol)) {
+            return Outcome.BLOCKED;
+        }
+        return peerMatch(peer, namespaces);
+    }
+
+    public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
+        if (ports.isEmpty()) {
+            return true;
+        }
+        for (PortMatch match : ports) {
+            if (match.matches(destination, port, protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Outcome peerMatch(Endpoint peer, NamespaceDirectory namespaces) {
+        if (peers.isEmpty()) {
+            return Outcome.ALLOWED;
+        }
+        Outcome best = Outcome.BLOCKED;
+        for (Peer candidate : peers) {
+            best = best.or(candidate.matches(peer, namespaces));
+            if (best == Outcome.ALLOWED) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /** {@code ingress[0]}, {@code egress[2]}: how the rule is addressed in the policy. */
+    public String path() {
+        return direction.field() + "[" + index + "]";
+    }
+}

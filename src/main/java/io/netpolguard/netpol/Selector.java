@@ -1,0 +1,113 @@
+package io.netpolguard.netpol;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A compiled label selector: matchLabels and matchExpressions, all ANDed. An empty selector matches everything. */
+public final class Selector {
+    public static final Selector EVERYTHING = new Selector(List.of(), "{}");
+
+    private final List<Requirement> requirements;
+    private final String text;
+
+    private Selector(List<Requirement> requirements, String text) {
+        this.requirements = requirements;
+        this.text = text;
+    }
+
+    public static Selector compile(LabelSelector selector) {
+        if (selector == null) {
+            return EVERYTHING;
+        }
+        List<Requirement> requirements = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        Map<String, String> matchLabels = selector.getMatchLabels();
+        if (matchLabels != null) {
+            matchLabels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                requirements.add(new Requirement(e.getKey(), Operator.EQUALS, Set.of(e.getValue() == null ? "" : e.getValue())));
+                parts.add(e.getKey() + "=" + e.getValue());
+            });
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (LabelSelectorRequirement expression : selector.getMatchExpressions()) {
+                Requirement requirement = Requirement.of(expression);
+                requirements.add(requirement);
+                parts.add(requirement.toString());
+            }
+        }
+        return requirements.isEmpty() ? EVERYTHING : new Selector(List.copyOf(requirements), "{" + String.join(", ", parts) + "}");
+    }
+
+    public boolean matches(LabelSet labels) {
+        for (Requirement requirement : requirements) {
+            if (!requirement.matches(labels)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean matchesEverything() {
+        return requirements.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private enum Operator { EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
+
+    private record Requirement(String key, Operator operator, Set<String> values) {
+
+        static Requirement of(LabelSelectorRequirement expression) {
+            String key = expression.getKey();
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("a matchExpressions entry has no key");
+            }
+            List<String> values = expression.getValues() == null ? List.of() : expression.getValues();
+            String op = expression.getOperator() == null ? "" : expression.getOperator();
+            Operator operator = switch (op) {
+                case "In" -> Operator.IN;
+                case "NotIn" -> Operator.NOT_IN;
+                case "Exists" -> Operator.EXISTS;
+                case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+                default -> throw new IllegalArgumentException("matchExpressions key '" + key + "' has operator '" + op
+                        + "' (expected In, NotIn, Exists or DoesNotExist)");
+            };
+            boolean needsValues = operator == Operator.IN || operator == Operator.NOT_IN;
+            if (needsValues && values.isEmpty()) {
+                throw new IllegalArgumentException("matchExpressions key '" + key + "' with operator " + op + " needs values");
+            }
+            if (!needsValues && !values.isEmpty()) {
+                throw new IllegalArgumentException("matchExpressions key '" + key + "' with operator " + op + " must not have values");
+            }
+            return new Requirement(key, operator, Set.copyOf(values));
+        }
+
+        boolean matches(LabelSet labels) {
+            String value = labels.get(key);
+            return switch (operator) {
+                case EQUALS, IN -> value != null && values.contains(value);
+                case NOT_IN -> value == null || !values.contains(value);
+                case EXISTS -> value != null;
+                case DOES_NOT_EXIST -> value == null;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return switch (operator) {
+                case EQUALS -> key + "=" + values.iterator().next();
+                case IN -> key + " in (" + String.join(",", values.stream().sorted().toList()) + ")";
+                case NOT_IN -> key + " notin (" + String.join(",", values.stream().sorted().toList()) + ")";
+                case EXISTS -> key;
+                case DOES_NOT_EXIST -> "!" + key;
+            };
+        }
+    }
+}

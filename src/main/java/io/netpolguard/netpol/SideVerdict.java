@@ -1,0 +1,19 @@
+package io.netpolguard.netpol;
+
+import java.util.List;
+
+/**
+ * The verdict of one side of a connection: egress of the source or ingress of the destination.
+ * {@code isolating} is empty when no policy isolates that pod for this direction.
+ */
+public record SideVerdict(Direction direction, Endpoint subject, List<CompiledPolicy> isolating, Outcome outcome,
+        CompiledPolicy allowingPolicy, Rule allowingRule) {
+
+    public boolean isolated() {
+        return !isolating.isEmpty();
+    }
+
+    static SideVerdict notIsolated(Direction direction, Endpoint subject) {
+        return new SideVerdict(direction, subject, List.of(), Outcome.ALLOWED, null, null);
+    }
+}
