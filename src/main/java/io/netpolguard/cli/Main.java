@@ -22,7 +22,6 @@ public class Main implements QuarkusApplication {
     public static void main(String... args) {
         if (args.length > 0 && OFFLINE_COMMANDS.contains(args[0])) {
             System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty("netpol-guard.offline", "true");
         }
         Quarkus.run(Main.class, args);
     }

@@ -18,17 +18,16 @@ import java.util.Optional;
  * {@link PodEndpoint}s (labels, addresses, ports), not as whole objects. Changes produce new
  * snapshots that share what they do not touch.
  */
-public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, List<PodEndpoint> pods, PolicySet policies,
+public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex pods, PolicySet policies,
         List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
         List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects)
         implements NamespaceDirectory {
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), List.of(), PolicySet.EMPTY, List.of(),
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), PodIndex.EMPTY, PolicySet.EMPTY, List.of(),
             List.of(), List.of(), List.of(), List.of());
 
     public ClusterSnapshot {
         namespaces = Map.copyOf(namespaces);
-        pods = List.copyOf(pods);
         services = List.copyOf(services);
         endpointSlices = List.copyOf(endpointSlices);
         endpoints = List.copyOf(endpoints);
@@ -52,8 +51,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, List<PodEnd
 
     /** The Pod (not workload) with this namespace and name. */
     public Optional<PodEndpoint> pod(String namespace, String name) {
-        return pods.stream().filter(p -> p.isPod() && p.namespace().equals(namespace) && p.name().equals(name))
-                .findFirst();
+        return pods.pod(namespace, name);
     }
 
     public ClusterSnapshot withPolicies(PolicySet newPolicies) {

@@ -66,8 +66,34 @@ public final class Manifests {
     }
 
     public static List<Document> parse(String text, String origin) {
+        // JSON is read as JSON first: YAML forbids the tab indentation that much JSON uses.
+        if (looksLikeJson(text)) {
+            try {
+                return parse(JSON, text, origin);
+            } catch (ManifestException jsonError) {
+                try {
+                    return parse(YAML, text, origin);
+                } catch (ManifestException yamlError) {
+                    throw jsonError;
+                }
+            }
+        }
+        return parse(YAML, text, origin);
+    }
+
+    private static boolean looksLikeJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    private static List<Document> parse(ObjectMapper mapper, String text, String origin) {
         List<Document> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(text)) {
+        try (MappingIterator<JsonNode> iterator = mapper.readerFor(JsonNode.class).readValues(text)) {
             int index = 0;
             while (iterator.hasNextValue()) {
                 JsonNode node = iterator.nextValue();

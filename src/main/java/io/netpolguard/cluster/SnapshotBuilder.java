@@ -134,7 +134,7 @@ public final class SnapshotBuilder {
         Map<String, NamespaceInfo> allNamespaces = new LinkedHashMap<>(namespaces);
         pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         policies.values().forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
-        return new ClusterSnapshot(allNamespaces, pods, PolicySet.of(policies.values()), services, endpointSlices,
+        return new ClusterSnapshot(allNamespaces, PodIndex.of(pods), PolicySet.of(policies.values()), services, endpointSlices,
                 endpoints, dynaKubes, edgeConnects);
     }
 }

@@ -26,6 +26,13 @@ public record PodEndpoint(String kind, String namespace, String name, LabelSet l
         return "Pod".equals(kind);
     }
 
+    /** Pods a component will have but that do not exist yet: checked with their default labels. */
+    public static final String EXPECTED = "Expected";
+
+    public boolean isExpected() {
+        return EXPECTED.equals(kind);
+    }
+
     /** True when this endpoint and {@code other} are the same pod; a pod may always talk to itself. */
     public boolean samePodAs(Endpoint other) {
         return isPod() && other instanceof PodEndpoint p && p.isPod() && namespace.equals(p.namespace)
@@ -44,6 +51,9 @@ public record PodEndpoint(String kind, String namespace, String name, LabelSet l
 
     @Override
     public String displayName() {
+        if (isExpected()) {
+            return namespace + "/" + name + " (expected pods, none running yet)";
+        }
         return isPod() ? namespace + "/" + name : namespace + "/" + kind + "/" + name;
     }
 }

@@ -1,0 +1,96 @@
+package io.netpolguard.cluster;
+
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.PodEndpoint;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Pods and workload templates by namespace, and their label sets: pods with the same namespace,
+ * labels, ports and host-network setting are equivalent to every selector, so the checks look at
+ * each label set once (its addresses merged).
+ */
+public final class PodIndex {
+    public static final PodIndex EMPTY = of(List.of());
+
+    private final List<PodEndpoint> all;
+    private final Map<String, List<PodEndpoint>> byNamespace;
+    private final Map<String, PodEndpoint> podsByName;
+    private volatile Map<String, List<PodEndpoint>> labelSetsByNamespace;
+
+    private PodIndex(List<PodEndpoint> all) {
+        this.all = List.copyOf(all);
+        Map<String, List<PodEndpoint>> grouped = new HashMap<>();
+        Map<String, PodEndpoint> byName = new HashMap<>();
+        for (PodEndpoint pod : this.all) {
+            grouped.computeIfAbsent(pod.namespace(), n -> new ArrayList<>()).add(pod);
+            if (pod.isPod()) {
+                byName.putIfAbsent(pod.namespace() + "/" + pod.name(), pod);
+            }
+        }
+        this.byNamespace = grouped;
+        this.podsByName = byName;
+    }
+
+    public static PodIndex of(List<PodEndpoint> pods) {
+        return new PodIndex(pods);
+    }
+
+    public List<PodEndpoint> all() {
+        return all;
+    }
+
+    public List<PodEndpoint> in(String namespace) {
+        return byNamespace.getOrDefault(namespace, List.of());
+    }
+
+    public Set<String> namespaces() {
+        return byNamespace.keySet();
+    }
+
+    public Optional<PodEndpoint> pod(String namespace, String name) {
+        return Optional.ofNullable(podsByName.get(namespace + "/" + name));
+    }
+
+    /** One endpoint per distinct label set in the namespace, with the addresses of all its pods. */
+    public List<PodEndpoint> labelSetsIn(String namespace) {
+        Map<String, List<PodEndpoint>> sets = labelSetsByNamespace;
+        if (sets == null) {
+            sets = new HashMap<>();
+            for (Map.Entry<String, List<PodEndpoint>> entry : byNamespace.entrySet()) {
+                sets.put(entry.getKey(), merge(entry.getValue()));
+            }
+            labelSetsByNamespace = sets;
+        }
+        return sets.getOrDefault(namespace, List.of());
+    }
+
+    private static List<PodEndpoint> merge(List<PodEndpoint> pods) {
+        record Key(LabelSet labels, boolean hostNetwork, Object ports) {
+        }
+        Map<Key, List<PodEndpoint>> groups = new LinkedHashMap<>();
+        for (PodEndpoint pod : pods) {
+            groups.computeIfAbsent(new Key(pod.labels(), pod.hostNetwork(), pod.ports()), k -> new ArrayList<>()).add(pod);
+        }
+        List<PodEndpoint> merged = new ArrayList<>(groups.size());
+        for (List<PodEndpoint> group : groups.values()) {
+            if (group.size() == 1) {
+                merged.add(group.get(0));
+                continue;
+            }
+            PodEndpoint first = group.stream().filter(p -> !p.isPod()).findFirst().orElse(group.get(0));
+            Set<InetAddress> addresses = new LinkedHashSet<>();
+            group.forEach(p -> addresses.addAll(p.addresses()));
+            merged.add(new PodEndpoint(first.kind(), first.namespace(), first.name(), first.labels(),
+                    List.copyOf(addresses), first.hostNetwork(), first.ports()));
+        }
+        return merged;
+    }
+}

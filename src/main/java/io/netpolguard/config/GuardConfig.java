@@ -1,0 +1,98 @@
+package io.netpolguard.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of the guard, under {@code netpol-guard.*}; the README's configuration table lists them. */
+@ConfigMapping(prefix = "netpol-guard")
+public interface GuardConfig {
+
+    /** enforce, warn or off. */
+    @WithDefault("enforce")
+    String mode();
+
+    /** Mode for DynaKube changes (warn by default). */
+    @WithName("dynakube-mode")
+    @WithDefault("warn")
+    String dynaKubeMode();
+
+    /** Mode for EdgeConnect changes (warn by default). */
+    @WithName("edgeconnect-mode")
+    @WithDefault("warn")
+    String edgeConnectMode();
+
+    /** Per flow id: {@code netpol-guard.flows."operator->kube-dns".mode=warn}, {@code .severity=warning}. */
+    Map<String, FlowOverride> flows();
+
+    Operator operator();
+
+    @WithName("kube-dns")
+    KubeDns kubeDns();
+
+    @WithName("control-plane")
+    ControlPlane controlPlane();
+
+    Self self();
+
+    Resolver resolver();
+
+    /** Addresses of host names: {@code netpol-guard.hosts."abc.live.dynatrace.com"=203.0.113.10}. */
+    Map<String, String> hosts();
+
+    interface FlowOverride {
+        Optional<String> mode();
+
+        Optional<String> severity();
+    }
+
+    interface Operator {
+        @WithDefault("dynatrace")
+        String namespace();
+
+        @WithName("webhook-port")
+        @WithDefault("8443")
+        int webhookPort();
+
+        /** Pod selectors as {@code key=value,key=value}, per component: operator, webhook, csi-driver. */
+        Map<String, String> selectors();
+    }
+
+    interface KubeDns {
+        @WithDefault("kube-system")
+        String namespace();
+
+        @WithDefault("k8s-app=kube-dns")
+        String selector();
+    }
+
+    interface ControlPlane {
+        /** Where API server calls to webhooks come from; empty = the API server's endpoint addresses. */
+        Optional<List<String>> cidrs();
+    }
+
+    /** The guard's own pods, for the flow control-plane->netpol-guard. */
+    interface Self {
+        @WithDefault("netpol-guard")
+        String namespace();
+
+        @WithDefault("app.kubernetes.io/name=netpol-guard")
+        String selector();
+
+        @WithDefault("8443")
+        int port();
+    }
+
+    interface Resolver {
+        /** Whether host names not given in netpol-guard.hosts are looked up in DNS. */
+        @WithDefault("true")
+        boolean dns();
+
+        @WithDefault("2s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,154 @@
+package io.netpolguard.dynatrace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.netpolguard.cluster.Manifests;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads DynaKube v1beta1 … v1beta6 as generic objects. Field names that matter are the same from
+ * v1beta2 on; v1beta1 has {@code useCSIDriver} and the older {@code routing}/{@code kubernetesMonitoring}
+ * switches; v1beta3 enables extensions with {@code extensions.enabled}, later versions by presence.
+ */
+public final class DynaKubeReader {
+    public static final Set<String> CAPABILITIES = Set.of("routing", "kubernetes-monitoring", "dynatrace-api",
+            "metrics-ingest", "debugging");
+    /** Older spellings some versions accept. */
+    private static final Map<String, String> CAPABILITY_ALIASES = Map.of("data-ingest", "metrics-ingest",
+            "statsd-ingest", "metrics-ingest", "MSGrouter", "routing", "kubemon", "kubernetes-monitoring",
+            "restInterface", "dynatrace-api", "metricsIngest", "metrics-ingest");
+    public static final List<String> TELEMETRY_PROTOCOLS = List.of("otlp", "zipkin", "jaeger", "statsd");
+
+    private DynaKubeReader() {
+    }
+
+    public static DynaKube read(HasMetadata resource) {
+        JsonNode node = Manifests.JSON.valueToTree(resource);
+        String version = node.path("apiVersion").asText("");
+        String namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
+        JsonNode spec = node.path("spec");
+        List<String> problems = new ArrayList<>();
+        boolean v1beta1 = version.endsWith("/v1beta1");
+        boolean v1beta3 = version.endsWith("/v1beta3");
+
+        HostPort apiUrl = null;
+        try {
+            apiUrl = HostPort.fromUrl(text(spec, "apiUrl"), "spec.apiUrl");
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        ProxySetting proxy = proxy(spec.path("proxy"));
+
+        OneAgentMode mode = null;
+        JsonNode oneAgent = spec.path("oneAgent");
+        for (OneAgentMode candidate : OneAgentMode.values()) {
+            JsonNode modeNode = oneAgent.get(candidate.field());
+            if (modeNode != null && !modeNode.isNull()) {
+                if (mode != null) {
+                    problems.add("spec.oneAgent sets both " + mode.field() + " and " + candidate.field()
+                            + " (exactly one mode is allowed); using " + mode.field());
+                } else {
+                    mode = candidate;
+                }
+            }
+        }
+        JsonNode modeSpec = mode == null ? null : oneAgent.path(mode.field());
+        LabelSelector namespaceSelector = null;
+        String codeModulesImage = null;
+        Boolean useCsiDriver = null;
+        if (modeSpec != null && mode.injects()) {
+            if (modeSpec.hasNonNull("namespaceSelector")) {
+                namespaceSelector = Manifests.JSON.convertValue(modeSpec.get("namespaceSelector"), LabelSelector.class);
+            }
+            codeModulesImage = blankToNull(text(modeSpec, "codeModulesImage"));
+            if (v1beta1 && mode == OneAgentMode.APPLICATION_MONITORING) {
+                useCsiDriver = modeSpec.path("useCSIDriver").asBoolean(false);
+            }
+        }
+
+        Set<String> capabilities = capabilities(spec, v1beta1, problems);
+        JsonNode extensionsEnabled = spec.path("extensions").path("enabled");
+        boolean extensions = spec.hasNonNull("extensions")
+                && (v1beta3 ? extensionsEnabled.asBoolean(false) : extensionsEnabled.asBoolean(true));
+        boolean sqlExecutor = spec.path("templates").hasNonNull("sqlExtensionExecutor");
+        List<String> telemetryProtocols = null;
+        String telemetryServiceName = null;
+        if (spec.hasNonNull("telemetryIngest")) {
+            JsonNode telemetry = spec.get("telemetryIngest");
+            telemetryProtocols = new ArrayList<>();
+            for (JsonNode protocol : telemetry.path("protocols")) {
+                String value = protocol.asText();
+                if (TELEMETRY_PROTOCOLS.contains(value)) {
+                    telemetryProtocols.add(value);
+                } else {
+                    problems.add("spec.telemetryIngest.protocols has unknown protocol '" + value + "' (expected one of "
+                            + TELEMETRY_PROTOCOLS + ")");
+                }
+            }
+            if (telemetryProtocols.isEmpty()) {
+                telemetryProtocols = TELEMETRY_PROTOCOLS;
+            }
+            telemetryServiceName = blankToNull(text(telemetry, "serviceName"));
+        }
+        return new DynaKube(namespace, resource.getMetadata().getName(), version, apiUrl, proxy, mode, namespaceSelector,
+                codeModulesImage, useCsiDriver, capabilities, extensions, sqlExecutor, telemetryProtocols,
+                telemetryServiceName, spec.hasNonNull("kspm"), spec.hasNonNull("logMonitoring"), List.copyOf(problems));
+    }
+
+    private static Set<String> capabilities(JsonNode spec, boolean v1beta1, List<String> problems) {
+        Set<String> capabilities = null;
+        if (spec.hasNonNull("activeGate")) {
+            capabilities = new LinkedHashSet<>();
+            for (JsonNode capability : spec.path("activeGate").path("capabilities")) {
+                String value = capability.asText();
+                String known = CAPABILITIES.contains(value) ? value : CAPABILITY_ALIASES.get(value);
+                if (known == null) {
+                    problems.add("spec.activeGate.capabilities has unknown capability '" + value + "' (expected one of "
+                            + CAPABILITIES.stream().sorted().toList() + ")");
+                } else {
+                    capabilities.add(known);
+                }
+            }
+        }
+        if (v1beta1) {
+            if (spec.path("routing").path("enabled").asBoolean(false)) {
+                capabilities = capabilities == null ? new LinkedHashSet<>() : capabilities;
+                capabilities.add("routing");
+            }
+            if (spec.path("kubernetesMonitoring").path("enabled").asBoolean(false)) {
+                capabilities = capabilities == null ? new LinkedHashSet<>() : capabilities;
+                capabilities.add("kubernetes-monitoring");
+            }
+        }
+        return capabilities == null ? null : Set.copyOf(capabilities);
+    }
+
+    static ProxySetting proxy(JsonNode proxy) {
+        if (proxy.isMissingNode() || proxy.isNull()) {
+            return null;
+        }
+        if (proxy.isTextual()) {
+            return blankToNull(proxy.asText()) == null ? null : new ProxySetting(proxy.asText(), null);
+        }
+        String value = blankToNull(text(proxy, "value"));
+        String secret = blankToNull(text(proxy, "valueFrom"));
+        if (value == null && secret == null) {
+            return null;
+        }
+        return new ProxySetting(value, secret);
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,78 @@
+package io.netpolguard.dynatrace;
+
+import io.netpolguard.netpol.IpAddresses;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns host names (tenant, proxy, registry, EdgeConnect hosts) into addresses: IP literals as
+ * they are, then addresses given in configuration or with {@code --host}, then DNS with a short
+ * timeout. A host that cannot be resolved has no addresses, never an error. Results are cached.
+ */
+public final class HostResolver {
+    private final Map<String, List<InetAddress>> configured;
+    private final boolean dnsEnabled;
+    private final Duration timeout;
+    private final Map<String, List<InetAddress>> cache = new ConcurrentHashMap<>();
+
+    public HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout) {
+        this.configured = Map.copyOf(configured);
+        this.dnsEnabled = dnsEnabled;
+        this.timeout = timeout;
+    }
+
+    /** A resolver that knows only the given addresses and never asks DNS (tests, offline checks). */
+    public static HostResolver offline(Map<String, List<InetAddress>> configured) {
+        return new HostResolver(configured, false, Duration.ZERO);
+    }
+
+    /** Parses {@code NAME=IP[,IP...]} as given to {@code --host}. */
+    public static Map.Entry<String, List<InetAddress>> parseHostMapping(String mapping) {
+        int equals = mapping.indexOf('=');
+        if (equals <= 0 || equals == mapping.length() - 1) {
+            throw new IllegalArgumentException("--host '" + mapping + "' is not NAME=IP");
+        }
+        String name = mapping.substring(0, equals).trim().toLowerCase();
+        List<InetAddress> addresses = Arrays.stream(mapping.substring(equals + 1).split(",")).map(String::trim)
+                .map(ip -> IpAddresses.parse(ip).orElseThrow(() -> new IllegalArgumentException(
+                        "--host '" + mapping + "': '" + ip + "' is not an IP address")))
+                .toList();
+        return Map.entry(name, addresses);
+    }
+
+    public List<InetAddress> resolve(String host) {
+        var literal = IpAddresses.parse(host);
+        if (literal.isPresent()) {
+            return List.of(literal.get());
+        }
+        String key = host.toLowerCase();
+        List<InetAddress> given = configured.get(key);
+        if (given != null) {
+            return given;
+        }
+        if (!dnsEnabled) {
+            return List.of();
+        }
+        return cache.computeIfAbsent(key, this::lookup);
+    }
+
+    private List<InetAddress> lookup(String host) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return List.of(InetAddress.getAllByName(host));
+                } catch (java.net.UnknownHostException e) {
+                    return List.<InetAddress>of();
+                }
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+}

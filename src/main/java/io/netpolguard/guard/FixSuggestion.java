@@ -1,0 +1,96 @@
+package io.netpolguard.guard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.netpolguard.dynatrace.Component;
+import io.netpolguard.dynatrace.FlowEnd;
+import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Direction;
+import io.netpolguard.netpol.ExternalEndpoint;
+import io.netpolguard.netpol.PodEndpoint;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The smallest NetworkPolicy that would allow a blocked flow on one side: egress from the source's
+ * pods, or ingress to the destination's pods, for the flow's ports only.
+ */
+final class FixSuggestion {
+    private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .disable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private FixSuggestion() {
+    }
+
+    /** YAML of a policy allowing the flow from {@code source} to {@code destination} on {@code direction}'s side. */
+    static String policy(RequiredFlow flow, Direction direction, FlowEnd source, FlowEnd destination) {
+        FlowEnd subject = direction == Direction.EGRESS ? source : destination;
+        FlowEnd peer = direction == Direction.EGRESS ? destination : source;
+        PodEndpoint pod = (PodEndpoint) subject.endpoint();
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put(direction == Direction.EGRESS ? "to" : "from", List.of(peer(peer)));
+        rule.put("ports", ports(flow, source, destination));
+
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("podSelector", subject.selector().isEmpty() ? Map.of() : Map.of("matchLabels", subject.selector()));
+        spec.put("policyTypes", List.of(direction == Direction.EGRESS ? "Egress" : "Ingress"));
+        spec.put(direction.field(), List.of(rule));
+
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("apiVersion", "networking.k8s.io/v1");
+        policy.put("kind", "NetworkPolicy");
+        policy.put("metadata", Map.of("name", "allow-" + flow.id().replace("->", "-to-") + "-" + direction.field(),
+                "namespace", pod.namespace()));
+        policy.put("spec", spec);
+        try {
+            return YAML.writeValueAsString(policy).stripTrailing();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> peer(FlowEnd end) {
+        if (end.endpoint() instanceof PodEndpoint pod) {
+            Map<String, Object> peer = new LinkedHashMap<>();
+            peer.put("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", pod.namespace())));
+            if (!Component.MONITORED_APPS.id().equals(end.role()) && !end.selector().isEmpty()) {
+                peer.put("podSelector", Map.of("matchLabels", end.selector()));
+            }
+            return peer;
+        }
+        ExternalEndpoint external = (ExternalEndpoint) end.endpoint();
+        if (external.addresses().isEmpty()) {
+            return Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32"));
+        }
+        InetAddress address = external.addresses().get(0);
+        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
+    }
+
+    private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<Map<String, Object>> ports = new ArrayList<>();
+        flow.connections().stream()
+                .filter(c -> c.source().endpoint().equals(source.endpoint())
+                        && c.destination().endpoint().equals(destination.endpoint()))
+                .forEach(c -> {
+                    if (seen.add(c.connection().protocol() + "/" + c.connection().port())) {
+                        Map<String, Object> port = new LinkedHashMap<>();
+                        port.put("protocol", c.connection().protocol().name());
+                        port.put("port", c.connection().port());
+                        ports.add(port);
+                    }
+                });
+        return ports;
+    }
+}

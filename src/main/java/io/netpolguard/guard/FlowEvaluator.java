@@ -1,0 +1,57 @@
+package io.netpolguard.guard;
+
+import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Judges each connection of a required flow with the NetworkPolicy engine. A flow is blocked when
+ * any of its connections is blocked, unverifiable when none is blocked but one depends on an
+ * unknown address, and not applicable when every connection touches a host-network pod.
+ */
+public final class FlowEvaluator {
+
+    private FlowEvaluator() {
+    }
+
+    public static FlowResult evaluate(RequiredFlow flow, PolicyEngine engine) {
+        List<ConnectionResult> results = new ArrayList<>(flow.connections().size());
+        for (FlowConnection connection : flow.connections()) {
+            if (connection.touchesHostNetwork()) {
+                results.add(new ConnectionResult(connection, null, FlowStatus.NOT_APPLICABLE));
+                continue;
+            }
+            Verdict verdict = engine.evaluate(connection.connection());
+            FlowStatus status = switch (verdict.outcome()) {
+                case ALLOWED -> FlowStatus.ALLOWED;
+                case BLOCKED -> FlowStatus.BLOCKED;
+                case UNDETERMINED -> FlowStatus.UNVERIFIABLE;
+            };
+            results.add(new ConnectionResult(connection, verdict, status));
+        }
+        return new FlowResult(flow, aggregate(flow, results), results);
+    }
+
+    private static FlowStatus aggregate(RequiredFlow flow, List<ConnectionResult> results) {
+        if (flow.unverifiableReason() != null) {
+            return FlowStatus.UNVERIFIABLE;
+        }
+        boolean unverifiable = false;
+        boolean allowed = false;
+        for (ConnectionResult result : results) {
+            switch (result.status()) {
+                case BLOCKED -> {
+                    return FlowStatus.BLOCKED;
+                }
+                case UNVERIFIABLE -> unverifiable = true;
+                case ALLOWED -> allowed = true;
+                default -> {
+                }
+            }
+        }
+        return unverifiable ? FlowStatus.UNVERIFIABLE : allowed ? FlowStatus.ALLOWED : FlowStatus.NOT_APPLICABLE;
+    }
+}

@@ -1,0 +1,149 @@
+package io.netpolguard.guard;
+
+import io.netpolguard.dynatrace.PeerKind;
+import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.Direction;
+import io.netpolguard.netpol.ExternalEndpoint;
+import io.netpolguard.netpol.Outcome;
+import io.netpolguard.netpol.Peer;
+import io.netpolguard.netpol.Protocol;
+import io.netpolguard.netpol.Rule;
+import io.netpolguard.netpol.SideVerdict;
+import io.netpolguard.netpol.Verdict;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes what a person needs to fix a flow: the flow, its ends, the isolating policy, why no rule
+ * matches, hints for common mistakes, and a minimal NetworkPolicy that would allow it.
+ */
+public final class FlowExplainer {
+    private static final int MAX_WARNING = 256;
+
+    private final InetAddress apiServerClusterIp;
+
+    /** @param apiServerClusterIp the ClusterIP of Service default/kubernetes, for the Service-port hint (may be null) */
+    public FlowExplainer(InetAddress apiServerClusterIp) {
+        this.apiServerClusterIp = apiServerClusterIp;
+    }
+
+    /** One line: flow id, status and the first affected connection. */
+    public String summary(FlowResult result) {
+        StringBuilder line = new StringBuilder(result.flow().id()).append(": ").append(result.status().id());
+        ConnectionResult first = firstNotAllowed(result);
+        if (result.flow().unverifiableReason() != null) {
+            line.append(" (").append(result.flow().unverifiableReason()).append(')');
+        } else if (first != null && first.verdict() != null) {
+            line.append(", ").append(first.connection().connection().describe());
+            String isolating = isolatingPolicies(first.verdict());
+            if (!isolating.isEmpty()) {
+                line.append(" (isolated by ").append(isolating).append(')');
+            }
+        }
+        if (!result.flow().owner().isEmpty()) {
+            line.append(" [").append(result.flow().owner()).append(']');
+        }
+        return line.toString();
+    }
+
+    /** A warning line: starts with the flow id, at most 256 characters. */
+    public static String warning(String text) {
+        return text.length() <= MAX_WARNING ? text : text.substring(0, MAX_WARNING - 1) + "…";
+    }
+
+    /** The full explanation, several lines, with a fix when the flow is blocked. */
+    public String explain(FlowResult result) {
+        List<String> lines = new ArrayList<>();
+        String owner = result.flow().owner().isEmpty() ? "" : " for " + result.flow().owner();
+        lines.add(result.flow().id() + " (" + result.flow().definition().severity().id() + ")" + owner + ": "
+                + result.status().id());
+        if (result.flow().unverifiableReason() != null) {
+            lines.add("  " + result.flow().unverifiableReason());
+        }
+        ConnectionResult first = firstNotAllowed(result);
+        if (first != null && first.verdict() != null) {
+            Verdict verdict = first.verdict();
+            lines.add("  " + verdict.connection().describe() + ":");
+            verdict.explanation().lines().forEach(l -> lines.add("    " + l));
+            serviceTranslationHint(result, verdict).ifPresent(h -> lines.add("  note: " + h));
+            List<ConnectionResult> others = result.withStatus(first.status());
+            if (others.size() > 1) {
+                lines.add("  " + (others.size() - 1) + " more connection(s) of this flow are " + first.status().id() + ": "
+                        + String.join("; ", others.stream().skip(1).limit(3)
+                                .map(c -> c.connection().connection().describe()).toList())
+                        + (others.size() > 4 ? "; ..." : ""));
+            }
+            if (first.status() == FlowStatus.BLOCKED) {
+                lines.add("  fix: a NetworkPolicy like this would allow it:");
+                for (Direction direction : List.of(Direction.EGRESS, Direction.INGRESS)) {
+                    if (verdict.side(direction).outcome() != Outcome.ALLOWED) {
+                        FixSuggestion.policy(result.flow(), direction, first.connection().source(),
+                                first.connection().destination()).lines().forEach(l -> lines.add("    " + l));
+                        lines.add("    ---");
+                    }
+                }
+                lines.remove(lines.size() - 1);
+            }
+        } else if (result.status() == FlowStatus.NOT_APPLICABLE && !result.connections().isEmpty()) {
+            lines.add("  a host-network pod is at one end; NetworkPolicy does not apply to it");
+        }
+        result.flow().notes().forEach(n -> lines.add("  note: " + n));
+        return String.join("\n", lines);
+    }
+
+    private static ConnectionResult firstNotAllowed(FlowResult result) {
+        for (FlowStatus wanted : List.of(FlowStatus.BLOCKED, FlowStatus.UNVERIFIABLE)) {
+            List<ConnectionResult> found = result.withStatus(wanted);
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+        }
+        return null;
+    }
+
+    private static String isolatingPolicies(Verdict verdict) {
+        List<String> ids = new ArrayList<>();
+        for (SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
+            if (side.outcome() != Outcome.ALLOWED) {
+                side.isolating().forEach(p -> ids.add(p.id()));
+            }
+        }
+        return String.join(", ", ids);
+    }
+
+    /**
+     * A rule that allows the API server's Service port 443 or ClusterIP does not allow the flow:
+     * policies apply after service address translation, to the endpoint address and port.
+     */
+    private java.util.Optional<String> serviceTranslationHint(FlowResult result, Verdict verdict) {
+        if (!PeerKind.KUBE_APISERVER.id().equals(result.flow().definition().to())
+                || verdict.egress().outcome() == Outcome.ALLOWED
+                || !(verdict.connection().destination() instanceof ExternalEndpoint endpoint)
+                || endpoint.addresses().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String target = endpoint.addresses().get(0).getHostAddress() + ":" + verdict.connection().port();
+        for (CompiledPolicy policy : verdict.egress().isolating()) {
+            for (Rule rule : policy.egress()) {
+                boolean allowsServicePort = verdict.connection().port() != 443 && !rule.ports().isEmpty()
+                        && rule.ports().stream().anyMatch(p -> p.name() == null && p.protocol() == Protocol.TCP
+                                && 443 >= p.from() && 443 <= p.to());
+                boolean allowsClusterIp = apiServerClusterIp != null && rule.peers().stream()
+                        .anyMatch(p -> p instanceof Peer.IpBlock block && block.contains(apiServerClusterIp)
+                                && !block.contains(endpoint.addresses().get(0)));
+                if (allowsServicePort || allowsClusterIp) {
+                    String what = allowsServicePort && allowsClusterIp
+                            ? "the Service port 443 and ClusterIP " + apiServerClusterIp.getHostAddress()
+                            : allowsServicePort ? "the Service port 443" : "the ClusterIP " + apiServerClusterIp.getHostAddress();
+                    return java.util.Optional.of(policy.id() + " " + rule.path() + " allows " + what
+                            + " of Service default/kubernetes, but the API server endpoint is " + target
+                            + ": NetworkPolicy is applied after service address translation, so allow the endpoint "
+                            + "address and port instead");
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+}

@@ -1,0 +1,185 @@
+package io.netpolguard.guard;
+
+import io.netpolguard.cluster.Change;
+import io.netpolguard.cluster.ChangeProjector;
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.cluster.NamespaceInfo;
+import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.dynatrace.RequiredFlows;
+import io.netpolguard.dynatrace.Severity;
+import io.netpolguard.netpol.InvalidPolicyException;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.PolicyEngine;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The judgement of spec §4: evaluates the required flows before and after a change and decides.
+ * A change is denied only for critical flows it newly blocks (in enforce mode, without exemption);
+ * flows that were already blocked never cause a denial.
+ */
+public final class Guard {
+    private final RequiredFlows requiredFlows;
+    private final GuardSettings settings;
+
+    public Guard(RequiredFlows requiredFlows, GuardSettings settings) {
+        this.requiredFlows = requiredFlows;
+        this.settings = settings;
+    }
+
+    public GuardSettings settings() {
+        return settings;
+    }
+
+    /** Every required flow of the snapshot with its status. */
+    public List<FlowResult> check(ClusterSnapshot snapshot) {
+        PolicyEngine engine = snapshot.engine();
+        List<FlowResult> results = new ArrayList<>();
+        for (RequiredFlow flow : requiredFlows.derive(snapshot)) {
+            if (settings.flowMode(flow.id()) != Mode.OFF) {
+                results.add(FlowEvaluator.evaluate(flow, engine));
+            }
+        }
+        return results;
+    }
+
+    public List<String> problems(ClusterSnapshot snapshot) {
+        return requiredFlows.problems(snapshot);
+    }
+
+    public FlowExplainer explainer(ClusterSnapshot snapshot) {
+        return new FlowExplainer(apiServerClusterIp(snapshot));
+    }
+
+    public Judgement judge(ClusterSnapshot before, Change change) {
+        if (settings.mode() == Mode.OFF) {
+            return JudgementBuilder.allow("mode is off");
+        }
+        ClusterSnapshot after;
+        try {
+            after = ChangeProjector.apply(before, change);
+        } catch (InvalidPolicyException e) {
+            return JudgementBuilder.unreadable(change, e.getMessage());
+        }
+        List<FlowResult> beforeResults;
+        List<FlowResult> afterResults;
+        List<String> problems = List.of();
+        if (change instanceof Change.PolicyChange policy) {
+            List<RequiredFlow> flows = touching(requiredFlows.derive(before), policy.namespace());
+            beforeResults = evaluate(flows, before.engine());
+            afterResults = evaluate(flows, after.engine());
+        } else if (change instanceof Change.NamespaceChange) {
+            List<RequiredFlow> flows = requiredFlows.derive(before);
+            beforeResults = evaluate(flows, before.engine());
+            afterResults = evaluate(flows, after.engine());
+        } else {
+            beforeResults = evaluate(requiredFlows.derive(before), before.engine());
+            afterResults = evaluate(requiredFlows.derive(after), after.engine());
+            problems = requiredFlows.problems(after).stream()
+                    .filter(p -> p.contains(" " + change.namespace() + "/" + change.name() + ":")).toList();
+        }
+        Optional<String> exemption = exemption(change, before);
+        List<Finding> findings = compare(beforeResults, afterResults, change, exemption.isPresent());
+        return new JudgementBuilder(change, explainer(after), exemption.orElse(null)).build(findings, problems);
+    }
+
+    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
+        List<FlowResult> results = new ArrayList<>(flows.size());
+        for (RequiredFlow flow : flows) {
+            if (settings.flowMode(flow.id()) != Mode.OFF) {
+                results.add(FlowEvaluator.evaluate(flow, engine));
+            }
+        }
+        return results;
+    }
+
+    /** Locality: a policy in namespace N only isolates pods in N, so only flows with an end in N can change. */
+    private static List<RequiredFlow> touching(List<RequiredFlow> flows, String namespace) {
+        List<RequiredFlow> touching = new ArrayList<>();
+        for (RequiredFlow flow : flows) {
+            List<FlowConnection> connections = flow.connections().stream()
+                    .filter(c -> inNamespace(c.connection().source(), namespace)
+                            || inNamespace(c.connection().destination(), namespace))
+                    .toList();
+            if (!connections.isEmpty()) {
+                touching.add(new RequiredFlow(flow.definition(), flow.owner(), connections, flow.unverifiableReason(),
+                        flow.notes()));
+            }
+        }
+        return touching;
+    }
+
+    private static boolean inNamespace(io.netpolguard.netpol.Endpoint endpoint, String namespace) {
+        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
+    }
+
+    private List<Finding> compare(List<FlowResult> before, List<FlowResult> after, Change change, boolean exempt) {
+        Map<String, FlowResult> beforeByKey = new HashMap<>();
+        before.forEach(r -> beforeByKey.put(r.flow().key(), r));
+        Map<String, FlowResult> afterByKey = new LinkedHashMap<>();
+        after.forEach(r -> afterByKey.put(r.flow().key(), r));
+        List<Finding> findings = new ArrayList<>();
+        for (FlowResult result : after) {
+            FlowResult previous = beforeByKey.get(result.flow().key());
+            Map<String, FlowStatus> previousStatus = new HashMap<>();
+            if (previous != null) {
+                previous.connections().forEach(c -> previousStatus.put(c.connection().key(), c.status()));
+            }
+            Severity severity = settings.severity(result.flow().id(), result.flow().definition().severity());
+            boolean newlyBlocked = result.connections().stream().anyMatch(c -> c.status() == FlowStatus.BLOCKED
+                    && previousStatus.get(c.connection().key()) != FlowStatus.BLOCKED);
+            if (newlyBlocked) {
+                findings.add(new Finding(Finding.Kind.NEWLY_BLOCKED, result, severity,
+                        !exempt && severity == Severity.CRITICAL && enforced(result.flow().id(), change)));
+            } else if (result.status() == FlowStatus.BLOCKED) {
+                findings.add(new Finding(Finding.Kind.STILL_BLOCKED, result, severity, false));
+            } else if (result.status() == FlowStatus.UNVERIFIABLE
+                    && (previous == null || previous.status() == FlowStatus.ALLOWED)) {
+                findings.add(new Finding(Finding.Kind.NEWLY_UNVERIFIABLE, result, severity, false));
+            }
+        }
+        for (FlowResult result : before) {
+            FlowResult next = afterByKey.get(result.flow().key());
+            if (result.status() == FlowStatus.BLOCKED && next != null && next.status() != FlowStatus.BLOCKED) {
+                findings.add(new Finding(Finding.Kind.UNBLOCKED, next,
+                        settings.severity(next.flow().id(), next.flow().definition().severity()), false));
+            }
+        }
+        return findings;
+    }
+
+    private boolean enforced(String flowId, Change change) {
+        return settings.mode() == Mode.ENFORCE && settings.flowMode(flowId) == Mode.ENFORCE
+                && settings.kindMode(change.kind()) == Mode.ENFORCE;
+    }
+
+    private static Optional<String> exemption(Change change, ClusterSnapshot before) {
+        String reason = change.annotations().get(GuardSettings.EXEMPT_ANNOTATION);
+        if (reason != null && !reason.isBlank()) {
+            return Optional.of(reason.trim());
+        }
+        String namespace = change.namespace();
+        if (change instanceof Change.NamespaceChange) {
+            return Optional.empty();
+        }
+        reason = before.namespace(namespace).map(NamespaceInfo::annotations)
+                .map(a -> a.get(GuardSettings.EXEMPT_ANNOTATION)).orElse(null);
+        return reason == null || reason.isBlank() ? Optional.empty() : Optional.of(reason.trim());
+    }
+
+    static InetAddress apiServerClusterIp(ClusterSnapshot snapshot) {
+        return snapshot.services().stream()
+                .filter(s -> "kubernetes".equals(s.getMetadata().getName())
+                        && "default".equals(s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace()))
+                .map(s -> s.getSpec() == null ? null : s.getSpec().getClusterIP())
+                .map(ip -> io.netpolguard.netpol.IpAddresses.parse(ip).orElse(null))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+}

@@ -1,0 +1,28 @@
+package io.netpolguard.guard;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guard's answer to a change: the decision, the findings behind it, the warnings for the user,
+ * the denial message and the audit annotations.
+ */
+public record Judgement(Decision decision, List<Finding> findings, List<String> warnings, String denialMessage,
+        Map<String, String> auditAnnotations) {
+
+    public Judgement {
+        findings = List.copyOf(findings);
+        warnings = List.copyOf(warnings);
+        auditAnnotations = Map.copyOf(auditAnnotations);
+    }
+
+    public boolean allowed() {
+        return decision != Decision.DENY;
+    }
+
+    /** The ids of newly blocked flows, sorted and unique. */
+    public List<String> newlyBlockedFlowIds() {
+        return findings.stream().filter(f -> f.kind() == Finding.Kind.NEWLY_BLOCKED).map(Finding::flowId).distinct()
+                .sorted().toList();
+    }
+}

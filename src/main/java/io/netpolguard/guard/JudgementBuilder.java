@@ -1,0 +1,92 @@
+package io.netpolguard.guard;
+
+import io.netpolguard.cluster.Change;
+import io.netpolguard.dynatrace.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns findings into a decision, warnings, a denial message and audit annotations. */
+final class JudgementBuilder {
+    static final String DECISION = "decision";
+    static final String BLOCKED_FLOWS = "blocked-flows";
+    static final String EXEMPTION = "exemption";
+
+    private final Change change;
+    private final FlowExplainer explainer;
+    private final String exemption;
+
+    JudgementBuilder(Change change, FlowExplainer explainer, String exemption) {
+        this.change = change;
+        this.explainer = explainer;
+        this.exemption = exemption;
+    }
+
+    static Judgement allow(String reason) {
+        return new Judgement(Decision.ALLOW, List.of(), List.of(), null, Map.of(DECISION, Decision.ALLOW.id()));
+    }
+
+    static Judgement unreadable(Change change, String problem) {
+        String warning = FlowExplainer.warning("netpol-guard could not read this " + change.kind()
+                + " and did not check it: " + problem);
+        return new Judgement(Decision.WARN, List.of(), List.of(warning), null, Map.of(DECISION, Decision.WARN.id()));
+    }
+
+    Judgement build(List<Finding> findings, List<String> problems) {
+        List<String> warnings = new ArrayList<>();
+        List<Finding> denying = findings.stream().filter(Finding::denies).toList();
+        List<String> stillBlocked = new ArrayList<>();
+        for (Finding finding : findings) {
+            String summary = explainer.summary(finding.result());
+            switch (finding.kind()) {
+                case NEWLY_BLOCKED -> {
+                    if (!finding.denies()) {
+                        String why = exemption != null && finding.severity() == Severity.CRITICAL ? " (exempted: " + exemption + ")" : "";
+                        warnings.add(FlowExplainer.warning(summary.replaceFirst(": blocked", ": newly blocked by this change"
+                                + why)));
+                    }
+                }
+                case NEWLY_UNVERIFIABLE -> warnings.add(FlowExplainer.warning(summary.replaceFirst(": unverifiable",
+                        ": cannot be verified after this change")));
+                case STILL_BLOCKED -> stillBlocked.add(finding.flowId());
+                case UNBLOCKED -> warnings.add(FlowExplainer.warning(finding.flowId() + ": unblocked by this change"
+                        + (finding.result().flow().owner().isEmpty() ? "" : " [" + finding.result().flow().owner() + "]")));
+                default -> throw new IllegalStateException();
+            }
+        }
+        if (!stillBlocked.isEmpty()) {
+            warnings.add(FlowExplainer.warning("already blocked before this change (not caused by it, not a reason to deny): "
+                    + String.join(", ", stillBlocked.stream().distinct().sorted().toList())));
+        }
+        problems.forEach(p -> warnings.add(FlowExplainer.warning(p)));
+
+        boolean concerns = findings.stream().anyMatch(f -> f.kind() != Finding.Kind.UNBLOCKED) || !problems.isEmpty();
+        Decision decision = !denying.isEmpty() ? Decision.DENY : concerns ? Decision.WARN : Decision.ALLOW;
+        Map<String, String> audit = new LinkedHashMap<>();
+        audit.put(DECISION, decision.id());
+        List<String> newlyBlocked = findings.stream().filter(f -> f.kind() == Finding.Kind.NEWLY_BLOCKED)
+                .map(Finding::flowId).distinct().sorted().toList();
+        if (!newlyBlocked.isEmpty()) {
+            audit.put(BLOCKED_FLOWS, String.join(",", newlyBlocked));
+        }
+        if (exemption != null) {
+            audit.put(EXEMPTION, exemption);
+        }
+        return new Judgement(decision, findings, warnings, denying.isEmpty() ? null : denialMessage(denying), audit);
+    }
+
+    private String denialMessage(List<Finding> denying) {
+        StringBuilder message = new StringBuilder("netpol-guard denied ").append(change.describe()).append(": it would block ")
+                .append(denying.size()).append(denying.size() == 1 ? " flow" : " flows")
+                .append(" the Dynatrace Operator needs.\n");
+        int number = 1;
+        for (Finding finding : denying) {
+            message.append('\n').append(number++).append(". ").append(explainer.explain(finding.result())).append('\n');
+        }
+        message.append("\nAllow these flows (for example with the policies above), or, if this is intended, annotate the ")
+                .append(change.kind()).append(" or its namespace with ").append(GuardSettings.EXEMPT_ANNOTATION)
+                .append(": \"<reason>\".");
+        return message.toString();
+    }
+}
