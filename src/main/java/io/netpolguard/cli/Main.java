@@ -27,7 +27,7 @@ public class Main implements QuarkusApplication {
     }
 
     @Override
-    public int run(String... args) {
-        return CommandLines.create(new NetpolGuardCommand(), factory).execute(args);
+    public int run(String... args) throws Exception {
+        return CommandLines.create(factory.create(NetpolGuardCommand.class), factory).execute(args);
     }
 }

@@ -1,6 +1,8 @@
 package io.netpolguard.cli;
 
+import io.netpolguard.server.GuardServer;
 import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 
 /** The top command: with no subcommand, serve the admission webhook until stopped. */
@@ -10,8 +12,12 @@ import picocli.CommandLine.Command;
         subcommands = {ProbeCommand.class, CheckCommand.class, ReviewCommand.class})
 public class NetpolGuardCommand implements Runnable {
 
+    @Inject
+    GuardServer server;
+
     @Override
     public void run() {
+        server.start();
         Quarkus.waitForExit();
     }
 }

@@ -29,6 +29,9 @@ import java.util.function.Consumer;
 /** Collects Kubernetes objects into a {@link ClusterSnapshot}. Objects of kinds the checks do not use are skipped. */
 public final class SnapshotBuilder {
     public static final String DYNATRACE_GROUP = "dynatrace.com";
+    private static final java.util.Set<String> KINDS = java.util.Set.of("Namespace", "Pod", "Deployment", "StatefulSet",
+            "DaemonSet", "ReplicaSet", "Job", "CronJob", "NetworkPolicy", "Service", "EndpointSlice", "Endpoints",
+            "DynaKube", "EdgeConnect");
 
     private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
     private final List<PodEndpoint> pods = new ArrayList<>();
@@ -63,6 +66,10 @@ public final class SnapshotBuilder {
         String where = origin + ": " + label;
         if (kind.isEmpty()) {
             throw new ManifestException(origin + ": object has no kind");
+        }
+        if (!KINDS.contains(kind)) {
+            skipped.accept(where + ": skipped (kind " + kind + " is not used by the checks)");
+            return this;
         }
         if (name.isEmpty()) {
             throw new ManifestException(where + ": metadata.name is missing");

@@ -44,6 +44,29 @@ public interface GuardConfig {
     /** Addresses of host names: {@code netpol-guard.hosts."abc.live.dynatrace.com"=203.0.113.10}. */
     Map<String, String> hosts();
 
+    Server server();
+
+    /** How the webhook server gets its view of the cluster and audits it. */
+    interface Server {
+        /** auto (the cluster when a kubeconfig or service account is present, else manifests), cluster or manifests. */
+        @WithDefault("auto")
+        String source();
+
+        /** Manifest files or directories for source=manifests (and auto without a cluster). */
+        @WithDefault("k8s/examples")
+        List<String> manifests();
+
+        /** How often every required flow is re-evaluated against the live state (metrics and GET /flows). */
+        @WithName("audit-interval")
+        @WithDefault("60s")
+        Duration auditInterval();
+
+        /** How long after a cluster change the snapshot is rebuilt (changes in between are batched). */
+        @WithName("snapshot-delay")
+        @WithDefault("100ms")
+        Duration snapshotDelay();
+    }
+
     interface FlowOverride {
         Optional<String> mode();
 

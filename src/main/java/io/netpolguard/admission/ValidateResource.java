@@ -1,0 +1,68 @@
+package io.netpolguard.admission;
+
+import io.netpolguard.server.GuardMetrics;
+import io.netpolguard.server.GuardServer;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * {@code POST /validate}: AdmissionReview v1 in, AdmissionReview out. Protocol only: the decision is
+ * the guard's. A body that is not an AdmissionReview is a 400 with a readable error.
+ */
+@Path("/validate")
+public class ValidateResource {
+    private static final Logger LOG = Logger.getLogger("io.netpolguard.decision");
+
+    @Inject
+    GuardServer server;
+
+    @Inject
+    GuardMetrics metrics;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response validate(byte[] body) {
+        long start = System.nanoTime();
+        AdmissionRequest request;
+        try {
+            request = AdmissionRequestReader.read(body == null ? new byte[0] : body);
+        } catch (BadAdmissionReviewException e) {
+            LOG.warnf("rejected a request that is not an AdmissionReview: %s", e.getMessage());
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity(Map.of("error", e.getMessage(), "code", 400)).type(MediaType.APPLICATION_JSON).build();
+        }
+        AdmissionHandler.Outcome outcome = server.decide(request);
+        long nanos = System.nanoTime() - start;
+        metrics.recordDecision(request.kind(), request.operation(), outcome.decision(), nanos);
+        log(outcome, nanos);
+        return Response.ok(outcome.response()).build();
+    }
+
+    private static void log(AdmissionHandler.Outcome outcome, long nanos) {
+        AdmissionRequest request = outcome.request();
+        String blocked = String.join(",", outcome.blockedFlows());
+        MDC.put("uid", request.uid());
+        MDC.put("decision", outcome.decision());
+        MDC.put("blockedFlows", blocked);
+        try {
+            LOG.infof("uid=%s kind=%s object=%s operation=%s dryRun=%s decision=%s blocked-flows=%s latency=%.3fms",
+                    request.uid(), request.kind(), request.namespace() == null || request.namespace().isEmpty()
+                            ? request.name() : request.namespace() + "/" + request.name(),
+                    request.operation(), request.dryRun(), outcome.decision(), blocked.isEmpty() ? "-" : blocked,
+                    nanos / 1e6);
+        } finally {
+            MDC.remove("uid");
+            MDC.remove("decision");
+            MDC.remove("blockedFlows");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.netpolguard.live;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.cluster.NamespaceInfo;
+import io.netpolguard.cluster.PodIndex;
+import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.InvalidPolicyException;
+import io.netpolguard.netpol.PolicyCompiler;
+import io.netpolguard.netpol.PolicySet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The live cluster through fabric8 informers: Namespaces, Pods (reduced), NetworkPolicies (compiled
+ * once when they enter the cache), the API server's EndpointSlices and Service, and DynaKubes and
+ * EdgeConnects as generic resources once their CRDs exist. An immutable snapshot is rebuilt in the
+ * background shortly after a change, so requests never wait for the API server.
+ */
+public final class LiveCluster implements SnapshotSource {
+    private static final Logger LOG = Logger.getLogger(LiveCluster.class);
+    private static final long LIST_PAGE = 500L;
+    private static final Map<String, String> DYNATRACE_CRDS = Map.of("dynakubes.dynatrace.com", "DynaKube",
+            "edgeconnects.dynatrace.com", "EdgeConnect");
+
+    private final KubernetesClient client;
+    private final long debounceMillis;
+    private final Consumer<String> onRejectedPolicy;
+    private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "snapshot-rebuild");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
+    private final Map<String, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
+    private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> dynatrace = new ConcurrentHashMap<>();
+    private final CompactPodStore pods;
+    private volatile boolean podsChanged = true;
+    private volatile PodIndex podIndex = PodIndex.EMPTY;
+    private volatile ClusterSnapshot snapshot = ClusterSnapshot.EMPTY;
+    private volatile Instant builtAt;
+    private volatile boolean started;
+
+    public LiveCluster(KubernetesClient client, long debounceMillis, Consumer<String> onRejectedPolicy) {
+        this.client = client;
+        this.debounceMillis = debounceMillis;
+        this.onRejectedPolicy = onRejectedPolicy;
+        this.pods = new CompactPodStore(() -> {
+            podsChanged = true;
+            changed();
+        });
+    }
+
+    /** Starts every informer; returns at once. {@link #synced()} tells when all have listed. */
+    public void start() {
+        informers.put("namespaces", client.namespaces().withLimit(LIST_PAGE).inform(onAnyChange(), 0));
+        SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
+                .itemStore(pods);
+        podInformer.start();
+        informers.put("pods", podInformer);
+        informers.put("networkpolicies", client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE)
+                .inform(new PolicyHandler(), 0));
+        informers.put("endpointslices", client.discovery().v1().endpointSlices().inNamespace("default")
+                .withLabel("kubernetes.io/service-name", "kubernetes").inform(onAnyChange(), 0));
+        informers.put("services", client.services().inNamespace("default").withField("metadata.name", "kubernetes")
+                .inform(onAnyChange(), 0));
+        informers.put("customresourcedefinitions", client.apiextensions().v1().customResourceDefinitions()
+                .inform(new CrdHandler(), 0));
+        started = true;
+        changed();
+    }
+
+    public void stop() {
+        informers.values().forEach(SharedIndexInformer::stop);
+        dynatrace.values().forEach(SharedIndexInformer::stop);
+        rebuilder.shutdownNow();
+    }
+
+    @Override
+    public ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public boolean synced() {
+        if (!started || builtAt == null || rebuildScheduled.get()) {
+            return false;
+        }
+        for (SharedIndexInformer<?> informer : informers.values()) {
+            if (!informer.hasSynced()) {
+                return false;
+            }
+        }
+        for (SharedIndexInformer<?> informer : dynatrace.values()) {
+            if (!informer.hasSynced()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Map<String, Boolean> syncState() {
+        Map<String, Boolean> state = new LinkedHashMap<>();
+        informers.forEach((name, informer) -> state.put(name, informer.hasSynced()));
+        dynatrace.forEach((name, informer) -> state.put(name, informer.hasSynced()));
+        return state;
+    }
+
+    @Override
+    public Instant builtAt() {
+        return builtAt;
+    }
+
+    @Override
+    public String description() {
+        return "the live cluster at " + client.getMasterUrl();
+    }
+
+    private void changed() {
+        if (rebuildScheduled.compareAndSet(false, true)) {
+            rebuilder.schedule(this::rebuild, debounceMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void rebuild() {
+        rebuildScheduled.set(false);
+        try {
+            if (podsChanged) {
+                podsChanged = false;
+                podIndex = PodIndex.of(pods.endpoints());
+            }
+            Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+            for (Object item : store("namespaces")) {
+                Namespace namespace = (Namespace) item;
+                String name = namespace.getMetadata().getName();
+                namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
+                        namespace.getMetadata().getAnnotations()));
+            }
+            snapshot = new ClusterSnapshot(namespaces, podIndex, PolicySet.of(policies.values()),
+                    typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
+                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"));
+            builtAt = Instant.now();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
+        }
+    }
+
+    private List<?> store(String name) {
+        SharedIndexInformer<?> informer = informers.get(name);
+        return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    private static <T> List<T> typed(List<?> items, Class<T> type) {
+        return items.stream().map(type::cast).toList();
+    }
+
+    private List<GenericKubernetesResource> dynatraceObjects(String kind) {
+        List<GenericKubernetesResource> objects = new ArrayList<>();
+        dynatrace.forEach((crd, informer) -> {
+            if (kind.equals(DYNATRACE_CRDS.get(crd))) {
+                objects.addAll(informer.getStore().list());
+            }
+        });
+        return objects;
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> onAnyChange() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                changed();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                changed();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                changed();
+            }
+        };
+    }
+
+    /** Compiles each policy once, when it enters or changes in the cache. */
+    private final class PolicyHandler implements ResourceEventHandler<NetworkPolicy> {
+        @Override
+        public void onAdd(NetworkPolicy policy) {
+            String key = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+            try {
+                policies.put(key, PolicyCompiler.compile(policy));
+            } catch (InvalidPolicyException e) {
+                policies.remove(key);
+                onRejectedPolicy.accept(e.getMessage());
+            }
+            changed();
+        }
+
+        @Override
+        public void onUpdate(NetworkPolicy oldPolicy, NetworkPolicy newPolicy) {
+            onAdd(newPolicy);
+        }
+
+        @Override
+        public void onDelete(NetworkPolicy policy, boolean deletedFinalStateUnknown) {
+            policies.remove(policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName());
+            changed();
+        }
+    }
+
+    /** Starts a DynaKube or EdgeConnect informer when its CRD appears, stops it when the CRD goes. */
+    private final class CrdHandler implements ResourceEventHandler<CustomResourceDefinition> {
+        @Override
+        public void onAdd(CustomResourceDefinition crd) {
+            String name = crd.getMetadata().getName();
+            if (!DYNATRACE_CRDS.containsKey(name) || dynatrace.containsKey(name)) {
+                return;
+            }
+            String version = servedVersion(crd);
+            if (version == null) {
+                return;
+            }
+            String apiVersion = crd.getSpec().getGroup() + "/" + version;
+            LOG.infof("watching %s %s", DYNATRACE_CRDS.get(name), apiVersion);
+            dynatrace.put(name, client.genericKubernetesResources(apiVersion, DYNATRACE_CRDS.get(name)).inAnyNamespace()
+                    .inform(onAnyChange(), 0));
+            changed();
+        }
+
+        @Override
+        public void onUpdate(CustomResourceDefinition oldCrd, CustomResourceDefinition newCrd) {
+            onAdd(newCrd);
+        }
+
+        @Override
+        public void onDelete(CustomResourceDefinition crd, boolean deletedFinalStateUnknown) {
+            SharedIndexInformer<GenericKubernetesResource> informer = dynatrace.remove(crd.getMetadata().getName());
+            if (informer != null) {
+                informer.stop();
+                changed();
+            }
+        }
+
+        /** The storage version when it is served, else any served version: the API server converts. */
+        private static String servedVersion(CustomResourceDefinition crd) {
+            String any = null;
+            for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+                if (Boolean.TRUE.equals(version.getServed())) {
+                    if (Boolean.TRUE.equals(version.getStorage())) {
+                        return version.getName();
+                    }
+                    any = any == null ? version.getName() : any;
+                }
+            }
+            return any;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.netpolguard.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netpolguard.dynatrace.FlowCatalogue;
+import io.netpolguard.guard.FlowResult;
+import io.netpolguard.guard.FlowStatus;
+import io.netpolguard.live.SnapshotSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prometheus metrics: admission requests by kind, operation and decision; decision latency;
+ * currently blocked required flows by flow id; snapshot age; informer sync state.
+ */
+@ApplicationScoped
+public class GuardMetrics {
+    private final MeterRegistry registry;
+    private final Timer latency;
+    private final Map<String, AtomicInteger> blockedByFlow = new ConcurrentHashMap<>();
+    private volatile SnapshotSource source;
+
+    @Inject
+    public GuardMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.latency = Timer.builder("netpol_guard_decision_duration").description("Time to decide one admission request")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+        for (var flow : FlowCatalogue.standard().flows()) {
+            AtomicInteger blocked = new AtomicInteger();
+            blockedByFlow.put(flow.id(), blocked);
+            Gauge.builder("netpol_guard_blocked_flows", blocked, AtomicInteger::get)
+                    .description("Required flows currently blocked, per flow id (from the last audit)")
+                    .tag("flow", flow.id()).register(registry);
+        }
+        Gauge.builder("netpol_guard_snapshot_age_seconds", this, GuardMetrics::snapshotAgeSeconds)
+                .description("Seconds since the cluster snapshot was last rebuilt").register(registry);
+    }
+
+    void watch(SnapshotSource watched) {
+        this.source = watched;
+        for (String name : watched.syncState().keySet()) {
+            Gauge.builder("netpol_guard_informer_synced", this, m -> m.synced(name))
+                    .description("1 when the informer has listed its objects").tag("resource", name).register(registry);
+        }
+    }
+
+    public void recordDecision(String kind, String operation, String decision, long nanos) {
+        Counter.builder("netpol_guard_admission_requests").description("Admission requests answered")
+                .tag("kind", kind.isEmpty() ? "unknown" : kind).tag("operation", operation.isEmpty() ? "unknown" : operation)
+                .tag("decision", decision).register(registry).increment();
+        latency.record(Duration.ofNanos(nanos));
+    }
+
+    void recordAudit(Iterable<FlowResult> results) {
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        for (FlowResult result : results) {
+            if (result.status() == FlowStatus.BLOCKED) {
+                counts.merge(result.flow().id(), 1, Integer::sum);
+            }
+        }
+        blockedByFlow.forEach((id, gauge) -> gauge.set(counts.getOrDefault(id, 0)));
+    }
+
+    private double snapshotAgeSeconds() {
+        SnapshotSource current = source;
+        Instant built = current == null ? null : current.builtAt();
+        return built == null ? Double.NaN : Duration.between(built, Instant.now()).toMillis() / 1000.0;
+    }
+
+    private double synced(String name) {
+        SnapshotSource current = source;
+        return current != null && Boolean.TRUE.equals(current.syncState().get(name)) ? 1 : 0;
+    }
+}

@@ -1,0 +1,160 @@
+package io.netpolguard.server;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.netpolguard.admission.AdmissionHandler;
+import io.netpolguard.admission.AdmissionRequest;
+import io.netpolguard.admission.AdmissionResponses;
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.config.GuardConfig;
+import io.netpolguard.config.GuardFactory;
+import io.netpolguard.guard.FlowExplainer;
+import io.netpolguard.guard.FlowResult;
+import io.netpolguard.guard.Guard;
+import io.netpolguard.live.LiveCluster;
+import io.netpolguard.live.ManifestSource;
+import io.netpolguard.live.SnapshotSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The running webhook: which snapshot source it reads, the decisions it makes on it, and the
+ * periodic audit of every required flow. Decisions read memory only; nothing on the request path
+ * calls the API server.
+ */
+@ApplicationScoped
+public class GuardServer {
+    private static final Logger LOG = Logger.getLogger(GuardServer.class);
+    static final String SYNCING_WARNING = "netpol-guard is still syncing its view of the cluster and did not check "
+            + "this change; it was allowed";
+
+    private final GuardConfig config;
+    private final Guard guard;
+    private final AdmissionHandler handler;
+    private final GuardMetrics metrics;
+    private final Instance<KubernetesClient> client;
+    private volatile SnapshotSource source;
+    private volatile AuditReport lastAudit;
+    private ScheduledExecutorService auditor;
+
+    @Inject
+    public GuardServer(GuardConfig config, GuardFactory factory, GuardMetrics metrics, Instance<KubernetesClient> client) {
+        this.config = config;
+        this.guard = factory.guard();
+        this.handler = new AdmissionHandler(guard);
+        this.metrics = metrics;
+        this.client = client;
+    }
+
+    /** One audit of all required flows, as published at GET /flows. */
+    public record AuditReport(Instant at, String source, List<FlowResult> results, FlowExplainer explainer) {
+    }
+
+    /** Starts the source (informers) and the periodic audit; called when the server starts serving. */
+    public synchronized void start() {
+        source();
+        if (auditor == null) {
+            auditor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "flow-audit");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long every = Math.max(1, config.server().auditInterval().toMillis());
+            auditor.scheduleWithFixedDelay(this::auditQuietly, 0, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The source in use, chosen on first use: the live cluster when reachable, else the configured manifests. */
+    public SnapshotSource source() {
+        SnapshotSource current = source;
+        if (current == null) {
+            synchronized (this) {
+                if (source == null) {
+                    source = chooseSource();
+                    metrics.watch(source);
+                    LOG.infof("netpol-guard reads %s", source.description());
+                }
+                current = source;
+            }
+        }
+        return current;
+    }
+
+    /** Replaces the source (tests, embedding). */
+    public synchronized void useSource(SnapshotSource replacement) {
+        this.source = replacement;
+        metrics.watch(replacement);
+        this.lastAudit = null;
+    }
+
+    public AdmissionHandler.Outcome decide(AdmissionRequest request) {
+        SnapshotSource current = source();
+        if (!current.synced() && request.change() != null) {
+            return new AdmissionHandler.Outcome(request,
+                    AdmissionResponses.allow(request.uid(), List.of(SYNCING_WARNING), "warn"), "warn", List.of());
+        }
+        return handler.handle(request, current.snapshot());
+    }
+
+    public AuditReport audit() {
+        AuditReport report = lastAudit;
+        if (report == null || report.at().plus(config.server().auditInterval()).isBefore(Instant.now())) {
+            report = runAudit();
+        }
+        return report;
+    }
+
+    private void auditQuietly() {
+        try {
+            runAudit();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "flow audit failed");
+        }
+    }
+
+    private synchronized AuditReport runAudit() {
+        SnapshotSource current = source();
+        ClusterSnapshot snapshot = current.snapshot();
+        List<FlowResult> results = guard.check(snapshot);
+        AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot));
+        metrics.recordAudit(results);
+        lastAudit = report;
+        return report;
+    }
+
+    private SnapshotSource chooseSource() {
+        String mode = config.server().source();
+        boolean cluster = switch (mode) {
+            case "cluster" -> true;
+            case "manifests" -> false;
+            case "auto" -> clusterConfigured();
+            default -> throw new IllegalArgumentException("netpol-guard.server.source: '" + mode
+                    + "' (expected auto, cluster or manifests)");
+        };
+        if (cluster) {
+            LiveCluster live = new LiveCluster(client.get(), config.server().snapshotDelay().toMillis(),
+                    problem -> LOG.warnf("ignoring a NetworkPolicy the guard cannot read: %s", problem));
+            live.start();
+            return live;
+        }
+        return new ManifestSource(config.server().manifests().stream().map(Path::of).toList());
+    }
+
+    /** A kubeconfig or an in-cluster service account is present. */
+    static boolean clusterConfigured() {
+        String kubeconfig = System.getenv("KUBECONFIG");
+        if (kubeconfig != null && !kubeconfig.isBlank() && Files.exists(Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]))) {
+            return true;
+        }
+        return Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"))
+                || Files.exists(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"));
+    }
+}
