@@ -13,13 +13,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns host names (tenant, proxy, registry, EdgeConnect hosts) into addresses: IP literals as
  * they are, then addresses given in configuration or with {@code --host}, then DNS with a short
- * timeout. A host that cannot be resolved has no addresses, never an error. Results are cached.
+ * timeout. A host that cannot be resolved has no addresses, never an error. DNS answers are kept
+ * for five minutes (thirty seconds when nothing was found); a stale answer is served while it is
+ * refreshed in the background, so only the very first lookup of a host waits.
  */
 public final class HostResolver {
     private final Map<String, List<InetAddress>> configured;
     private final boolean dnsEnabled;
     private final Duration timeout;
-    private final Map<String, List<InetAddress>> cache = new ConcurrentHashMap<>();
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(List<InetAddress> addresses, java.time.Instant fetched, java.util.concurrent.atomic.AtomicBoolean refreshing) {
+        boolean stale() {
+            Duration ttl = addresses.isEmpty() ? NEGATIVE_TTL : TTL;
+            return fetched.plus(ttl).isBefore(java.time.Instant.now());
+        }
+    }
 
     public HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout) {
         this.configured = Map.copyOf(configured);
@@ -59,7 +70,17 @@ public final class HostResolver {
         if (!dnsEnabled) {
             return List.of();
         }
-        return cache.computeIfAbsent(key, this::lookup);
+        Cached cached = cache.get(key);
+        if (cached == null) {
+            cached = cache.computeIfAbsent(key, this::fetch);
+        } else if (cached.stale() && cached.refreshing().compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> cache.put(key, fetch(key)));
+        }
+        return cached.addresses();
+    }
+
+    private Cached fetch(String host) {
+        return new Cached(lookup(host), java.time.Instant.now(), new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     private List<InetAddress> lookup(String host) {

@@ -4,12 +4,10 @@ import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.NamespaceInfo;
-import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
 import io.netpolguard.netpol.InvalidPolicyException;
-import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -27,10 +25,12 @@ import java.util.Optional;
 public final class Guard {
     private final RequiredFlows requiredFlows;
     private final GuardSettings settings;
+    private final DerivedFlows derived;
 
     public Guard(RequiredFlows requiredFlows, GuardSettings settings) {
         this.requiredFlows = requiredFlows;
         this.settings = settings;
+        this.derived = new DerivedFlows(requiredFlows);
     }
 
     public GuardSettings settings() {
@@ -41,7 +41,7 @@ public final class Guard {
     public List<FlowResult> check(ClusterSnapshot snapshot) {
         PolicyEngine engine = snapshot.engine();
         List<FlowResult> results = new ArrayList<>();
-        for (RequiredFlow flow : requiredFlows.derive(snapshot)) {
+        for (RequiredFlow flow : derived.flows(snapshot)) {
             if (settings.flowMode(flow.id()) != Mode.OFF) {
                 results.add(FlowEvaluator.evaluate(flow, engine));
             }
@@ -71,15 +71,15 @@ public final class Guard {
         List<FlowResult> afterResults;
         List<String> problems = List.of();
         if (change instanceof Change.PolicyChange policy) {
-            List<RequiredFlow> flows = touching(requiredFlows.derive(before), policy.namespace());
+            List<RequiredFlow> flows = derived.touching(before, policy.namespace());
             beforeResults = evaluate(flows, before.engine());
             afterResults = evaluate(flows, after.engine());
         } else if (change instanceof Change.NamespaceChange) {
-            List<RequiredFlow> flows = requiredFlows.derive(before);
+            List<RequiredFlow> flows = derived.flows(before);
             beforeResults = evaluate(flows, before.engine());
             afterResults = evaluate(flows, after.engine());
         } else {
-            beforeResults = evaluate(requiredFlows.derive(before), before.engine());
+            beforeResults = evaluate(derived.flows(before), before.engine());
             afterResults = evaluate(requiredFlows.derive(after), after.engine());
             problems = requiredFlows.problems(after).stream()
                     .filter(p -> p.contains(" " + change.namespace() + "/" + change.name() + ":")).toList();
@@ -97,26 +97,6 @@ public final class Guard {
             }
         }
         return results;
-    }
-
-    /** Locality: a policy in namespace N only isolates pods in N, so only flows with an end in N can change. */
-    private static List<RequiredFlow> touching(List<RequiredFlow> flows, String namespace) {
-        List<RequiredFlow> touching = new ArrayList<>();
-        for (RequiredFlow flow : flows) {
-            List<FlowConnection> connections = flow.connections().stream()
-                    .filter(c -> inNamespace(c.connection().source(), namespace)
-                            || inNamespace(c.connection().destination(), namespace))
-                    .toList();
-            if (!connections.isEmpty()) {
-                touching.add(new RequiredFlow(flow.definition(), flow.owner(), connections, flow.unverifiableReason(),
-                        flow.notes()));
-            }
-        }
-        return touching;
-    }
-
-    private static boolean inNamespace(io.netpolguard.netpol.Endpoint endpoint, String namespace) {
-        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
     }
 
     private List<Finding> compare(List<FlowResult> before, List<FlowResult> after, Change change, boolean exempt) {
