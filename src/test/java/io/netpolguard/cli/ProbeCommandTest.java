@@ -1,0 +1,192 @@
+package io.netpolguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code netpol-guard probe} against the x/y/z cluster ({@code manifests/xyz}) plus
+ * {@code probe/cluster}: x/a accepts namespace y on TCP/80 and on UDP port serve-81-udp.
+ */
+class ProbeCommandTest {
+    private static final String XYZ = resource("manifests/xyz");
+    private static final String POLICIES = resource("probe/cluster");
+
+    @TempDir
+    Path temp;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), null);
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("probe"));
+        all.addAll(List.of(args));
+        int exitCode = commandLine.execute(all.toArray(String[]::new));
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private static Run probe(String probes, String... more) {
+        List<String> args = new ArrayList<>(List.of("--cluster", XYZ, "--cluster", POLICIES, "--probes", resource(probes)));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void jsonOutputIsAnArrayOfResultsInInputOrder() throws IOException {
+        Run run = probe("probe/probes.yaml", "--output", "json");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results.isArray()).isTrue();
+        assertThat(results).hasSize(5);
+        List<String> fields = new ArrayList<>();
+        results.get(0).fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("from", "to", "port", "protocol", "allowed", "explanation");
+        assertThat(results).extracting(r -> r.get("from").asText() + " -> " + r.get("to").asText() + " "
+                + r.get("protocol").asText() + "/" + r.get("port").asText() + ": " + r.get("allowed").asBoolean())
+                .containsExactly(
+                        "y/b -> x/a TCP/80: true",
+                        "z/c -> x/a TCP/80: false",
+                        "y/c -> x/a UDP/serve-81-udp: true",
+                        "x/a -> 192.0.2.10 TCP/443: true",
+                        "192.0.2.10 -> x/a TCP/80: false");
+        assertThat(results.get(0).get("port").isInt()).isTrue();
+        assertThat(results.get(2).get("port").isTextual()).isTrue();
+        assertThat(results.get(2).get("explanation").asText()).contains("allowed by x/allow-a ingress[0]");
+        assertThat(results.get(1).get("explanation").asText()).startsWith("blocked by the ingress of x/a")
+                .contains("x/allow-a ingress[0]: peer does not match");
+    }
+
+    @Test
+    void aJsonProbesFileWorksToo() throws IOException {
+        Run run = probe("probe/probes.json", "--output", "json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results).extracting(r -> r.get("from").asText() + " " + r.get("protocol").asText() + " "
+                + r.get("allowed").asBoolean())
+                .containsExactly("z/a SCTP false", "y/a TCP true", "x/b TCP true");
+        assertThat(results.get(2).get("explanation").asText()).contains("itself");
+    }
+
+    @Test
+    void textOutputIsATableFollowedByTheReasonsForBlockedProbes() {
+        Run run = probe("probe/probes.yaml");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.subList(0, 6)).containsExactly(
+                "FROM        TO          PORT              VERDICT",
+                "y/b         x/a         TCP/80            allowed",
+                "z/c         x/a         TCP/80            blocked",
+                "y/c         x/a         UDP/serve-81-udp  allowed",
+                "x/a         192.0.2.10  TCP/443           allowed",
+                "192.0.2.10  x/a         TCP/80            blocked");
+        assertThat(lines.get(6)).isEmpty();
+        assertThat(lines).contains("probe 2 z/c -> x/a:", "  blocked by the ingress of x/a", "probe 5 192.0.2.10 -> x/a:");
+        assertThat(run.out()).doesNotContain("probe 1 ").doesNotContain("probe 3 ");
+    }
+
+    @Test
+    void skippedObjectsAreMentionedOnStandardErrorOnly() throws IOException {
+        Run run = probe("probe/probes.yaml", "--output", "json", "--verbose");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("ConfigMap settings").contains("skipped");
+        assertThat(run.out()).doesNotContain("skipped");
+        assertThat(new ObjectMapper().readTree(run.out())).hasSize(5);
+    }
+
+    @Test
+    void aMissingClusterFileIsBadInput() {
+        Run run = run("--cluster", temp.resolve("nowhere.yaml").toString(), "--probes", resource("probe/probes.yaml"));
+
+        assertBadInput(run, "nowhere.yaml", "no such file or directory");
+    }
+
+    @Test
+    void invalidYamlInTheClusterIsBadInput() throws IOException {
+        Path broken = Files.writeString(temp.resolve("broken.yaml"), "kind: Pod\nmetadata: {name: [\n");
+
+        Run run = run("--cluster", XYZ, "--cluster", broken.toString(), "--probes", resource("probe/probes.yaml"));
+
+        assertBadInput(run, broken.toString(), "not valid YAML or JSON");
+    }
+
+    @Test
+    void anUnknownPodIsBadInputNamingTheProbe() {
+        Run run = probe("probe/unknown-pod.yaml", "--output", "json");
+
+        assertBadInput(run, "probe 2 (y/b -> x/d)", "no Pod x/d");
+    }
+
+    @Test
+    void aNamedPortTheDestinationDoesNotDeclareIsBadInput() {
+        Run run = probe("probe/unknown-named-port.yaml");
+
+        assertBadInput(run, "probe 1 (y/b -> x/a)", "x/a declares no TCP container port named 'metrics'");
+    }
+
+    @Test
+    void aNamedPortOnAnAddressIsBadInput() {
+        Run run = probe("probe/named-port-on-address.yaml");
+
+        assertBadInput(run, "probe 1 (x/a -> 192.0.2.10)", "named port 'https'");
+    }
+
+    @Test
+    void anUnknownProtocolIsBadInput() {
+        Run run = probe("probe/bad-protocol.yaml");
+
+        assertBadInput(run, "probe 1 (y/b -> x/a)", "unknown protocol 'ICMP'");
+    }
+
+    @Test
+    void aMissingProbesFileIsBadInput() {
+        Run run = run("--cluster", XYZ, "--probes", temp.resolve("probes.yaml").toString());
+
+        assertBadInput(run, "probes.yaml", "no such probes file");
+    }
+
+    @Test
+    void anUnknownOutputFormatIsBadInput() {
+        Run run = probe("probe/probes.yaml", "--output", "xml");
+
+        assertThat(run.exitCode()).isEqualTo(CommandLines.EXIT_BAD_INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("xml");
+    }
+
+    private static void assertBadInput(Run run, String... messageParts) {
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(CommandLines.EXIT_BAD_INPUT);
+        assertThat(run.out()).as("standard output").isEmpty();
+        assertThat(run.err()).startsWith("error: ").contains(messageParts).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static String resource(String name) {
+        try {
+            return Path.of(ProbeCommandTest.class.getClassLoader().getResource(name).toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package io.netpolguard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.ContainerPort;
+import io.netpolguard.netpol.IpAddresses;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.Protocol;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reading a cluster from manifests: {@code src/test/resources/manifests/reading} holds a small dump
+ * with nested directories, multi-document YAML, tab-indented JSON, {@code kind: List}, every workload
+ * kind and kinds the checks do not use.
+ */
+class ManifestReadingTest {
+    private static final Path DUMP = resource("manifests/reading");
+
+    @TempDir
+    Path temp;
+
+    private final List<String> skipped = new ArrayList<>();
+
+    private ClusterSnapshot read(Path... roots) {
+        return new SnapshotBuilder(skipped::add).addFiles(List.of(roots)).build();
+    }
+
+    private PodEndpoint endpoint(ClusterSnapshot snapshot, String displayName) {
+        return snapshot.pods().all().stream().filter(p -> p.displayName().equals(displayName)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + displayName + " in " + snapshot.pods().all()));
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = temp.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void aDirectoryIsReadRecursivelyAndOnlyYamlAndJsonFilesCount() {
+        assertThat(Manifests.files(List.of(DUMP))).map(p -> DUMP.relativize(p).toString().replace('\\', '/'))
+                .containsExactly("namespaces.yaml", "other/config.yaml", "pods/frontend.json", "pods/list.yaml",
+                        "policies/network-policies.json", "workloads/apps.yaml", "workloads/batch/jobs.yml");
+    }
+
+    @Test
+    void everyPodAndWorkloadOfTheDumpBecomesAnEndpoint() {
+        ClusterSnapshot snapshot = read(DUMP);
+
+        assertThat(snapshot.pods().all()).map(PodEndpoint::displayName).containsExactlyInAnyOrder(
+                "shop/frontend-7d4b9c", "dynatrace/dynatrace-operator-5f8c7b", "dynatrace/oneagent-x7k2p",
+                "shop/Deployment/checkout", "dynatrace/StatefulSet/activegate", "dynatrace/DaemonSet/csi-driver",
+                "shop/ReplicaSet/cart-6b9f", "shop/Job/db-migrate", "shop/CronJob/nightly-report");
+    }
+
+    @Test
+    void aMultiDocumentFileYieldsEachNonEmptyDocument() {
+        List<Manifests.Document> documents = Manifests.read(DUMP.resolve("namespaces.yaml"));
+
+        assertThat(documents).extracting(d -> d.node().path("metadata").path("name").asText())
+                .containsExactly("dynatrace", "shop");
+        assertThat(documents.get(0).origin()).contains("namespaces.yaml");
+    }
+
+    @Test
+    void namespacesKeepTheirLabelsAndAnnotationsAndGainTheMetadataNameLabel() {
+        ClusterSnapshot snapshot = read(DUMP);
+
+        NamespaceInfo dynatrace = snapshot.namespace("dynatrace").orElseThrow();
+        assertThat(dynatrace.labels().asMap()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "observability", "kubernetes.io/metadata.name", "dynatrace"));
+        assertThat(dynatrace.annotations()).containsEntry("owner", "platform");
+        assertThat(snapshot.labelsOf("shop").asMap()).containsExactlyEntriesOf(Map.of("kubernetes.io/metadata.name", "shop"));
+        assertThat(snapshot.labelsOf("never-declared").asMap())
+                .containsExactlyEntriesOf(Map.of("kubernetes.io/metadata.name", "never-declared"));
+    }
+
+    @Test
+    void aPodFromTabIndentedJsonHasLabelsAddressesAndContainerPorts() {
+        PodEndpoint frontend = read(DUMP).pod("shop", "frontend-7d4b9c").orElseThrow();
+
+        assertThat(frontend.isPod()).isTrue();
+        assertThat(frontend.labels().asMap()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "frontend", "tier", "web"));
+        assertThat(frontend.addresses()).containsExactly(ip("10.244.1.17"), ip("fd00:10:244:1::17"));
+        assertThat(frontend.hostNetwork()).isFalse();
+        assertThat(frontend.ports()).containsExactly(
+                new ContainerPort("http", 8080, Protocol.TCP),
+                new ContainerPort("dns", 53, Protocol.UDP),
+                new ContainerPort("admin", 9901, Protocol.SCTP));
+    }
+
+    @Test
+    void theItemsOfAListAreReadWithHostNetworkAndPodIp() {
+        ClusterSnapshot snapshot = read(DUMP.resolve("pods/list.yaml"));
+
+        PodEndpoint operator = snapshot.pod("dynatrace", "dynatrace-operator-5f8c7b").orElseThrow();
+        PodEndpoint oneAgent = snapshot.pod("dynatrace", "oneagent-x7k2p").orElseThrow();
+        assertThat(operator.addresses()).containsExactly(ip("10.244.2.5"));
+        assertThat(operator.hostNetwork()).isFalse();
+        assertThat(oneAgent.addresses()).containsExactly(ip("172.18.0.3"));
+        assertThat(oneAgent.hostNetwork()).isTrue();
+        assertThat(oneAgent.labels().get("app.kubernetes.io/name")).isEqualTo("oneagent");
+    }
+
+    @Test
+    void everyWorkloadKindContributesItsPodTemplate() {
+        ClusterSnapshot snapshot = read(DUMP);
+
+        assertThat(snapshot.pods().all()).filteredOn(p -> !p.isPod())
+                .extracting(PodEndpoint::kind, PodEndpoint::namespace, PodEndpoint::name, p -> p.labels().asMap(),
+                        PodEndpoint::hostNetwork)
+                .containsExactlyInAnyOrder(
+                        tuple("Deployment", "shop", "checkout", Map.of("app", "checkout"), false),
+                        tuple("StatefulSet", "dynatrace", "activegate", Map.of("app.kubernetes.io/name", "activegate"), false),
+                        tuple("DaemonSet", "dynatrace", "csi-driver", Map.of("app.kubernetes.io/name", "csi-driver"), true),
+                        tuple("ReplicaSet", "shop", "cart-6b9f", Map.of("app", "cart"), false),
+                        tuple("Job", "shop", "db-migrate", Map.of("job", "db-migrate"), false),
+                        tuple("CronJob", "shop", "nightly-report", Map.of("job", "nightly-report"), false));
+        assertThat(snapshot.pods().all()).filteredOn(p -> !p.isPod()).allSatisfy(p -> assertThat(p.addresses()).isEmpty());
+        assertThat(endpoint(snapshot, "shop/Deployment/checkout").ports()).containsExactly(new ContainerPort("grpc", 9090, Protocol.TCP));
+        assertThat(endpoint(snapshot, "shop/CronJob/nightly-report").ports())
+                .containsExactly(new ContainerPort("metrics", 9102, Protocol.TCP));
+    }
+
+    @Test
+    void networkPoliciesOfAJsonListAreCompiledAndApplied() {
+        ClusterSnapshot snapshot = read(DUMP);
+
+        assertThat(snapshot.policies().all()).extracting(p -> p.id())
+                .containsExactlyInAnyOrder("shop/default-deny", "shop/frontend-from-dynatrace");
+        PodEndpoint operator = snapshot.pod("dynatrace", "dynatrace-operator-5f8c7b").orElseThrow();
+        PodEndpoint frontend = snapshot.pod("shop", "frontend-7d4b9c").orElseThrow();
+        assertThat(snapshot.engine().evaluate(new Connection(operator, frontend, 8080, Protocol.TCP)).allowed()).isTrue();
+        assertThat(snapshot.engine().evaluate(new Connection(operator, frontend, 53, Protocol.UDP)).allowed()).isFalse();
+        assertThat(snapshot.engine().evaluate(new Connection(frontend, operator, 8080, Protocol.TCP)).allowed()).isFalse();
+    }
+
+    @Test
+    void kindsTheChecksDoNotUseAreSkippedAndReported() {
+        read(DUMP);
+
+        assertThat(skipped).hasSize(2);
+        assertThat(skipped.get(0)).contains("config.yaml").contains("ConfigMap shop-settings").contains("skipped");
+        assertThat(skipped.get(1)).contains("config.yaml").contains("ServiceAccount checkout").contains("skipped");
+    }
+
+    @Test
+    void severalRootsMayBeGivenAsFilesAndDirectories() {
+        ClusterSnapshot snapshot = read(DUMP.resolve("namespaces.yaml"), DUMP.resolve("pods"));
+
+        assertThat(snapshot.pods().all()).hasSize(3);
+        assertThat(snapshot.namespaces()).containsOnlyKeys("dynatrace", "shop");
+        assertThat(snapshot.policies().size()).isZero();
+    }
+
+    @Test
+    void aTopLevelJsonArrayIsAListOfObjects() {
+        List<Manifests.Document> documents = Manifests.parse("""
+                [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "one"}},
+                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "two"}}]
+                """, "inline.json");
+
+        assertThat(documents).extracting(d -> d.node().path("metadata").path("name").asText()).containsExactly("one", "two");
+    }
+
+    @Test
+    void invalidYamlNamesTheFile() throws IOException {
+        Path file = write("broken/policy.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: [unclosed
+                """);
+
+        assertThatThrownBy(() -> read(temp)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("not valid YAML or JSON");
+    }
+
+    @Test
+    void invalidJsonNamesTheFile() throws IOException {
+        Path file = write("pod.json", "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n}\n");
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("not valid YAML or JSON");
+    }
+
+    @Test
+    void aDocumentThatIsNotAnObjectNamesTheFile() throws IOException {
+        Path file = write("notes.yaml", "just some text\n");
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("expected a Kubernetes object");
+    }
+
+    @Test
+    void anObjectWithoutNameNamesFileAndKind() throws IOException {
+        Path file = write("pods.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: fine
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  namespace: shop
+                  generateName: web-
+                """);
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("document 2")
+                .hasMessageContaining("Pod").hasMessageContaining("metadata.name is missing");
+    }
+
+    @Test
+    void anObjectWithoutKindNamesTheFile() throws IOException {
+        Path file = write("thing.yaml", "metadata:\n  name: thing\n");
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("has no kind");
+    }
+
+    @Test
+    void aBadNetworkPolicyNamesFileAndPolicy() throws IOException {
+        Path file = write("policies.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: egress-to-office
+                  namespace: shop
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock:
+                            cidr: 203.0.113.0/33
+                """);
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("NetworkPolicy shop/egress-to-office")
+                .hasMessageContaining("egress[0].to[0].ipBlock.cidr")
+                .hasMessageContaining("203.0.113.0/33");
+    }
+
+    @Test
+    void aPolicyWithAnUnknownOperatorNamesFileAndPolicy() throws IOException {
+        Path file = write("policies.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: tiers
+                  namespace: shop
+                spec:
+                  podSelector:
+                    matchExpressions:
+                      - key: tier
+                        operator: Contains
+                        values: [web]
+                """);
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("shop/tiers").hasMessageContaining("Contains");
+    }
+
+    @Test
+    void aPodWithAnAddressThatIsNotAnIpNamesFileAndPod() throws IOException {
+        Path file = write("pod.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: odd
+                  namespace: shop
+                status:
+                  podIP: not-an-ip
+                """);
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("Pod odd").hasMessageContaining("not-an-ip");
+    }
+
+    @Test
+    void aMissingPathIsReported() {
+        Path missing = temp.resolve("does-not-exist");
+
+        assertThatThrownBy(() -> read(missing)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(missing.toString()).hasMessageContaining("no such file or directory");
+    }
+
+    private static InetAddress ip(String text) {
+        return IpAddresses.parse(text).orElseThrow();
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(ManifestReadingTest.class.getClassLoader().getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
