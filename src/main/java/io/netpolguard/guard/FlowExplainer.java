@@ -126,12 +126,17 @@ public final class FlowExplainer {
         String target = endpoint.addresses().get(0).getHostAddress() + ":" + verdict.connection().port();
         for (CompiledPolicy policy : verdict.egress().isolating()) {
             for (Rule rule : policy.egress()) {
-                boolean allowsServicePort = verdict.connection().port() != 443 && !rule.ports().isEmpty()
-                        && rule.ports().stream().anyMatch(p -> p.name() == null && p.protocol() == Protocol.TCP
-                                && 443 >= p.from() && 443 <= p.to());
                 boolean allowsClusterIp = apiServerClusterIp != null && rule.peers().stream()
                         .anyMatch(p -> p instanceof Peer.IpBlock block && block.contains(apiServerClusterIp)
                                 && !block.contains(endpoint.addresses().get(0)));
+                // Only a rule aimed at the API server (its endpoint address, its ClusterIP, or every address)
+                // makes the Service port a likely mistake; port 443 to the tenant is not one.
+                boolean aimedAtApiServer = allowsClusterIp || rule.peers().isEmpty() || rule.peers().stream()
+                        .anyMatch(p -> p instanceof Peer.IpBlock block && block.contains(endpoint.addresses().get(0)));
+                boolean allowsServicePort = aimedAtApiServer && verdict.connection().port() != 443
+                        && !rule.ports().isEmpty()
+                        && rule.ports().stream().anyMatch(p -> p.name() == null && p.protocol() == Protocol.TCP
+                                && 443 >= p.from() && 443 <= p.to());
                 if (allowsServicePort || allowsClusterIp) {
                     String what = allowsServicePort && allowsClusterIp
                             ? "the Service port 443 and ClusterIP " + apiServerClusterIp.getHostAddress()
