@@ -62,6 +62,7 @@ public final class LiveCluster implements SnapshotSource {
     private volatile ClusterSnapshot snapshot = ClusterSnapshot.EMPTY;
     private volatile Instant builtAt;
     private volatile boolean started;
+    private volatile boolean builtFromSyncedInformers;
 
     public LiveCluster(KubernetesClient client, long debounceMillis, Consumer<String> onRejectedPolicy) {
         this.client = client;
@@ -103,11 +104,25 @@ public final class LiveCluster implements SnapshotSource {
         return snapshot;
     }
 
+    /**
+     * True once a snapshot was built after every informer had listed, and while every informer stays
+     * synced. A rebuild that is merely pending (pods change all the time in a large cluster) does not
+     * make the guard unsynced: it answers on the snapshot it has.
+     */
     @Override
     public boolean synced() {
-        if (!started || builtAt == null || rebuildScheduled.get()) {
+        if (!started || !informersSynced()) {
             return false;
         }
+        if (!builtFromSyncedInformers) {
+            // the last informers listed without an event (nothing to list): build from the full state now
+            changed();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean informersSynced() {
         for (SharedIndexInformer<?> informer : informers.values()) {
             if (!informer.hasSynced()) {
                 return false;
@@ -148,6 +163,7 @@ public final class LiveCluster implements SnapshotSource {
     private void rebuild() {
         rebuildScheduled.set(false);
         try {
+            boolean informersSynced = started && informersSynced();
             if (podsChanged) {
                 podsChanged = false;
                 podIndex = PodIndex.of(pods.endpoints());
@@ -163,6 +179,9 @@ public final class LiveCluster implements SnapshotSource {
                     typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
                     dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"));
             builtAt = Instant.now();
+            if (informersSynced) {
+                builtFromSyncedInformers = true;
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
         }

@@ -101,7 +101,17 @@ public class GuardServer {
             return new AdmissionHandler.Outcome(request,
                     AdmissionResponses.allow(request.uid(), List.of(SYNCING_WARNING), "warn"), "warn", List.of());
         }
-        return handler.handle(request, current.snapshot());
+        try {
+            return handler.handle(request, current.snapshot());
+        } catch (RuntimeException e) {
+            // A bug in judging one object must not turn into a 500: the API server would then block
+            // (failurePolicy Fail) or silently allow (Ignore) every such change. Allow it, say so, log it.
+            LOG.errorf(e, "checking %s (uid %s) failed; it was allowed", request.describe(), request.uid());
+            String warning = FlowExplainer.warning("netpol-guard failed to check this " + request.kind()
+                    + " and allowed it: " + e);
+            return new AdmissionHandler.Outcome(request, AdmissionResponses.allow(request.uid(), List.of(warning), "warn"),
+                    "warn", List.of());
+        }
     }
 
     public AuditReport audit() {

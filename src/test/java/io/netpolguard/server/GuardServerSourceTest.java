@@ -1,0 +1,222 @@
+package io.netpolguard.server;
+
+import static io.netpolguard.server.HealthAndMetricsTest.metrics;
+import static io.netpolguard.server.HealthAndMetricsTest.value;
+import static io.netpolguard.server.WebhookRequests.review;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.live.ManifestSource;
+import io.netpolguard.live.SnapshotSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The webhook with other snapshot sources installed through {@link GuardServer#useSource}: one still
+ * syncing, one where a flow is blocked, one that fails. The example cluster is restored after each.
+ */
+@QuarkusTest
+class GuardServerSourceTest {
+    @Inject
+    GuardServer server;
+
+    private SnapshotSource original;
+
+    @BeforeEach
+    void remember() {
+        original = server.source();
+    }
+
+    @AfterEach
+    void restore() {
+        server.useSource(original);
+        given().when().get("/flows").then().statusCode(200);
+    }
+
+    @Test
+    void whileSyncingChangesAreAllowedWithAWarningAndTheGuardIsNotReady() {
+        server.useSource(new Syncing());
+
+        review("delete-allow-dns.json")
+                .body("response.uid", equalTo("0df28fbd-5f5f-11e8-bc74-36e6bb280816"))
+                .body("response.allowed", equalTo(true))
+                .body("response.status", nullValue())
+                .body("response.warnings", contains(WebhookRequests.SYNCING_WARNING))
+                .body("response.auditAnnotations", equalTo(Map.of("decision", "warn")));
+        // what is never checked does not get the warning either
+        review("create-configmap.json")
+                .body("response.allowed", equalTo(true))
+                .body("response.warnings", nullValue())
+                .body("response.auditAnnotations", equalTo(Map.of("decision", "allow")));
+
+        given().when().get("/q/health/ready").then()
+                .statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.source", equalTo(Syncing.DESCRIPTION))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.namespaces", equalTo(true))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.pods", equalTo(false));
+        given().when().get("/q/health/live").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"));
+        given().when().get("/flows").then()
+                .statusCode(200)
+                .body("synced", equalTo(false))
+                .body("source", equalTo(Syncing.DESCRIPTION));
+
+        String metrics = metrics();
+        assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"pods\"}")).hasValue(0.0);
+        assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"namespaces\"}")).hasValue(1.0);
+
+        server.useSource(original);
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        review("delete-allow-dns.json").body("response.allowed", equalTo(false));
+    }
+
+    @Test
+    void aFlowBlockedInTheClusterShowsInFlowsAndMetricsAndIsNoReasonToDeny(@TempDir Path dir) throws IOException {
+        server.useSource(new ManifestSource(List.of(exampleWithoutAllowDns(dir))));
+
+        given().when().get("/flows").then()
+                .statusCode(200)
+                .body("synced", equalTo(true))
+                .body("source", startsWith("manifests in ["))
+                .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("blocked"))
+                .body("flows.find { it.id == 'operator->kube-dns' }.summary",
+                        startsWith("operator->kube-dns: blocked, dynatrace/Deployment/dynatrace-operator -> "
+                                + "kube-system/coredns-7db6d8ff4d-x2v9q on UDP/53 (isolated by dynatrace/default-deny"))
+                .body("flows.find { it.id == 'operator->kube-apiserver' }.status", equalTo("allowed"));
+        String metrics = metrics();
+        for (String flow : List.of("operator->kube-dns", "webhook->kube-dns", "csi-driver->kube-dns", "activegate->kube-dns")) {
+            assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"" + flow + "\"}")).as(flow).hasValue(1.0);
+        }
+        assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"operator->kube-apiserver\"}")).hasValue(0.0);
+
+        // a harmless change in a cluster where DNS is already blocked: allowed, with one summary warning
+        review("create-allow-checkout-ingress.json")
+                .body("response.allowed", equalTo(true))
+                .body("response.auditAnnotations.blocked-flows", nullValue());
+        // deleting the egress policy for the API server still denies, for the API server flows only
+        review("update-allow-apiserver-to-service-ip.json")
+                .body("response.allowed", equalTo(false))
+                .body("response.auditAnnotations.blocked-flows", equalTo(
+                        "activegate->kube-apiserver,csi-driver->kube-apiserver,operator->kube-apiserver,webhook->kube-apiserver"))
+                .body("response.warnings", contains(startsWith("already blocked before this change (not caused by it, "
+                        + "not a reason to deny): activegate->kube-dns, csi-driver->kube-dns, operator->kube-dns, "
+                        + "webhook->kube-dns")));
+
+        server.useSource(original);
+        given().when().get("/flows").then().statusCode(200)
+                .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("allowed"));
+        assertThat(value(metrics(), "netpol_guard_blocked_flows{flow=\"operator->kube-dns\"}")).hasValue(0.0);
+    }
+
+    @Test
+    void aFailureWhileCheckingAllowsTheChangeWithAWarningInsteadOfA500() {
+        server.useSource(new Failing());
+        review("delete-allow-dns.json")
+                .body("response.uid", equalTo("0df28fbd-5f5f-11e8-bc74-36e6bb280816"))
+                .body("response.allowed", equalTo(true))
+                .body("response.auditAnnotations", equalTo(Map.of("decision", "warn")))
+                .body("response.warnings", contains("netpol-guard failed to check this NetworkPolicy and allowed it: "
+                        + "java.lang.IllegalStateException: snapshot unavailable"));
+    }
+
+    /** The example cluster with the allow-dns policy removed. */
+    private static Path exampleWithoutAllowDns(Path dir) throws IOException {
+        Path example = Path.of("k8s/examples/cluster");
+        try (Stream<Path> files = Files.list(example)) {
+            for (Path file : files.toList()) {
+                String text = Files.readString(file);
+                if (file.getFileName().toString().equals("40-network-policies.yaml")) {
+                    String without = Arrays.stream(text.split("\n---\n"))
+                            .filter(doc -> !doc.contains("name: allow-dns,")).collect(Collectors.joining("\n---\n"));
+                    assertThat(without).isNotEqualTo(text);
+                    text = without;
+                }
+                Files.writeString(dir.resolve(file.getFileName()), text);
+            }
+        }
+        return dir;
+    }
+
+    /** Informers that have not all listed yet. */
+    static final class Syncing implements SnapshotSource {
+        static final String DESCRIPTION = "the live cluster at https://10.96.0.1/ (still syncing)";
+
+        @Override
+        public ClusterSnapshot snapshot() {
+            return ClusterSnapshot.EMPTY;
+        }
+
+        @Override
+        public boolean synced() {
+            return false;
+        }
+
+        @Override
+        public Map<String, Boolean> syncState() {
+            Map<String, Boolean> state = new LinkedHashMap<>();
+            state.put("namespaces", true);
+            state.put("pods", false);
+            return state;
+        }
+
+        @Override
+        public Instant builtAt() {
+            return null;
+        }
+
+        @Override
+        public String description() {
+            return DESCRIPTION;
+        }
+    }
+
+    /** A source whose snapshot cannot be had: stands for any bug on the decision path. */
+    static final class Failing implements SnapshotSource {
+        @Override
+        public ClusterSnapshot snapshot() {
+            throw new IllegalStateException("snapshot unavailable");
+        }
+
+        @Override
+        public boolean synced() {
+            return true;
+        }
+
+        @Override
+        public Map<String, Boolean> syncState() {
+            return Map.of("failing", true);
+        }
+
+        @Override
+        public Instant builtAt() {
+            return Instant.now();
+        }
+
+        @Override
+        public String description() {
+            return "a failing source";
+        }
+    }
+}

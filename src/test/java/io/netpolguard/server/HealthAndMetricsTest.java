@@ -1,0 +1,82 @@
+package io.netpolguard.server;
+
+import static io.netpolguard.server.WebhookRequests.review;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What an operator of the webhook sees: health endpoints and Prometheus metrics. */
+@QuarkusTest
+class HealthAndMetricsTest {
+
+    @Test
+    void readyAndLiveOnTheExampleCluster() {
+        given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.source", equalTo("manifests in [k8s/examples/cluster]"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.manifests", equalTo(true));
+        given().when().get("/q/health/live").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"));
+        given().when().get("/q/health").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"));
+    }
+
+    @Test
+    void everyAnswerIsCountedByKindOperationAndDecisionAndTimed() {
+        String deny = "netpol_guard_admission_requests_total{decision=\"deny\",kind=\"NetworkPolicy\",operation=\"DELETE\"}";
+        String warn = "netpol_guard_admission_requests_total{decision=\"warn\",kind=\"NetworkPolicy\",operation=\"CREATE\"}";
+        String allow = "netpol_guard_admission_requests_total{decision=\"allow\",kind=\"ConfigMap\",operation=\"CREATE\"}";
+        String timed = "netpol_guard_decision_duration_seconds_count";
+        String before = metrics();
+
+        review("delete-allow-dns.json").body("response.allowed", equalTo(false));
+        review("create-deny-egress-shop.json").body("response.auditAnnotations.decision", equalTo("warn"));
+        review("create-configmap.json").body("response.auditAnnotations.decision", equalTo("allow"));
+        review("create-configmap.json").body("response.auditAnnotations.decision", equalTo("allow"));
+        WebhookRequests.send("not json").statusCode(400);
+
+        String after = metrics();
+        assertThat(value(after, deny).orElseThrow() - value(before, deny).orElse(0)).isEqualTo(1.0);
+        assertThat(value(after, warn).orElseThrow() - value(before, warn).orElse(0)).isEqualTo(1.0);
+        assertThat(value(after, allow).orElseThrow() - value(before, allow).orElse(0)).isEqualTo(2.0);
+        // a body that is not an AdmissionReview is not a decision
+        assertThat(value(after, timed).orElseThrow() - value(before, timed).orElse(0)).isEqualTo(4.0);
+        assertThat(after).contains("netpol_guard_decision_duration_seconds_bucket{le=")
+                .contains("netpol_guard_decision_duration_seconds_sum ")
+                .contains("# TYPE netpol_guard_decision_duration_seconds histogram");
+    }
+
+    @Test
+    void blockedFlowsSnapshotAgeAndSyncStateAreExported() {
+        given().when().get("/flows").then().statusCode(200);
+        String metrics = metrics();
+        for (String flow : new String[] {"operator->kube-dns", "webhook->kube-apiserver", "control-plane->webhook",
+                "monitored-apps->activegate", "edgeconnect->sso", "control-plane->netpol-guard"}) {
+            assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"" + flow + "\"}")).as(flow).hasValue(0.0);
+        }
+        assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"manifests\"}")).hasValue(1.0);
+        assertThat(value(metrics, "netpol_guard_snapshot_age_seconds").orElseThrow()).isBetween(0.0, 3600.0);
+    }
+
+    static String metrics() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** The value of one series in the Prometheus text format, if present. */
+    static OptionalDouble value(String metrics, String series) {
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return matcher.find() ? OptionalDouble.of(Double.parseDouble(matcher.group(1))) : OptionalDouble.empty();
+    }
+}
