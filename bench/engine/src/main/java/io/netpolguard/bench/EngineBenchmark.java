@@ -59,10 +59,10 @@ public class EngineBenchmark {
     @Param({"10", "100", "1000"})
     public int policies;
 
-    private PolicyEngine engine;
-    private PolicyEngine cacheFullEngine;
-    private Connection allowed;
-    private Connection blocked;
+    PolicyEngine engine;
+    PolicyEngine cacheFullEngine;
+    Connection allowed;
+    Connection blocked;
 
     @Setup(Level.Trial)
     public void setUp() throws UnknownHostException {
