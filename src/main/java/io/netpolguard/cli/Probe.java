@@ -68,7 +68,10 @@ public record Probe(String from, String to, JsonNode port, String protocol) {
     private Endpoint endpoint(String text, ClusterSnapshot snapshot, int number) {
         var address = IpAddresses.parse(text);
         if (address.isPresent()) {
-            return ExternalEndpoint.ofAddress(address.get());
+            // The address of a (non host-network) Pod is that Pod: its policies and labels apply.
+            List<PodEndpoint> owners = snapshot.pods().all().stream()
+                    .filter(p -> p.isPod() && !p.hostNetwork() && p.addresses().contains(address.get())).toList();
+            return owners.size() == 1 ? owners.get(0) : ExternalEndpoint.ofAddress(address.get());
         }
         int slash = text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {

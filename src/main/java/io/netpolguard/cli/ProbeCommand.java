@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = "Judges connections between pods and addresses against the NetworkPolicies of a cluster given as manifests.",
         footer = {"%nThe probes file is YAML or JSON: a list of {from, to, port, protocol}.",
-                "from/to: namespace/pod-name (a Pod in the manifests) or an IPv4/IPv6 address.",
+                "from/to: namespace/pod-name (a Pod in the manifests) or an IPv4/IPv6 address (a Pod's address means that Pod).",
                 "port: a number, or a port name declared by the destination pod. protocol: TCP (default), UDP or SCTP.",
                 "%nExit codes: 0 results printed, 2 bad input."})
 public class ProbeCommand implements Callable<Integer> {

@@ -1,26 +1,36 @@
 package io.netpolguard.cluster;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /** Finds manifest files and splits them into documents: YAML (multi-document) or JSON, and {@code kind: List}. */
 public final class Manifests {
     /** Converts parsed documents into fabric8 model objects. */
     public static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder().loaderOptions(loaderOptions())
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build());
+
+    /** SnakeYAML refuses documents over 3 MB by default; {@code kubectl get -A -o yaml} easily writes more. */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        return options;
+    }
 
     private Manifests() {
     }
@@ -93,17 +103,21 @@ public final class Manifests {
 
     private static List<Document> parse(ObjectMapper mapper, String text, String origin) {
         List<Document> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> iterator = mapper.readerFor(JsonNode.class).readValues(text)) {
+        // One tree per document. Not MappingIterator: it unwraps a root array and then stops, dropping
+        // every document after a first document that is a list.
+        try (JsonParser parser = mapper.createParser(text)) {
             int index = 0;
-            while (iterator.hasNextValue()) {
-                JsonNode node = iterator.nextValue();
+            while (parser.nextToken() != null) {
+                JsonNode node = mapper.readTree(parser);
                 index++;
                 if (node == null || node.isNull() || node.isMissingNode()) {
                     continue;
                 }
                 String where = origin + " (document " + index + ")";
                 if (node.isArray()) {
-                    node.forEach(item -> addObject(item, where, documents));
+                    for (int i = 0; i < node.size(); i++) {
+                        addObject(node.get(i), where + " item " + i, documents);
+                    }
                 } else {
                     addObject(node, where, documents);
                 }

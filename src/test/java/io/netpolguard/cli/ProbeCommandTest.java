@@ -88,6 +88,33 @@ class ProbeCommandTest {
     }
 
     @Test
+    void probesSpreadOverSeveralDocumentsAreAllJudged() throws IOException {
+        Run run = probe("probe/probes-in-documents.yaml", "--output", "json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results).extracting(r -> r.get("from").asText() + " -> " + r.get("to").asText() + ": "
+                + r.get("allowed").asBoolean())
+                .containsExactly("y/b -> x/a: true", "z/c -> x/a: false", "y/a -> x/a: false", "x/a -> 192.0.2.10: true");
+    }
+
+    @Test
+    void aPodAddressStandsForThatPod() throws IOException {
+        // 10.0.1.1 is x/a and fd00::2:2 is y/b: x/a's ingress policy applies, and y/b is matched as a pod of namespace y.
+        Run run = probe("probe/pod-addresses.yaml", "--output", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results).extracting(r -> r.get("from").asText() + " -> " + r.get("to").asText() + " "
+                + r.get("port").asText() + ": " + r.get("allowed").asBoolean())
+                .containsExactly(
+                        "z/c -> 10.0.1.1 80: false",
+                        "fd00::2:2 -> x/a 80: true",
+                        "y/c -> 10.0.1.1 serve-81-udp: true");
+        assertThat(results.get(0).get("explanation").asText()).startsWith("blocked by the ingress of x/a");
+    }
+
+    @Test
     void textOutputIsATableFollowedByTheReasonsForBlockedProbes() {
         Run run = probe("probe/probes.yaml");
 

@@ -177,6 +177,38 @@ class ManifestReadingTest {
     }
 
     @Test
+    void aFirstDocumentThatIsAListDoesNotHideTheDocumentsAfterIt() {
+        List<Manifests.Document> documents = Manifests.parse("""
+                - {apiVersion: v1, kind: Namespace, metadata: {name: one}}
+                - {apiVersion: v1, kind: Namespace, metadata: {name: two}}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: three
+                ---
+                - {apiVersion: v1, kind: Namespace, metadata: {name: four}}
+                """, "namespaces.yaml");
+
+        assertThat(documents).extracting(d -> d.node().path("metadata").path("name").asText())
+                .containsExactly("one", "two", "three", "four");
+        assertThat(documents.get(1).origin()).isEqualTo("namespaces.yaml (document 1) item 1");
+    }
+
+    @Test
+    void aDumpLargerThanThreeMegabytesIsRead() throws IOException {
+        StringBuilder dump = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+        int count = 0;
+        while (dump.length() < 4_000_000) {
+            dump.append("  - {apiVersion: v1, kind: Namespace, metadata: {name: team-").append(count++)
+                    .append(", labels: {owner: platform-observability, cost-center: cc-4711}}}\n");
+        }
+        Path file = write("all-namespaces.yaml", dump.toString());
+
+        assertThat(read(file).namespaces()).hasSize(count);
+    }
+
+    @Test
     void invalidYamlNamesTheFile() throws IOException {
         Path file = write("broken/policy.yaml", """
                 apiVersion: networking.k8s.io/v1
