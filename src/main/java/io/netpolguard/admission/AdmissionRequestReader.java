@@ -91,8 +91,14 @@ public final class AdmissionRequestReader {
                 GenericKubernetesResource old = present(oldObject)
                         ? convert(oldObject, GenericKubernetesResource.class, "oldObject") : null;
                 String ns = namespace.isEmpty() ? "default" : namespace;
-                if (resource.getMetadata() != null && resource.getMetadata().getNamespace() == null) {
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("request.object has no metadata.name");
+                }
+                if (resource.getMetadata().getNamespace() == null) {
                     resource.getMetadata().setNamespace(ns);
+                }
+                if (resource.getMetadata().getName() == null) {
+                    resource.getMetadata().setName(name);
                 }
                 return with(skipped, new Change.DynatraceChange(op, objectKind, ns, name, resource, old));
             }

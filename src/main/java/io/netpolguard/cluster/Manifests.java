@@ -48,7 +48,7 @@ public final class Manifests {
             }
             if (Files.isDirectory(root)) {
                 try (Stream<Path> walk = Files.walk(root)) {
-                    walk.filter(Files::isRegularFile).filter(Manifests::isManifest).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).filter(Manifests::isManifest).filter(p -> !inHiddenDirectory(root, p)).sorted().forEach(files::add);
                 } catch (IOException e) {
                     throw new ManifestException(root + ": cannot read directory: " + e.getMessage());
                 }
@@ -57,6 +57,20 @@ public final class Manifests {
             }
         }
         return files;
+    }
+
+    /**
+     * A ConfigMap mounted as a directory holds each file twice, under timestamped {@code ..data}
+     * directories; hidden directories are skipped so every object is read once.
+     */
+    private static boolean inHiddenDirectory(Path root, Path file) {
+        Path relative = root.relativize(file);
+        for (int i = 0; i < relative.getNameCount() - 1; i++) {
+            if (relative.getName(i).toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isManifest(Path path) {
