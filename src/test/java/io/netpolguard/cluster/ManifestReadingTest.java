@@ -57,6 +57,21 @@ class ManifestReadingTest {
     }
 
     @Test
+    void aMountedConfigMapIsReadOnceNotThroughItsHiddenDataDirectories() throws IOException {
+        String policy = """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-all, namespace: shop}
+                spec: {podSelector: {}}
+                """;
+        write("mount/..2026_11_24_04_00_00.123/policy.yaml", policy);
+        write("mount/policy.yaml", policy);
+
+        assertThat(Manifests.files(List.of(temp.resolve("mount")))).containsExactly(temp.resolve("mount/policy.yaml"));
+        assertThat(read(temp.resolve("mount")).policies().size()).isEqualTo(1);
+    }
+
+    @Test
     void everyPodAndWorkloadOfTheDumpBecomesAnEndpoint() {
         ClusterSnapshot snapshot = read(DUMP);
 
