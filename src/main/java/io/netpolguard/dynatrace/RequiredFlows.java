@@ -143,6 +143,10 @@ public final class RequiredFlows {
         List<String> notes = new ArrayList<>(sources.notes());
         notes.addAll(destinations.notes());
         String unverifiable = sources.unverifiable() != null ? sources.unverifiable() : destinations.unverifiable();
+        if (unverifiable != null && !sources.targets().isEmpty() && sources.targets().stream()
+                .allMatch(t -> t.end().endpoint() instanceof PodEndpoint pod && pod.hostNetwork())) {
+            unverifiable = null; // host-network sources are outside NetworkPolicy: not-applicable, whatever the peer
+        }
         return new RequiredFlow(definition, owner.describe(), connections, unverifiable, notes);
     }
 

@@ -22,10 +22,17 @@ public final class FlowExplainer {
     private static final int MAX_WARNING = 256;
 
     private final InetAddress apiServerClusterIp;
+    private final GuardSettings settings;
 
     /** @param apiServerClusterIp the ClusterIP of Service default/kubernetes, for the Service-port hint (may be null) */
     public FlowExplainer(InetAddress apiServerClusterIp) {
+        this(apiServerClusterIp, GuardSettings.defaults());
+    }
+
+    /** @param settings for the severity a flow has after overrides */
+    public FlowExplainer(InetAddress apiServerClusterIp, GuardSettings settings) {
         this.apiServerClusterIp = apiServerClusterIp;
+        this.settings = settings;
     }
 
     /** One line: flow id, status and the first affected connection. */
@@ -56,7 +63,8 @@ public final class FlowExplainer {
     public String explain(FlowResult result) {
         List<String> lines = new ArrayList<>();
         String owner = result.flow().owner().isEmpty() ? "" : " for " + result.flow().owner();
-        lines.add(result.flow().id() + " (" + result.flow().definition().severity().id() + ")" + owner + ": "
+        lines.add(result.flow().id() + " (" + settings.severity(result.flow().id(), result.flow().definition().severity()).id()
+                + ")" + owner + ": "
                 + result.status().id());
         if (result.flow().unverifiableReason() != null) {
             lines.add("  " + result.flow().unverifiableReason());

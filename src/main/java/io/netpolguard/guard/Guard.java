@@ -54,7 +54,7 @@ public final class Guard {
     }
 
     public FlowExplainer explainer(ClusterSnapshot snapshot) {
-        return new FlowExplainer(apiServerClusterIp(snapshot));
+        return new FlowExplainer(apiServerClusterIp(snapshot), settings);
     }
 
     public Judgement judge(ClusterSnapshot before, Change change) {
@@ -75,9 +75,9 @@ public final class Guard {
             beforeResults = evaluate(flows, before.engine());
             afterResults = evaluate(flows, after.engine());
         } else if (change instanceof Change.NamespaceChange) {
-            List<RequiredFlow> flows = derived.flows(before);
-            beforeResults = evaluate(flows, before.engine());
-            afterResults = evaluate(flows, after.engine());
+            // Labels select policy peers and also the namespaces a DynaKube injects into: derive both sides.
+            beforeResults = evaluate(derived.flows(before), before.engine());
+            afterResults = evaluate(requiredFlows.derive(after), after.engine());
         } else {
             beforeResults = evaluate(derived.flows(before), before.engine());
             afterResults = evaluate(requiredFlows.derive(after), after.engine());
