@@ -86,8 +86,13 @@ public final class FlowCatalogue {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + " has scope '" + node.path("scope").asText() + "'");
             }
-            flows.add(new FlowDefinition(id, from, to, List.copyOf(ports), scope, List.copyOf(when),
-                    Severity.parse(node.path("severity").asText(""))));
+            Severity severity;
+            try {
+                severity = Severity.parse(node.path("severity").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + " has " + e.getMessage());
+            }
+            flows.add(new FlowDefinition(id, from, to, List.copyOf(ports), scope, List.copyOf(when), severity));
         }
         return new FlowCatalogue(flows);
     }

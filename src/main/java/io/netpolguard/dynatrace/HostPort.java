@@ -39,15 +39,30 @@ public record HostPort(String host, int port) {
         if (slash >= 0) {
             value = value.substring(0, slash);
         }
+        int close = value.startsWith("[") ? value.indexOf(']') : -1;
+        if (close > 0 && close + 1 < value.length()) {
+            if (value.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException(field + " '" + text + "' is not HOST[:PORT]");
+            }
+            return new HostPort(value.substring(1, close), port(value.substring(close + 2), text, field));
+        }
         int colon = value.lastIndexOf(':');
         if (colon > 0 && value.indexOf(':') == colon) {
-            try {
-                return new HostPort(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(field + " '" + text + "' has a port that is not a number");
-            }
+            return new HostPort(value.substring(0, colon), port(value.substring(colon + 1), text, field));
         }
         return new HostPort(stripBrackets(value), defaultPort);
+    }
+
+    private static int port(String value, String text, String field) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " '" + text + "' has a port that is not a number");
+        }
+        throw new IllegalArgumentException(field + " '" + text + "' has a port outside 1..65535");
     }
 
     /** The registry host of an image reference; Docker Hub when the first part is not a host. */
