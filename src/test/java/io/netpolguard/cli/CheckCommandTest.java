@@ -1,0 +1,212 @@
+package io.netpolguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netpolguard.dynatrace.FlowCatalogue;
+import io.netpolguard.dynatrace.FlowDefinition;
+import io.netpolguard.scenario.Expectation;
+import io.netpolguard.scenario.Scenario;
+import io.netpolguard.scenario.Scenarios;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code netpol-guard check}: every required flow with its status; exit 0, 1 (critical blocked) or 2 (bad input). */
+class CheckCommandTest {
+    private static final List<String> HOSTS = List.of("--no-dns",
+            "--host", "abc12345.live.dynatrace.com=203.0.113.10", "--host", "registry.example.com=203.0.113.20",
+            "--host", "abc12345.apps.dynatrace.com=203.0.113.30", "--host", "sso.dynatrace.com=203.0.113.40");
+
+    @TempDir
+    Path temp;
+
+    private static String path(String scenarioPath) {
+        return Scenarios.root().resolve(scenarioPath).toString();
+    }
+
+    /** core + dynakubes (every flow required and allowed), plus more directories; {@code --output json} as is. */
+    private static CliRun check(String... more) {
+        List<String> args = new ArrayList<>(List.of("check", "--cluster", path("_base/core"), "--cluster", path("_base/dynakubes")));
+        for (int i = 0; i < more.length; i++) {
+            if (more[i].equals("--output")) {
+                args.addAll(List.of(more[i], more[++i]));
+            } else {
+                args.addAll(List.of("--cluster", path(more[i])));
+            }
+        }
+        args.addAll(HOSTS);
+        return CliRun.run(args);
+    }
+
+    private static Map<String, String> statuses(JsonNode json) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        json.path("flows").forEach(f -> statuses.put(f.path("owner").asText().isEmpty() ? f.path("id").asText()
+                : f.path("id").asText() + " (" + f.path("owner").asText() + ")", f.path("status").asText()));
+        return statuses;
+    }
+
+    @Test
+    void textListsEveryFlowAndExitsZeroWhenNothingIsBlocked() {
+        CliRun run = check();
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).matches("FLOW +FOR +SEVERITY +STATUS");
+        assertThat(lines).anyMatch(l -> l.matches("operator->kube-dns +- +critical +allowed"));
+        assertThat(lines).anyMatch(l -> l.matches("monitored-apps->activegate +DynaKube dynatrace/dynakube +warning +allowed"));
+        assertThat(lines).anyMatch(l -> l.matches("oneagent->dynatrace-api +DynaKube dynatrace/dynakube +critical +not-applicable"));
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("30 flows: 29 allowed, 1 not-applicable");
+    }
+
+    @Test
+    void jsonHasEveryCatalogueFlowWithStatusSeverityAndExplanation() {
+        CliRun run = check("--output", "json");
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = run.json();
+        assertThat(json.path("flows")).hasSize(30);
+        List<String> ids = new ArrayList<>();
+        json.path("flows").forEach(f -> {
+            ids.add(f.path("id").asText());
+            assertThat(f.path("severity").asText()).isIn("critical", "warning");
+            assertThat(f.path("connections").asInt()).as(f.path("id").asText()).isPositive();
+            assertThat(f.path("explanation").asText()).startsWith(f.path("id").asText() + " (");
+        });
+        assertThat(ids.stream().distinct().sorted().toList()).isEqualTo(
+                FlowCatalogue.standard().flows().stream().map(FlowDefinition::id).sorted().toList());
+        assertThat(json.path("summary").toString())
+                .isEqualTo("{\"allowed\":29,\"blocked\":0,\"unverifiable\":0,\"not-applicable\":1}");
+        assertThat(json.path("problems")).isEmpty();
+        assertThat(statuses(json)).containsEntry("csi-driver->registry (DynaKube dynatrace/appmon)", "allowed")
+                .containsEntry("control-plane->netpol-guard", "allowed");
+    }
+
+    @Test
+    void aBlockedCriticalFlowExitsOneAndIsExplainedWithAFix() {
+        CliRun run = check("operator-to-kube-dns-unblocked/cluster");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("operator->kube-dns +- +critical +blocked")
+                .contains("operator->kube-dns (critical): blocked")
+                .contains("fix: a NetworkPolicy like this would allow it:")
+                .contains("name: allow-operator-to-kube-dns-egress")
+                .contains("30 flows: 1 blocked, 28 allowed, 1 not-applicable");
+    }
+
+    @Test
+    void aBlockedWarningFlowDoesNotFailTheCheck() {
+        CliRun run = check("monitored-apps-to-activegate-unblocked/cluster", "--output", "json");
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = run.json();
+        assertThat(statuses(json)).containsEntry("monitored-apps->activegate (DynaKube dynatrace/dynakube)", "blocked");
+        assertThat(json.path("summary").path("blocked").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnresolvedHostIsUnverifiableNotBlocked() {
+        CliRun run = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).containsPattern("operator->dynatrace-api +DynaKube dynatrace/dynakube +critical +unverifiable")
+                .contains("abc12345.live.dynatrace.com (apiUrl of DynaKube dynatrace/dynakube) could not be resolved; "
+                        + "give its address with --host abc12345.live.dynatrace.com=IP");
+        CliRun resolved = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns",
+                "--host", "abc12345.live.dynatrace.com=203.0.113.10");
+        assertThat(resolved.out()).containsPattern("operator->dynatrace-api +DynaKube dynatrace/dynakube +critical +allowed")
+                .endsWith("15 flows: 14 allowed, 1 not-applicable" + System.lineSeparator());
+    }
+
+    @Test
+    void problemsReadingDynatraceObjectsAreListed() throws IOException {
+        Files.writeString(temp.resolve("dk.yaml"), """
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata: {name: dk, namespace: dynatrace}
+                spec:
+                  apiUrl: abc12345.live.dynatrace.com
+                  activeGate: {capabilities: [routing, teleportation]}
+                """);
+        CliRun text = check(temp.toString());
+        assertThat(text.out()).contains("Problems reading Dynatrace objects:",
+                "- DynaKube dynatrace/dk: spec.apiUrl 'abc12345.live.dynatrace.com' is not an http(s) URL with a host",
+                "- DynaKube dynatrace/dk: spec.activeGate.capabilities has unknown capability 'teleportation'");
+        JsonNode json = check(temp.toString(), "--output", "json").json();
+        assertThat(json.path("problems")).hasSize(2);
+        assertThat(statuses(json)).containsEntry("operator->dynatrace-api (DynaKube dynatrace/dk)", "unverifiable");
+    }
+
+    @Test
+    void aMissingClusterDirectoryIsBadInput() {
+        CliRun run = CliRun.run("check", "--cluster", temp.resolve("nowhere").toString(), "--no-dns");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: " + temp.resolve("nowhere") + ": no such file or directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aBadHostMappingIsBadInput() {
+        CliRun noIp = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "nonsense");
+        assertThat(noIp.exitCode()).isEqualTo(2);
+        assertThat(noIp.err()).startsWith("error: --host 'nonsense' is not NAME=IP");
+        CliRun badIp = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "tenant=999.1.1.1");
+        assertThat(badIp.exitCode()).isEqualTo(2);
+        assertThat(badIp.err()).startsWith("error: --host 'tenant=999.1.1.1': '999.1.1.1' is not an IP address");
+        assertThat(badIp.out()).isEmpty();
+    }
+
+    @Test
+    void aManifestThatIsNotYamlIsBadInput() throws IOException {
+        Files.writeString(temp.resolve("broken.yaml"), "kind: [unclosed\n");
+        CliRun run = CliRun.run("check", "--cluster", temp.toString(), "--no-dns");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: ").contains("broken.yaml").contains("not valid YAML or JSON");
+    }
+
+    @Test
+    void usageErrorsAreBadInput() {
+        assertThat(CliRun.run("check", "--no-dns").exitCode()).isEqualTo(2);
+        CliRun badFormat = CliRun.run("check", "--cluster", path("_base/example"), "--output", "xml");
+        assertThat(badFormat.exitCode()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("--output");
+    }
+
+    /** The check expectations of the scenarios hold for the command line too. */
+    @TestFactory
+    Stream<DynamicTest> scenarioChecks() {
+        List<Scenario> scenarios = Scenarios.all().stream()
+                .filter(s -> !s.expectation().check().isEmpty() && CliRun.reproducible(s)).toList();
+        assertThat(scenarios).hasSizeGreaterThan(50);
+        return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+            List<String> args = new ArrayList<>(List.of("check", "--output", "json"));
+            args.addAll(CliRun.clusterArguments(s));
+            CliRun run = CliRun.run(args);
+            assertThat(run.exitCode()).as(run.err()).isIn(0, 1);
+            Map<String, String> statuses = statuses(run.json());
+            s.expectation().assertCheck(statuses);
+            boolean criticalBlocked = false;
+            for (JsonNode flow : run.json().path("flows")) {
+                criticalBlocked |= flow.path("status").asText().equals("blocked")
+                        && flow.path("severity").asText().equals("critical");
+            }
+            assertThat(run.exitCode()).isEqualTo(criticalBlocked ? 1 : 0);
+        }));
+    }
+
+    @Test
+    void statusesMatchTheInProcessCheck() {
+        Scenario scenario = Scenarios.named("operator-to-kube-dns-unblocked");
+        List<String> args = new ArrayList<>(List.of("check", "--output", "json"));
+        args.addAll(CliRun.clusterArguments(scenario));
+        assertThat(statuses(CliRun.run(args).json())).isEqualTo(Expectation.statuses(scenario.check()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+    }
+}
