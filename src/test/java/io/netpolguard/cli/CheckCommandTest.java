@@ -3,12 +3,15 @@ package io.netpolguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netpolguard.cluster.Manifests;
 import io.netpolguard.dynatrace.FlowCatalogue;
 import io.netpolguard.dynatrace.FlowDefinition;
 import io.netpolguard.scenario.Expectation;
 import io.netpolguard.scenario.Scenario;
 import io.netpolguard.scenario.Scenarios;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code netpol-guard check}: every required flow with its status; exit 0, 1 (critical blocked) or 2 (bad input). */
 class CheckCommandTest {
@@ -31,12 +35,41 @@ class CheckCommandTest {
     @TempDir
     Path temp;
 
+    /** A netpol-guard command run in-process with captured output (never without a command: that serves). */
+    record Run(int exitCode, String out, String err) {
+
+        static Run run(List<String> args) {
+            if (args.isEmpty()) {
+                throw new IllegalArgumentException("a command is required");
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), null);
+            commandLine.setOut(new PrintWriter(out));
+            commandLine.setErr(new PrintWriter(err));
+            int exitCode = commandLine.execute(args.toArray(String[]::new));
+            return new Run(exitCode, out.toString(), err.toString());
+        }
+
+        static Run run(String... args) {
+            return run(List.of(args));
+        }
+
+        JsonNode json() {
+            try {
+                return Manifests.JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout is not JSON: " + e.getMessage() + "\n" + out + "\nstderr:\n" + err);
+            }
+        }
+    }
+
     private static String path(String scenarioPath) {
         return Scenarios.root().resolve(scenarioPath).toString();
     }
 
     /** core + dynakubes (every flow required and allowed), plus more directories; {@code --output json} as is. */
-    private static CliRun check(String... more) {
+    private static Run check(String... more) {
         List<String> args = new ArrayList<>(List.of("check", "--cluster", path("_base/core"), "--cluster", path("_base/dynakubes")));
         for (int i = 0; i < more.length; i++) {
             if (more[i].equals("--output")) {
@@ -46,7 +79,7 @@ class CheckCommandTest {
             }
         }
         args.addAll(HOSTS);
-        return CliRun.run(args);
+        return Run.run(args);
     }
 
     private static Map<String, String> statuses(JsonNode json) {
@@ -58,7 +91,7 @@ class CheckCommandTest {
 
     @Test
     void textListsEveryFlowAndExitsZeroWhenNothingIsBlocked() {
-        CliRun run = check();
+        Run run = check();
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
         List<String> lines = run.out().lines().toList();
@@ -71,7 +104,7 @@ class CheckCommandTest {
 
     @Test
     void jsonHasEveryCatalogueFlowWithStatusSeverityAndExplanation() {
-        CliRun run = check("--output", "json");
+        Run run = check("--output", "json");
         assertThat(run.exitCode()).isZero();
         JsonNode json = run.json();
         assertThat(json.path("flows")).hasSize(30);
@@ -93,7 +126,7 @@ class CheckCommandTest {
 
     @Test
     void aBlockedCriticalFlowExitsOneAndIsExplainedWithAFix() {
-        CliRun run = check("operator-to-kube-dns-unblocked/cluster");
+        Run run = check("operator-to-kube-dns-unblocked/cluster");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).containsPattern("operator->kube-dns +- +critical +blocked")
                 .contains("operator->kube-dns (critical): blocked")
@@ -104,7 +137,7 @@ class CheckCommandTest {
 
     @Test
     void aBlockedWarningFlowDoesNotFailTheCheck() {
-        CliRun run = check("monitored-apps-to-activegate-unblocked/cluster", "--output", "json");
+        Run run = check("monitored-apps-to-activegate-unblocked/cluster", "--output", "json");
         assertThat(run.exitCode()).isZero();
         JsonNode json = run.json();
         assertThat(statuses(json)).containsEntry("monitored-apps->activegate (DynaKube dynatrace/dynakube)", "blocked");
@@ -113,12 +146,12 @@ class CheckCommandTest {
 
     @Test
     void anUnresolvedHostIsUnverifiableNotBlocked() {
-        CliRun run = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns");
+        Run run = Run.run("check", "--cluster", path("_base/example"), "--no-dns");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).containsPattern("operator->dynatrace-api +DynaKube dynatrace/dynakube +critical +unverifiable")
                 .contains("abc12345.live.dynatrace.com (apiUrl of DynaKube dynatrace/dynakube) could not be resolved; "
                         + "give its address with --host abc12345.live.dynatrace.com=IP");
-        CliRun resolved = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns",
+        Run resolved = Run.run("check", "--cluster", path("_base/example"), "--no-dns",
                 "--host", "abc12345.live.dynatrace.com=203.0.113.10");
         assertThat(resolved.out()).containsPattern("operator->dynatrace-api +DynaKube dynatrace/dynakube +critical +allowed")
                 .endsWith("15 flows: 14 allowed, 1 not-applicable" + System.lineSeparator());
@@ -134,7 +167,7 @@ class CheckCommandTest {
                   apiUrl: abc12345.live.dynatrace.com
                   activeGate: {capabilities: [routing, teleportation]}
                 """);
-        CliRun text = check(temp.toString());
+        Run text = check(temp.toString());
         assertThat(text.out()).contains("Problems reading Dynatrace objects:",
                 "- DynaKube dynatrace/dk: spec.apiUrl 'abc12345.live.dynatrace.com' is not an http(s) URL with a host",
                 "- DynaKube dynatrace/dk: spec.activeGate.capabilities has unknown capability 'teleportation'");
@@ -145,7 +178,7 @@ class CheckCommandTest {
 
     @Test
     void aMissingClusterDirectoryIsBadInput() {
-        CliRun run = CliRun.run("check", "--cluster", temp.resolve("nowhere").toString(), "--no-dns");
+        Run run = Run.run("check", "--cluster", temp.resolve("nowhere").toString(), "--no-dns");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("error: " + temp.resolve("nowhere") + ": no such file or directory"
@@ -154,10 +187,10 @@ class CheckCommandTest {
 
     @Test
     void aBadHostMappingIsBadInput() {
-        CliRun noIp = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "nonsense");
+        Run noIp = Run.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "nonsense");
         assertThat(noIp.exitCode()).isEqualTo(2);
         assertThat(noIp.err()).startsWith("error: --host 'nonsense' is not NAME=IP");
-        CliRun badIp = CliRun.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "tenant=999.1.1.1");
+        Run badIp = Run.run("check", "--cluster", path("_base/example"), "--no-dns", "--host", "tenant=999.1.1.1");
         assertThat(badIp.exitCode()).isEqualTo(2);
         assertThat(badIp.err()).startsWith("error: --host 'tenant=999.1.1.1': '999.1.1.1' is not an IP address");
         assertThat(badIp.out()).isEmpty();
@@ -166,15 +199,15 @@ class CheckCommandTest {
     @Test
     void aManifestThatIsNotYamlIsBadInput() throws IOException {
         Files.writeString(temp.resolve("broken.yaml"), "kind: [unclosed\n");
-        CliRun run = CliRun.run("check", "--cluster", temp.toString(), "--no-dns");
+        Run run = Run.run("check", "--cluster", temp.toString(), "--no-dns");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: ").contains("broken.yaml").contains("not valid YAML or JSON");
     }
 
     @Test
     void usageErrorsAreBadInput() {
-        assertThat(CliRun.run("check", "--no-dns").exitCode()).isEqualTo(2);
-        CliRun badFormat = CliRun.run("check", "--cluster", path("_base/example"), "--output", "xml");
+        assertThat(Run.run("check", "--no-dns").exitCode()).isEqualTo(2);
+        Run badFormat = Run.run("check", "--cluster", path("_base/example"), "--output", "xml");
         assertThat(badFormat.exitCode()).isEqualTo(2);
         assertThat(badFormat.err()).contains("--output");
     }
@@ -183,12 +216,12 @@ class CheckCommandTest {
     @TestFactory
     Stream<DynamicTest> scenarioChecks() {
         List<Scenario> scenarios = Scenarios.all().stream()
-                .filter(s -> !s.expectation().check().isEmpty() && CliRun.reproducible(s)).toList();
+                .filter(s -> !s.expectation().check().isEmpty() && s.reproducibleByCli()).toList();
         assertThat(scenarios).hasSizeGreaterThan(50);
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
             List<String> args = new ArrayList<>(List.of("check", "--output", "json"));
-            args.addAll(CliRun.clusterArguments(s));
-            CliRun run = CliRun.run(args);
+            args.addAll(s.cliArguments());
+            Run run = Run.run(args);
             assertThat(run.exitCode()).as(run.err()).isIn(0, 1);
             Map<String, String> statuses = statuses(run.json());
             s.expectation().assertCheck(statuses);
@@ -205,8 +238,8 @@ class CheckCommandTest {
     void statusesMatchTheInProcessCheck() {
         Scenario scenario = Scenarios.named("operator-to-kube-dns-unblocked");
         List<String> args = new ArrayList<>(List.of("check", "--output", "json"));
-        args.addAll(CliRun.clusterArguments(scenario));
-        assertThat(statuses(CliRun.run(args).json())).isEqualTo(Expectation.statuses(scenario.check()).entrySet().stream()
+        args.addAll(scenario.cliArguments());
+        assertThat(statuses(Run.run(args).json())).isEqualTo(Expectation.statuses(scenario.check()).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
     }
 }

@@ -25,11 +25,11 @@ class ReviewCommandTest {
     @TempDir
     Path temp;
 
-    private static CliRun review(Path request, String... more) {
+    private static CheckCommandTest.Run review(Path request, String... more) {
         List<String> args = new ArrayList<>(List.of("review", "--cluster", Scenarios.root().resolve("_base/example").toString(),
                 "--request", request.toString(), "--no-dns", "--host", "abc12345.live.dynatrace.com=203.0.113.10"));
         args.addAll(List.of(more));
-        return CliRun.run(args);
+        return CheckCommandTest.Run.run(args);
     }
 
     private Path write(String name, String content) throws IOException {
@@ -38,7 +38,7 @@ class ReviewCommandTest {
 
     @Test
     void aDeniedRequestPrintsTheResponseAndExitsOne() {
-        CliRun run = review(EXAMPLE_REQUEST);
+        CheckCommandTest.Run run = review(EXAMPLE_REQUEST);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEmpty();
         JsonNode review = run.json();
@@ -54,7 +54,7 @@ class ReviewCommandTest {
 
     @Test
     void anAllowedRequestExitsZero() {
-        CliRun run = review(Scenarios.named("example-delete-shop-ingress-deny").requestFile());
+        CheckCommandTest.Run run = review(Scenarios.named("example-delete-shop-ingress-deny").requestFile());
         assertThat(run.exitCode()).isZero();
         assertThat(run.json().path("response").path("allowed").asBoolean(false)).isTrue();
         assertThat(run.json().path("response").path("auditAnnotations").path("decision").asText()).isEqualTo("allow");
@@ -64,7 +64,7 @@ class ReviewCommandTest {
     void aYamlRequestIsReadLikeJson() throws IOException {
         JsonNode request = Manifests.JSON.readTree(EXAMPLE_REQUEST.toFile());
         Path yaml = write("request.yaml", new YAMLMapper().writeValueAsString(request));
-        CliRun fromYaml = review(yaml);
+        CheckCommandTest.Run fromYaml = review(yaml);
         assertThat(fromYaml.exitCode()).isEqualTo(1);
         assertThat(fromYaml.json()).isEqualTo(review(EXAMPLE_REQUEST).json());
     }
@@ -72,7 +72,7 @@ class ReviewCommandTest {
     @Test
     void aRequestThatIsNotJsonIsBadInput() throws IOException {
         Path request = write("request.json", "{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": ");
-        CliRun run = review(request);
+        CheckCommandTest.Run run = review(request);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: " + request).contains("not valid YAML or JSON");
@@ -82,7 +82,7 @@ class ReviewCommandTest {
     void aRequestThatIsNotAnAdmissionReviewIsBadInput() throws IOException {
         Path request = write("policy.json", """
                 {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p"}, "spec": {}}""");
-        CliRun run = review(request);
+        CheckCommandTest.Run run = review(request);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("error: " + request + ": expected apiVersion admission.k8s.io/v1 and kind "
@@ -93,26 +93,26 @@ class ReviewCommandTest {
     void aRequestWithoutUidIsBadInput() throws IOException {
         String example = Files.readString(EXAMPLE_REQUEST).replace("\"uid\": \"0df28fbd-5f5f-11e8-bc74-36e6bb280816\",", "");
         Path request = write("no-uid.json", example);
-        CliRun run = review(request);
+        CheckCommandTest.Run run = review(request);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("error: " + request + ": AdmissionReview request has no uid" + System.lineSeparator());
     }
 
     @Test
     void aMissingOrMultiDocumentRequestIsBadInput() throws IOException {
-        CliRun missing = review(temp.resolve("absent.json"));
+        CheckCommandTest.Run missing = review(temp.resolve("absent.json"));
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("absent.json: no such request file");
         String example = Files.readString(EXAMPLE_REQUEST);
         Path two = write("two.yaml", example + "\n---\n" + example);
-        CliRun twoDocs = review(two);
+        CheckCommandTest.Run twoDocs = review(two);
         assertThat(twoDocs.exitCode()).isEqualTo(2);
         assertThat(twoDocs.err()).contains("expected one AdmissionReview, found 2 documents");
     }
 
     @Test
     void aMissingClusterIsBadInput() {
-        CliRun run = CliRun.run("review", "--cluster", temp.resolve("nowhere").toString(), "--request",
+        CheckCommandTest.Run run = CheckCommandTest.Run.run("review", "--cluster", temp.resolve("nowhere").toString(), "--request",
                 EXAMPLE_REQUEST.toString(), "--no-dns");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no such file or directory");
@@ -121,12 +121,12 @@ class ReviewCommandTest {
     /** The command answers every scenario it can reproduce exactly as the expectation says. */
     @TestFactory
     Stream<DynamicTest> scenarios() {
-        List<Scenario> scenarios = Scenarios.all().stream().filter(CliRun::reproducible).toList();
+        List<Scenario> scenarios = Scenarios.all().stream().filter(Scenario::reproducibleByCli).toList();
         assertThat(scenarios).hasSizeGreaterThan(80);
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
             List<String> args = new ArrayList<>(List.of("review", "--request", s.requestFile().toString()));
-            args.addAll(CliRun.clusterArguments(s));
-            CliRun run = CliRun.run(args);
+            args.addAll(s.cliArguments());
+            CheckCommandTest.Run run = CheckCommandTest.Run.run(args);
             assertThat(run.err()).isEmpty();
             s.expectation().assertReview(run.json(), s.uid());
             assertThat(run.exitCode()).isEqualTo(s.expectation().allowed() ? 0 : 1);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One scenario directory: the cluster before the change (manifests), the AdmissionReview request the
@@ -108,6 +109,32 @@ public record Scenario(String name, Path directory, String description, List<Pat
             arguments.add(host + "=" + String.join(",", addresses.stream().map(InetAddress::getHostAddress).toList()));
         });
         return arguments;
+    }
+
+    /** {@code --cluster} for each manifest directory, the hosts and {@code --no-dns}: the CLI's view of the scenario. */
+    public List<String> cliArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (Path path : clusterPaths) {
+            arguments.add("--cluster");
+            arguments.add(path.toString());
+        }
+        arguments.addAll(hostArguments());
+        arguments.add("--no-dns");
+        return arguments;
+    }
+
+    /**
+     * Whether the command line ({@link #cliArguments()}, default settings) sees the same cluster: the CLI keeps
+     * the last NetworkPolicy or Namespace of a name, but would add a second DynaKube or workload instead of
+     * replacing it, and it has no options for the guard settings.
+     */
+    public boolean reproducibleByCli() {
+        if (!settings.equals(GuardSettings.defaults())) {
+            return false;
+        }
+        Path own = directory.resolve("cluster");
+        return !Files.isDirectory(own) || Manifests.files(List.of(own)).stream().flatMap(f -> Manifests.read(f).stream())
+                .allMatch(d -> Set.of("NetworkPolicy", "Namespace").contains(d.node().path("kind").asText()));
     }
 
     /** Runs the request through the admission handler, as the webhook would; returns the AdmissionReview response. */
