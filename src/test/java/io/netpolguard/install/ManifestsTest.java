@@ -45,7 +45,8 @@ class ManifestsTest {
     private static final String NAMESPACE = "netpol-guard";
     private static final String NAME = "netpol-guard";
     private static final Map<String, String> POD_SELECTOR = Map.of("app.kubernetes.io/name", "netpol-guard");
-    private static final String BREAK_GLASS = "!authorizer.group('netpol-guard.io').resource('breakglass').check('create').allowed()";
+    private static final String BREAK_GLASS = "!(authorizer.group('netpol-guard.io').resource('breakglass').check('create')"
+            + ".allowed() && !authorizer.group('netpol-guard.io').resource('wildcard-probe').check('never-granted').allowed())";
 
     private static List<ObjectNode> base;
 
