@@ -15,8 +15,18 @@ KUBE_VERSION=1.37.2
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { echo "[build-binaries] $*" >&2; }
 
-GOOS_="$(go env GOOS)"
-GOARCH_="$(go env GOARCH)"
+# Without Go (binaries already cached, e.g. restored by CI), the platform comes from uname.
+if command -v go >/dev/null 2>&1; then
+  GOOS_="$(go env GOOS)"
+  GOARCH_="$(go env GOARCH)"
+else
+  GOOS_="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in
+    x86_64 | amd64) GOARCH_=amd64 ;;
+    aarch64 | arm64) GOARCH_=arm64 ;;
+    *) GOARCH_="$(uname -m)" ;;
+  esac
+fi
 KUBEAPITEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 CACHE_DIR="$KUBEAPITEST_DIR/k8s/${KUBE_VERSION}-${GOOS_}-${GOARCH_}"
 BINS=(kube-apiserver kubectl etcd)
@@ -31,6 +41,8 @@ if all_present; then
   echo "$CACHE_DIR"
   exit 0
 fi
+
+command -v go >/dev/null 2>&1 || { log "binaries missing in $CACHE_DIR and no Go to build them"; exit 1; }
 
 # Guard against a version pin that drifted from k8s/go.mod.
 PINNED="$(cd "$HERE/k8s" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"

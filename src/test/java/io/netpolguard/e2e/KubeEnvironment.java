@@ -1,0 +1,459 @@
+package io.netpolguard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension: a real control plane with netpol-guard registered as its validating webhook.
+ *
+ * <ol>
+ * <li>kube-apiserver, etcd, kubectl from the cache of e2e/build-binaries.sh (built when missing);</li>
+ * <li>etcd and kube-apiserver on free loopback ports, token users, RBAC, audit log;</li>
+ * <li>test CRDs (DynaKube, EdgeConnect) and the test cluster (src/test/resources/e2e/cluster);</li>
+ * <li>the guard's ClusterRole and binding from k8s/base (rendered by kubectl kustomize);</li>
+ * <li>a CA and serving certificate from certs/create-certs.sh, the guard started with them;</li>
+ * <li>the ValidatingWebhookConfiguration of k8s/base, with clientConfig.service replaced by the
+ * guard's loopback URL and the script's CA as caBundle.</li>
+ * </ol>
+ *
+ * Everything it starts is stopped in {@link #afterAll} and, should the JVM go down first, by a
+ * shutdown hook. The work directory (logs, audit log, certificates, kubeconfig) is kept in
+ * target/e2e/ for inspection.
+ */
+public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallback {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final String WEBHOOK_CONFIGURATION = "netpol-guard";
+    /**
+     * The API server's address in EndpointSlice default/kubernetes. Not 127.0.0.1, where it really
+     * listens: EndpointSlice validation rejects loopback addresses. What a kind control-plane node has.
+     */
+    static final String API_ADDRESS = "172.18.0.2";
+
+    private Path repo;
+    private Path work;
+    private Path bin;
+    private Path tlsDir;
+    private ControlPlane controlPlane;
+    private GuardProcess guard;
+    private Kubectl developer;
+    private Kubectl admin;
+    private Thread shutdownHook;
+    private String caBundle;
+    private String deploymentProblem;
+
+    Path repo() {
+        return repo;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    Path tlsDir() {
+        return tlsDir;
+    }
+
+    ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    GuardProcess guard() {
+        return guard;
+    }
+
+    /** kubectl as "developer": judged by the webhook. */
+    Kubectl kubectl() {
+        return developer;
+    }
+
+    /** kubectl as cluster admin (system:masters): skipped by the webhook's break-glass matchCondition. */
+    Kubectl admin() {
+        return admin;
+    }
+
+    /** Null when the guard served HTTPS with the Deployment's environment, else what went wrong. */
+    String deploymentProblem() {
+        return deploymentProblem;
+    }
+
+    String caBundle() {
+        return caBundle;
+    }
+
+    /** A test manifest from src/test/resources/e2e, with ${API_ADDRESS} and ${API_PORT} filled in. */
+    Path manifest(String relative) {
+        return work.resolve("manifests").resolve(relative);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        long start = System.nanoTime();
+        repo = findRepo();
+        work = repo.resolve("target/e2e/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(work);
+        ControlPlane.log("work directory %s", work);
+        shutdownHook = new Thread(this::stopAll, "e2e-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            setUp();
+        } catch (Throwable e) {
+            dumpLogs();
+            stopAll();
+            throw e;
+        }
+        ControlPlane.log("environment ready in %d ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void setUp() throws IOException {
+        bin = binaries();
+        controlPlane = new ControlPlane(bin, work);
+        controlPlane.start();
+        Path kubeconfig = controlPlane.kubeconfig();
+        admin = new Kubectl(bin.resolve("kubectl"), kubeconfig, repo, work, "admin");
+        developer = admin.as("developer");
+
+        // The API server creates namespace default (and kube-system) shortly after it is ready.
+        awaitTrue("namespace default", Duration.ofSeconds(60), () -> admin.run("get", "namespace", "default").exitCode() == 0);
+        renderManifests();
+        admin.check("apply", "-f", manifest("crds").toString());
+        admin.check("wait", "--for", "condition=Established", "--timeout", "60s",
+                "crd/dynakubes.dynatrace.com", "crd/edgeconnects.dynatrace.com");
+        admin.check("apply", "-f", manifest("cluster").toString());
+
+        // The installation manifests, rendered by kubectl's own kustomize.
+        List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
+        apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
+                find(base, "ClusterRoleBinding", "netpol-guard")));
+
+        tlsDir = work.resolve("guard-tls");
+        Processes.check(List.of("bash", repo.resolve("certs/create-certs.sh").toString(), "--out", tlsDir.toString(),
+                "--no-overlay", "--ip", "127.0.0.1", "--dns", "localhost"), repo, Map.of(), null, Duration.ofSeconds(120),
+                work.resolve("tmp"));
+        caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
+
+        guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
+                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(find(base, "Deployment", "netpol-guard")));
+        deploymentProblem = guard.start();
+        if (deploymentProblem != null) {
+            // Reported by WebhookIT.deploymentEnvironmentServesHttps; the scenarios still run.
+            ControlPlane.log("%s%nrestarting the guard with the certificate as system properties", deploymentProblem);
+            guard.restartWithCertificateProperties();
+        }
+        // Ready means every informer listed; the DynaKube informer starts when the CRD informer has
+        // seen the CRD, so also wait until the flows of the test DynaKube are there.
+        awaitFlows("the guard's view of the test cluster", Duration.ofSeconds(60), flows ->
+                status(flows, "operator->kube-dns").equals("allowed")
+                        && status(flows, "activegate->dynatrace-api").equals("allowed")
+                        && status(flows, "monitored-apps->activegate").equals("allowed"));
+        warmUp();
+
+        apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
+                WEBHOOK_CONFIGURATION))));
+        awaitWebhookCalled();
+    }
+
+    /**
+     * The NETPOL_GUARD_* and QUARKUS_* variables of the guard container in k8s/base, with the mount
+     * path of Secret netpol-guard-tls replaced by the test's certificate directory. JVM settings
+     * (JAVA_*) are the container's business and are left out.
+     */
+    private Map<String, String> deploymentEnv(ObjectNode deployment) {
+        String mountPath = null;
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (mount.path("name").asText().equals("tls")) {
+                mountPath = mount.path("mountPath").asText();
+            }
+        }
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (JsonNode variable : container.path("env")) {
+            String name = variable.path("name").asText();
+            if (!(name.startsWith("NETPOL_GUARD_") || name.startsWith("QUARKUS_")) || !variable.has("value")) {
+                continue;
+            }
+            String value = variable.path("value").asText();
+            if (mountPath != null && value.startsWith(mountPath + "/")) {
+                value = tlsDir.resolve(value.substring(mountPath.length() + 1)).toString();
+            }
+            env.put(name, value);
+        }
+        if (!"cluster".equals(env.get("NETPOL_GUARD_SERVER_SOURCE"))) {
+            throw new AssertionError("the Deployment in k8s/base does not set NETPOL_GUARD_SERVER_SOURCE=cluster: " + env);
+        }
+        return env;
+    }
+
+    /** The cached binaries: -De2e.binDir, else whatever e2e/build-binaries.sh prints (it builds when needed). */
+    private Path binaries() {
+        String configured = System.getProperty("e2e.binDir", System.getenv("E2E_BIN_DIR"));
+        Path dir;
+        if (configured != null && !configured.isBlank()) {
+            dir = Path.of(configured);
+        } else {
+            ControlPlane.log("e2e/build-binaries.sh (instant when cached; builds kube-apiserver, kubectl, etcd otherwise, "
+                    + "~5-12 min)");
+            Processes.Result result = Processes.check(List.of("bash", repo.resolve("e2e/build-binaries.sh").toString()),
+                    repo, Map.of(), null, Duration.ofMinutes(Long.getLong("e2e.buildTimeoutMinutes", 30)),
+                    work.resolve("tmp"));
+            List<String> lines = result.out().strip().lines().toList();
+            dir = Path.of(lines.get(lines.size() - 1));
+        }
+        for (String name : List.of("etcd", "kube-apiserver", "kubectl")) {
+            if (!Files.isExecutable(dir.resolve(name))) {
+                throw new AssertionError("missing " + dir.resolve(name) + " (run e2e/build-binaries.sh)");
+            }
+        }
+        return dir;
+    }
+
+    /** Copies src/test/resources/e2e/{crds,cluster,scenarios} into the work dir with the placeholders filled in. */
+    private void renderManifests() throws IOException {
+        Path source;
+        try {
+            source = Path.of(KubeEnvironment.class.getResource("/e2e").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String dir : List.of("crds", "cluster", "scenarios")) {
+            Path target = manifest(dir);
+            Files.createDirectories(target);
+            try (Stream<Path> files = Files.list(source.resolve(dir))) {
+                for (Path file : files.sorted().toList()) {
+                    String text = Files.readString(file).replace("${API_ADDRESS}", API_ADDRESS)
+                            .replace("${API_PORT}", Integer.toString(controlPlane.apiPort()));
+                    Files.writeString(target.resolve(file.getFileName().toString()), text);
+                }
+            }
+        }
+    }
+
+    /**
+     * The webhook configuration of k8s/base, pointed at the guard on loopback: each webhook's
+     * clientConfig.service becomes url https://127.0.0.1:port/validate (the service's path), with the
+     * CA of certs/create-certs.sh as caBundle. Rules, matchConditions, failurePolicy and timeouts stay.
+     */
+    private ObjectNode webhookConfiguration(ObjectNode rendered) {
+        ObjectNode configuration = rendered.deepCopy();
+        for (JsonNode webhook : configuration.withArray("webhooks")) {
+            ObjectNode clientConfig = (ObjectNode) webhook.get("clientConfig");
+            String path = clientConfig.path("service").path("path").asText("/validate");
+            clientConfig.remove("service");
+            clientConfig.put("url", "https://127.0.0.1:" + guard.httpsPort() + path);
+            clientConfig.put("caBundle", caBundle);
+        }
+        return configuration;
+    }
+
+    /** A few decisions before the API server calls in, so the first real call is not a cold JVM's (timeout 5 s). */
+    private void warmUp() throws IOException {
+        List<String> requests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(repo.resolve("k8s/examples/requests"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                requests.add(Files.readString(file));
+            }
+        }
+        long start = System.nanoTime();
+        for (int round = 0; round < 5; round++) {
+            for (String request : requests) {
+                guard.validate(request);
+            }
+        }
+        ControlPlane.log("warmed up the guard with %d decisions in %d ms", 5 * requests.size(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The API server picks up a new webhook configuration asynchronously: send a harmless server-side
+     * dry run until the guard's request counter moves.
+     */
+    private void awaitWebhookCalled() {
+        Path harmless = work.resolve("manifests/harmless.yaml");
+        try {
+            Files.writeString(harmless, """
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: e2e-webhook-probe, namespace: shop}
+                    spec:
+                      podSelector: {matchLabels: {app: does-not-exist}}
+                      policyTypes: [Ingress]
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double before = admissionRequests();
+        awaitTrue("the API server calling the webhook", Duration.ofSeconds(60), () -> {
+            developer.check("apply", "--dry-run=server", "-f", harmless.toString());
+            return admissionRequests() > before;
+        });
+    }
+
+    /** netpol_guard_admission_requests_total, summed over all labels. */
+    double admissionRequests() {
+        double total = 0;
+        for (String line : guard.get("/q/metrics").lines().toList()) {
+            if (line.startsWith("netpol_guard_admission_requests_total")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    /** Polls GET /flows until {@code condition} holds for its "flows" array. */
+    void awaitFlows(String what, Duration timeout, Predicate<JsonNode> condition) {
+        JsonNode[] last = new JsonNode[1];
+        try {
+            awaitTrue(what, timeout, () -> {
+                JsonNode body = JSON.readTree(guard.get("/flows"));
+                last[0] = body;
+                return body.path("synced").asBoolean() && condition.test(body.path("flows"));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlast GET /flows: " + last[0], e);
+        }
+    }
+
+    /** The status of a flow in a GET /flows answer ("absent" when it is not listed). */
+    static String status(JsonNode flows, String id) {
+        for (JsonNode flow : flows) {
+            if (flow.path("id").asText().equals(id)) {
+                return flow.path("status").asText();
+            }
+        }
+        return "absent";
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    /** Polls every 250 ms until {@code check} passes; fails after {@code timeout}. */
+    static void awaitTrue(String what, Duration timeout, Check check) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Throwable lastError = null;
+        while (true) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (Exception | AssertionError e) {
+                lastError = e;
+            }
+            if (System.nanoTime() > deadline) {
+                AssertionError error = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for "
+                        + what + (lastError == null ? "" : "; last error: " + lastError.getMessage()));
+                if (lastError != null) {
+                    error.addSuppressed(lastError);
+                }
+                throw error;
+            }
+            ControlPlane.sleep(250);
+        }
+    }
+
+    static List<ObjectNode> documents(String yaml) {
+        List<ObjectNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (iterator.hasNext()) {
+                JsonNode document = iterator.next();
+                if (document instanceof ObjectNode object) {
+                    documents.add(object);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return documents;
+    }
+
+    static ObjectNode find(List<ObjectNode> objects, String kind, String name) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)
+                && o.path("metadata").path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("kubectl kustomize k8s/base has no " + kind + " " + name));
+    }
+
+    private void apply(Kubectl kubectl, String fileName, List<ObjectNode> objects) throws IOException {
+        ObjectNode list = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+        ArrayNode items = list.putArray("items");
+        objects.forEach(items::add);
+        Path file = work.resolve("manifests").resolve(fileName);
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list));
+        kubectl.check("apply", "-f", file.toString());
+    }
+
+    private static Path findRepo() {
+        Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
+            if (Files.isRegularFile(candidate.resolve("pom.xml")) && Files.isDirectory(candidate.resolve("e2e"))) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("cannot find the project directory from " + dir);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            dumpLogs();
+        }
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+        deleteRecursively(work.resolve("etcd-data"));
+        ControlPlane.log("logs, audit log and certificates kept in %s", work);
+    }
+
+    private synchronized void stopAll() {
+        if (guard != null) {
+            guard.stop();
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+    }
+
+    private void dumpLogs() {
+        if (guard != null) {
+            ControlPlane.log("netpol-guard log (%s), last lines:%n%s", guard.log(), Processes.tail(guard.log(), 60));
+        }
+        if (controlPlane != null) {
+            ControlPlane.log("kube-apiserver log (%s), last lines:%n%s", controlPlane.apiserverLog(),
+                    Processes.tail(controlPlane.apiserverLog(), 40));
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            ControlPlane.log("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}
