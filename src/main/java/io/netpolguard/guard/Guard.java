@@ -107,13 +107,11 @@ public final class Guard {
         List<Finding> findings = new ArrayList<>();
         for (FlowResult result : after) {
             FlowResult previous = beforeByKey.get(result.flow().key());
-            Map<String, FlowStatus> previousStatus = new HashMap<>();
-            if (previous != null) {
-                previous.connections().forEach(c -> previousStatus.put(c.connection().key(), c.status()));
-            }
             Severity severity = settings.severity(result.flow().id(), result.flow().definition().severity());
-            boolean newlyBlocked = result.connections().stream().anyMatch(c -> c.status() == FlowStatus.BLOCKED
-                    && previousStatus.get(c.connection().key()) != FlowStatus.BLOCKED);
+            // Spec §4: a flow that was already blocked never causes a denial, even when the change
+            // blocks more of its connections; it goes into the "already blocked" warning.
+            boolean newlyBlocked = result.status() == FlowStatus.BLOCKED
+                    && (previous == null || previous.status() != FlowStatus.BLOCKED);
             if (newlyBlocked) {
                 findings.add(new Finding(Finding.Kind.NEWLY_BLOCKED, result, severity,
                         !exempt && severity == Severity.CRITICAL && enforced(result.flow().id(), change)));
