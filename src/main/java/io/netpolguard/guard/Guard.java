@@ -4,6 +4,8 @@ import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.NamespaceInfo;
+import io.netpolguard.dynatrace.DynaKubeReader;
+import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
@@ -74,19 +76,25 @@ public final class Guard {
             List<RequiredFlow> flows = derived.touching(before, policy.namespace());
             beforeResults = evaluate(flows, before.engine());
             afterResults = evaluate(flows, after.engine());
-        } else if (change instanceof Change.NamespaceChange) {
-            // Labels select policy peers and also the namespaces a DynaKube injects into: derive both sides.
-            beforeResults = evaluate(derived.flows(before), before.engine());
-            afterResults = evaluate(requiredFlows.derive(after), after.engine());
         } else {
+            // Namespace labels and Dynatrace objects decide which flows are required: derive both sides.
             beforeResults = evaluate(derived.flows(before), before.engine());
             afterResults = evaluate(requiredFlows.derive(after), after.engine());
-            problems = requiredFlows.problems(after).stream()
-                    .filter(p -> p.contains(" " + change.namespace() + "/" + change.name() + ":")).toList();
+            if (change instanceof Change.DynatraceChange dynatrace) {
+                problems = problemsOf(dynatrace);
+            }
         }
         Optional<String> exemption = exemption(change, before);
         List<Finding> findings = compare(beforeResults, afterResults, change, exemption.isPresent());
         return new JudgementBuilder(change, explainer(after), exemption.orElse(null)).build(findings, problems);
+    }
+
+    /** What could not be read in the changed DynaKube or EdgeConnect, each naming the object. */
+    private static List<String> problemsOf(Change.DynatraceChange change) {
+        List<String> problems = "DynaKube".equals(change.kind()) ? DynaKubeReader.read(change.object()).problems()
+                : EdgeConnectReader.read(change.object()).problems();
+        return problems.stream().map(p -> change.kind() + " " + change.namespace() + "/" + change.name() + ": " + p)
+                .toList();
     }
 
     private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
