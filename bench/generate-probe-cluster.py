@@ -373,10 +373,9 @@ def main():
         write_docs(os.path.join(cluster, ns, "pods.yaml"), [p.manifest() for p in pods_by_ns[ns]])
         if policies_by_ns[ns]:
             write_docs(os.path.join(cluster, ns, "policies.yaml"), policies_by_ns[ns])
-    # One YAML document per probe ("--- {json}"): the CLI reads probes with a YAML parser that refuses
-    # a single document over 3 MB (SnakeYAML's codePointLimit), and a file whose first document is a
-    # list is read as that list only (Jackson's MappingIterator unwraps a root array), so a list per
-    # document would silently drop probes.
+    # One YAML document per probe ("--- {json}"). Builds before commit 47d3242 refused a single
+    # document over 3 MB (SnakeYAML's codePointLimit; a 100,000-probe JSON list is 11 MB) and read
+    # only the first list of a multi-document file; this form works with every build.
     stale = os.path.join(args.out, "probes.json")
     if os.path.exists(stale):
         os.remove(stale)

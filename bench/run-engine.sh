@@ -48,6 +48,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && ./mvnw -B -q install -DskipTests)
   log "building the benchmarks (bench/engine)"
   (cd "$ROOT" && ./mvnw -B -q -f bench/engine/pom.xml package)
+  echo "$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' + uncommitted changes in src/pom.xml') (built $(date -u +%Y-%m-%dT%H:%M:%SZ))" > "$BENCH/engine/target/built-from.txt"
 fi
 
 # target/ is shared with whoever else builds in this work tree: time a private copy of the CLI, so
@@ -61,7 +62,7 @@ BENCH_JAR="$BENCH/engine/target/benchmarks.jar"
 
 {
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ uncommitted changes in src/pom.xml)')"
+  echo "built:   $(cat "$BENCH/engine/target/built-from.txt" 2>/dev/null || echo 'unknown (built outside run-engine.sh)')"
   echo "cpus:    $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "memory:  $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
