@@ -38,6 +38,7 @@ final class ControlPlane implements AutoCloseable {
     private final Path auditLog;
     private final User admin;
     private final User developer;
+    private final User oncall;
     private final User guard;
     private Process etcd;
     private Process apiserver;
@@ -51,6 +52,7 @@ final class ControlPlane implements AutoCloseable {
         this.auditLog = work.resolve("audit.log");
         this.admin = new User("e2e-admin", token(), "system:masters");
         this.developer = new User("developer", token(), "e2e:developers");
+        this.oncall = new User("oncall", token(), "e2e:sre");
         // The guard authenticates as its ServiceAccount would in a cluster, so the ClusterRoleBinding of
         // k8s/base (subject ServiceAccount netpol-guard/netpol-guard) applies to it.
         this.guard = new User("system:serviceaccount:netpol-guard:netpol-guard", token(),
@@ -96,7 +98,7 @@ final class ControlPlane implements AutoCloseable {
             Processes.check(List.of("openssl", "rsa", "-in", pki.resolve("sa.key").toString(), "-pubout", "-out",
                     pki.resolve("sa.pub").toString()), work, Map.of(), null, Duration.ofSeconds(60), scratch);
             StringBuilder tokens = new StringBuilder();
-            for (User user : List.of(admin, developer, guard)) {
+            for (User user : List.of(admin, developer, oncall, guard)) {
                 tokens.append(user.token()).append(',').append(user.name()).append(',').append(user.name())
                         .append("-uid,\"").append(user.groups()).append("\"\n");
             }
@@ -159,11 +161,11 @@ final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * kubeconfig: contexts "admin" (system:masters) and "developer" (RBAC role e2e-developer, judged by
-     * the webhook).
+     * kubeconfig: contexts "admin" (system:masters), "developer" (RBAC role e2e-developer) and
+     * "oncall" (e2e-developer plus the break-glass ClusterRole of k8s/base).
      */
     Path kubeconfig() {
-        return kubeconfigFile("kubeconfig", List.of(admin, developer));
+        return kubeconfigFile("kubeconfig", List.of(admin, developer, oncall));
     }
 
     /** guard.kubeconfig: the guard's ServiceAccount identity only. */
@@ -195,7 +197,7 @@ final class ControlPlane implements AutoCloseable {
     }
 
     private String contextName(User user) {
-        return user == admin ? "admin" : user == developer ? "developer" : "netpol-guard";
+        return user == admin ? "admin" : user == developer ? "developer" : user == oncall ? "oncall" : "netpol-guard";
     }
 
     @Override

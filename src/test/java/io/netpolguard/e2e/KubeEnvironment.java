@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <li>kube-apiserver, etcd, kubectl from the cache of e2e/build-binaries.sh (built when missing);</li>
  * <li>etcd and kube-apiserver on free loopback ports, token users, RBAC, audit log;</li>
  * <li>test CRDs (DynaKube, EdgeConnect) and the test cluster (src/test/resources/e2e/cluster);</li>
- * <li>the guard's ClusterRole and binding from k8s/base (rendered by kubectl kustomize);</li>
+ * <li>the guard's ClusterRole and binding and the break-glass ClusterRole from k8s/base (rendered by
+ * kubectl kustomize);</li>
  * <li>a CA and serving certificate from certs/create-certs.sh, the guard started with them;</li>
  * <li>the ValidatingWebhookConfiguration of k8s/base, with clientConfig.service replaced by the
  * guard's loopback URL and the script's CA as caBundle.</li>
@@ -86,9 +87,14 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         return developer;
     }
 
-    /** kubectl as cluster admin (system:masters): skipped by the webhook's break-glass matchCondition. */
+    /** kubectl as cluster admin (system:masters): judged by the webhook like anyone (no break glass). */
     Kubectl admin() {
         return admin;
+    }
+
+    /** kubectl as "oncall", explicitly bound to ClusterRole netpol-guard-break-glass: skips the webhook. */
+    Kubectl oncall() {
+        return admin.as("oncall");
     }
 
     /** Null when the guard served HTTPS with the Deployment's environment, else what went wrong. */
@@ -143,7 +149,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         // The installation manifests, rendered by kubectl's own kustomize.
         List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
-                find(base, "ClusterRoleBinding", "netpol-guard")));
+                find(base, "ClusterRoleBinding", "netpol-guard"), find(base, "ClusterRole", "netpol-guard-break-glass")));
 
         tlsDir = work.resolve("guard-tls");
         Processes.check(List.of("bash", repo.resolve("certs/create-certs.sh").toString(), "--out", tlsDir.toString(),

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *  1  developer: default-deny egress in the operator namespace       -> denied, flows named
  *  3  the same with --dry-run=server                                 -> denied, nothing stored
  *  2  developer: default-deny egress in monitored namespace shop     -> applied, Warning: monitored-apps->activegate
- *     admin (break glass): egress lockdown of the operator namespace -> webhook not called
+ *     cluster admin (system:masters): the same as 1                  -> denied too (wildcard is no break glass)
+ *     oncall (break glass): egress lockdown of the operator namespace -> webhook not called
  *  4  developer: delete the policy that allows DNS                   -> denied
  *  5  developer: DynaKube enables kubernetes-monitoring              -> applied, Warning: activegate->kube-apiserver
  *  5b developer: new EdgeConnect (v1alpha1) with k8s automation      -> applied, Warning: edgeconnect->kube-apiserver
@@ -123,15 +124,30 @@ class WebhookIT {
 
     @Test
     @Order(4)
-    void breakGlass_clusterAdminIsNotJudged() throws IOException {
+    void clusterAdminIsJudgedToo() {
+        // system:masters holds every permission, so it passes "may create netpol-guard.io/breakglass",
+        // but also the probe only a wildcard grants: the matchCondition sends its change to the guard.
         double before = ENV.admissionRequests();
-        Processes.Result result = ENV.admin().run("apply", "-f", ENV.manifest("scenarios/egress-baseline-dynatrace.yaml")
-                .toString());
-        ControlPlane.log("admin: kubectl apply -f egress-baseline-dynatrace.yaml -> exit %d%n%s", result.exitCode(),
-                (result.out() + result.err()).strip());
+        Processes.Result result = ENV.admin().run("apply", "-f", manifest("default-deny-egress-dynatrace.yaml"));
+        ControlPlane.log("admin: kubectl apply -f default-deny-egress-dynatrace.yaml -> exit %d", result.exitCode());
 
-        // The same default-deny egress the developer was refused, but from system:masters: the
-        // matchCondition not-break-glass is false, the API server does not call the webhook.
+        assertThat(result.exitCode()).as(result.describe()).isNotZero();
+        assertThat(result.err()).as(result.describe())
+                .contains("admission webhook \"" + NETPOL_WEBHOOK + "\" denied the request")
+                .contains("operator->kube-dns");
+        assertThat(ENV.admissionRequests()).isGreaterThan(before);
+    }
+
+    @Test
+    @Order(5)
+    void breakGlass_explicitlyBoundUserIsNotJudged() throws IOException {
+        double before = ENV.admissionRequests();
+        Processes.Result result = ENV.oncall().run("apply", "-f", manifest("egress-baseline-dynatrace.yaml"));
+        ControlPlane.log("oncall (break glass): kubectl apply -f egress-baseline-dynatrace.yaml -> exit %d%n%s",
+                result.exitCode(), head(result.out() + result.err(), 12));
+
+        // The default-deny egress the developer and the admin were refused, from a user bound to
+        // ClusterRole netpol-guard-break-glass: the API server does not call the webhook.
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.out()).contains("networkpolicy.networking.k8s.io/default-deny-egress created",
                 "networkpolicy.networking.k8s.io/allow-dns created");
@@ -147,7 +163,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void scenario4_deletingThePolicyThatAllowsDnsIsDenied() {
         Processes.Result result = kubectl("delete", "networkpolicy", "allow-dns", "-n", "dynatrace");
 
@@ -159,7 +175,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void scenario5_dynakubeNeedingABlockedFlowIsAppliedWithWarning() {
         Processes.Result result = kubectl("apply", "-f", manifest("dynakube-kubernetes-monitoring.yaml"));
 
@@ -172,7 +188,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void scenario5b_edgeConnectInAnOlderServedVersionIsJudged() {
         Processes.Result result = kubectl("apply", "-f", manifest("edgeconnect-kubernetes-automation.yaml"));
 
@@ -189,7 +205,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void scenario6_auditLogHoldsTheDecisions() {
         AuditLog audit = new AuditLog(ENV.controlPlane().auditLog());
         String decision = NETPOL_WEBHOOK + "/decision";
@@ -239,14 +255,19 @@ class WebhookIT {
                             .isEqualTo("edgeconnect->kube-apiserver");
                 });
 
-        // Break glass: the admin's lockdown carries no decision of the guard.
+        // The admin was judged and denied; the on-call engineer's lockdown carries no decision of the guard.
         assertThat(audit.events(AuditLog.request("e2e-admin", "create", "networkpolicies", "dynatrace", null)))
-                .isNotEmpty()
-                .allSatisfy(event -> assertThat(event.path("annotations").has(decision)).isFalse());
+                .anySatisfy(event -> assertThat(AuditLog.annotation(event, decision)).isEqualTo("deny"));
+        assertThat(audit.events(AuditLog.request("oncall", "create", "networkpolicies", "dynatrace", null)))
+                .hasSize(4)
+                .allSatisfy(event -> {
+                    assertThat(event.path("responseStatus").path("code").asInt()).isEqualTo(201);
+                    assertThat(event.path("annotations").has(decision)).isFalse();
+                });
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void scenario8_servingCertificateRotatedWhileRunning() throws Exception {
         Path tls = ENV.tlsDir();
         X509Certificate before = ENV.guard().servedCertificate();
@@ -305,7 +326,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void scenario7a_hungGuardFailsOpenAfterTheWebhookTimeout() {
         ENV.guard().suspend();
         try {
@@ -326,7 +347,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void scenario7b_stoppedGuardFailsOpenAtOnce() {
         ENV.guard().stop();
         assertThat(ENV.guard().alive()).isFalse();
@@ -356,7 +377,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void scenario9_plainOverlayIsAcceptedByTheApiServer() throws Exception {
         // A copy of k8s/ so the certificate script's overlay files never touch the working tree.
         Path install = ENV.work().resolve("install");
