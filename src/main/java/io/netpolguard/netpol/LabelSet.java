@@ -37,6 +37,18 @@ public final class LabelSet {
         return labels;
     }
 
+    /** Only the labels with these keys: what a set of selectors can tell apart. */
+    public LabelSet project(java.util.Collection<String> keys) {
+        Map<String, String> kept = new java.util.HashMap<>();
+        for (String key : keys) {
+            String value = labels.get(key);
+            if (value != null) {
+                kept.put(key, value);
+            }
+        }
+        return kept.size() == labels.size() ? this : of(kept);
+    }
+
     public boolean isEmpty() {
         return labels.isEmpty();
     }

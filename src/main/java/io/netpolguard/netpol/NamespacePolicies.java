@@ -6,18 +6,24 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The compiled policies of one namespace, with a cache of which policies select a label set:
- * pods with the same labels are selected by the same policies.
+ * The compiled policies of one namespace, with a cache of which policies select a label set. The
+ * cache is keyed on the labels the namespace's podSelectors look at, so pods that differ only in
+ * labels no policy selects on ({@code pod-template-hash}, pod names) share an entry.
  */
 public final class NamespacePolicies {
     public static final NamespacePolicies NONE = new NamespacePolicies(List.of());
     private static final int CACHE_LIMIT = 10_000;
 
     private final List<CompiledPolicy> policies;
-    private final Map<LabelSet, Selection> selections = new ConcurrentHashMap<>();
+    private final List<String> selectorKeys;
+    private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
+    private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
 
     public NamespacePolicies(List<CompiledPolicy> policies) {
         this.policies = List.copyOf(policies);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        this.policies.forEach(p -> keys.addAll(p.podSelector().keys()));
+        this.selectorKeys = List.copyOf(keys);
     }
 
     public List<CompiledPolicy> policies() {
@@ -29,10 +35,28 @@ public final class NamespacePolicies {
         if (policies.isEmpty()) {
             return Selection.NONE;
         }
-        Selection cached = selections.get(labels);
+        Selection cached = byLabels.get(labels);
         if (cached != null) {
             return cached;
         }
+        LabelSet selected = labels.project(selectorKeys);
+        Selection selection = bySelectedLabels.get(selected);
+        if (selection == null) {
+            selection = compute(labels);
+            remember(bySelectedLabels, selected, selection);
+        }
+        remember(byLabels, labels, selection);
+        return selection;
+    }
+
+    private static void remember(Map<LabelSet, Selection> cache, LabelSet key, Selection selection) {
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, selection);
+    }
+
+    private Selection compute(LabelSet labels) {
         List<CompiledPolicy> ingress = new ArrayList<>();
         List<CompiledPolicy> egress = new ArrayList<>();
         for (CompiledPolicy policy : policies) {
@@ -45,11 +69,7 @@ public final class NamespacePolicies {
                 }
             }
         }
-        Selection selection = new Selection(List.copyOf(ingress), List.copyOf(egress));
-        if (selections.size() < CACHE_LIMIT) {
-            selections.put(labels, selection);
-        }
-        return selection;
+        return new Selection(List.copyOf(ingress), List.copyOf(egress));
     }
 
     /** The policies that select a pod for ingress and for egress. */

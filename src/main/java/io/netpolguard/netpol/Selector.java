@@ -55,6 +55,13 @@ public final class Selector {
         return requirements.isEmpty();
     }
 
+    /** The label keys this selector looks at. */
+    public Set<String> keys() {
+        Set<String> keys = new java.util.HashSet<>();
+        requirements.forEach(r -> keys.add(r.key()));
+        return keys;
+    }
+
     @Override
     public String toString() {
         return text;
