@@ -1,8 +1,12 @@
 package io.netpolguard.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.Verdict;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,20 +41,33 @@ public class ProbeCommand implements Callable<Integer> {
     OutputFormat output;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
         List<Probe> probes = Probe.readAll(probesFile);
-        PolicyEngine engine = snapshot.engine();
-        List<ProbeResult> results = new ArrayList<>(probes.size());
+        // Resolve every probe before printing anything: a bad probe is exit 2 with no partial output.
+        List<Connection> connections = new ArrayList<>(probes.size());
         for (int i = 0; i < probes.size(); i++) {
-            Probe probe = probes.get(i);
-            Verdict verdict = engine.evaluate(probe.toConnection(snapshot, i + 1));
-            results.add(new ProbeResult(probe, verdict.allowed(), verdict.explanation()));
+            connections.add(probes.get(i).toConnection(snapshot, i + 1));
         }
+        PolicyEngine engine = snapshot.engine();
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
-            out.println(Json.pretty(results.stream().map(ProbeResult::toJson).toList()));
+            // Streamed, one element at a time: 100,000 probes do not have to fit in memory as one string.
+            try (SequenceWriter array = Json.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValuesAsArray(out)) {
+                for (int i = 0; i < probes.size(); i++) {
+                    Verdict verdict = engine.evaluate(connections.get(i));
+                    array.write(new ProbeResult(probes.get(i), verdict.allowed(), verdict.explanation()).toJson());
+                }
+            }
+            out.println();
         } else {
+            List<ProbeResult> results = new ArrayList<>(probes.size());
+            for (int i = 0; i < probes.size(); i++) {
+                Verdict verdict = engine.evaluate(connections.get(i));
+                results.add(new ProbeResult(probes.get(i), verdict.allowed(),
+                        verdict.allowed() ? "" : verdict.explanation()));
+            }
             ProbeResult.printTable(results, out);
         }
         out.flush();
