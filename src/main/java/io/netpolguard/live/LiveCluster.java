@@ -3,13 +3,14 @@ package io.netpolguard.live;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netpolguard.cluster.ClusterSnapshot;
@@ -76,21 +77,40 @@ public final class LiveCluster implements SnapshotSource {
 
     /** Starts every informer; returns at once. {@link #synced()} tells when all have listed. */
     public void start() {
-        informers.put("namespaces", client.namespaces().withLimit(LIST_PAGE).inform(onAnyChange(), 0));
-        SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
-                .itemStore(pods);
-        podInformer.start();
-        informers.put("pods", podInformer);
-        informers.put("networkpolicies", client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE)
-                .inform(new PolicyHandler(), 0));
-        informers.put("endpointslices", client.discovery().v1().endpointSlices().inNamespace("default")
-                .withLabel("kubernetes.io/service-name", "kubernetes").inform(onAnyChange(), 0));
-        informers.put("services", client.services().inNamespace("default").withField("metadata.name", "kubernetes")
-                .inform(onAnyChange(), 0));
-        informers.put("customresourcedefinitions", client.apiextensions().v1().customResourceDefinitions()
-                .inform(new CrdHandler(), 0));
+        informers.put("namespaces", launch("namespaces", client.namespaces().withLimit(LIST_PAGE), onAnyChange(), null));
+        informers.put("pods", launch("pods", client.pods().inAnyNamespace().withLimit(LIST_PAGE), null, pods));
+        informers.put("networkpolicies", launch("networkpolicies",
+                client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE), new PolicyHandler(), null));
+        informers.put("endpointslices", launch("endpointslices", client.discovery().v1().endpointSlices()
+                .inNamespace("default").withLabel("kubernetes.io/service-name", "kubernetes"), onAnyChange(), null));
+        informers.put("services", launch("services", client.services().inNamespace("default")
+                .withField("metadata.name", "kubernetes"), onAnyChange(), null));
+        informers.put("customresourcedefinitions", launch("customresourcedefinitions",
+                client.apiextensions().v1().customResourceDefinitions(), new CrdHandler(), null));
         started = true;
         changed();
+    }
+
+    /**
+     * Starts an informer without waiting for its first list (fabric8's {@code inform()} would block
+     * until then), retrying for as long as the API server cannot be reached. Pods have no handler:
+     * their compact store reports the changes that matter.
+     */
+    private <T extends HasMetadata> SharedIndexInformer<T> launch(String name, Informable<T> informable,
+            ResourceEventHandler<? super T> handler, ItemStore<T> store) {
+        SharedIndexInformer<T> informer = informable.runnableInformer(0);
+        if (store != null) {
+            informer.itemStore(store);
+        }
+        if (handler != null) {
+            informer.addEventHandler(handler);
+        }
+        informer.exceptionHandler((wasStarted, error) -> {
+            LOG.warnf("cannot list or watch %s (%s); retrying", name, error.getMessage());
+            return true;
+        });
+        informer.start();
+        return informer;
     }
 
     public void stop() {
@@ -265,8 +285,8 @@ public final class LiveCluster implements SnapshotSource {
             }
             String apiVersion = crd.getSpec().getGroup() + "/" + version;
             LOG.infof("watching %s %s", DYNATRACE_CRDS.get(name), apiVersion);
-            dynatrace.put(name, client.genericKubernetesResources(apiVersion, DYNATRACE_CRDS.get(name)).inAnyNamespace()
-                    .inform(onAnyChange(), 0));
+            dynatrace.put(name, launch(name, client.genericKubernetesResources(apiVersion, DYNATRACE_CRDS.get(name))
+                    .inAnyNamespace(), onAnyChange(), null));
             changed();
         }
 

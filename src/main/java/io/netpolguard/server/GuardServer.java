@@ -60,7 +60,12 @@ public class GuardServer {
 
     /** Starts the source (informers) and the periodic audit; called when the server starts serving. */
     public synchronized void start() {
-        source();
+        SnapshotSource started = source();
+        if (started instanceof LiveCluster && !httpsConfigured()) {
+            LOG.warn("no TLS certificate is configured, so the API server cannot call this guard over HTTPS and "
+                    + "every change will pass unchecked (failurePolicy Ignore); set QUARKUS_TLS_KEY_STORE_PEM__0__CERT "
+                    + "and QUARKUS_TLS_KEY_STORE_PEM__0__KEY (note the double underscores)");
+        }
         if (auditor == null) {
             auditor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "flow-audit");
@@ -156,6 +161,16 @@ public class GuardServer {
             return live;
         }
         return new ManifestSource(config.server().manifests().stream().map(Path::of).toList());
+    }
+
+    private static boolean httpsConfigured() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("quarkus.tls.") && name.endsWith(".cert") && name.contains("key-store.pem")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A kubeconfig or an in-cluster service account is present. */

@@ -306,8 +306,8 @@ class ManifestsTest {
         JsonNode mount = mountOf("/etc/netpol-guard/tls");
         assertThat(mount.path("readOnly").asBoolean()).isTrue();
         assertThat(mount.has("subPath")).as("a subPath mount never sees a renewed Secret").isFalse();
-        assertThat(env()).containsEntry("QUARKUS_TLS_KEY_STORE_PEM_0_CERT", "/etc/netpol-guard/tls/tls.crt")
-                .containsEntry("QUARKUS_TLS_KEY_STORE_PEM_0_KEY", "/etc/netpol-guard/tls/tls.key")
+        assertThat(env()).containsEntry("QUARKUS_TLS_KEY_STORE_PEM__0__CERT", "/etc/netpol-guard/tls/tls.crt")
+                .containsEntry("QUARKUS_TLS_KEY_STORE_PEM__0__KEY", "/etc/netpol-guard/tls/tls.key")
                 .containsEntry("NETPOL_GUARD_SERVER_SOURCE", "cluster");
     }
 
