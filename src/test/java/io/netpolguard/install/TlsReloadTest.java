@@ -85,11 +85,18 @@ class TlsReloadTest {
         X509Certificate now = first;
         while (now.getSerialNumber().equals(first.getSerialNumber()) && System.nanoTime() < deadline) {
             Thread.sleep(250);
-            now = served();
+            try {
+                now = served();
+            } catch (java.io.IOException swapping) {
+                // A handshake can fail at the instant the server swaps certificates (a Vert.x race);
+                // the API server treats that call like any other failure (failurePolicy Ignore).
+            }
         }
         assertThat(now.getSerialNumber()).as("served certificate serial %s seconds after the files changed",
                 DEADLINE.toSeconds()).isEqualTo(replacement.getSerialNumber());
         assertThat(now.getEncoded()).isEqualTo(replacement.getEncoded());
+        assertThat(served().getSerialNumber()).as("handshakes after the swap keep succeeding")
+                .isEqualTo(replacement.getSerialNumber());
     }
 
     /** The certificate the HTTPS port presents, on a fresh connection (no session resumption). */
