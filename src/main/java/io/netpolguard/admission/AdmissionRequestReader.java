@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.Manifests;
 import java.io.IOException;
+import java.util.Objects;
 
 /** Reads an admission.k8s.io/v1 AdmissionReview into an {@link AdmissionRequest}. */
 public final class AdmissionRequestReader {
@@ -78,7 +79,7 @@ public final class AdmissionRequestReader {
                 }
                 Namespace updated = convert(object, Namespace.class, "object");
                 Namespace old = present(oldObject) ? convert(oldObject, Namespace.class, "oldObject") : null;
-                if (old != null && java.util.Objects.equals(labels(old), labels(updated))) {
+                if (old != null && Objects.equals(labels(old), labels(updated))) {
                     return skip(skipped, "the namespace's labels did not change");
                 }
                 return with(skipped, new Change.NamespaceChange(op, name, updated, old));

@@ -20,16 +20,19 @@ import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
 import io.netpolguard.netpol.PolicySet;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Collects Kubernetes objects into a {@link ClusterSnapshot}. Objects of kinds the checks do not use are skipped. */
 public final class SnapshotBuilder {
     public static final String DYNATRACE_GROUP = "dynatrace.com";
-    private static final java.util.Set<String> KINDS = java.util.Set.of("Namespace", "Pod", "Deployment", "StatefulSet",
+    private static final Set<String> KINDS = Set.of("Namespace", "Pod", "Deployment", "StatefulSet",
             "DaemonSet", "ReplicaSet", "Job", "CronJob", "NetworkPolicy", "Service", "EndpointSlice", "Endpoints",
             "DynaKube", "EdgeConnect");
 
@@ -48,8 +51,8 @@ public final class SnapshotBuilder {
         this.skipped = skipped;
     }
 
-    public SnapshotBuilder addFiles(List<java.nio.file.Path> roots) {
-        for (java.nio.file.Path file : Manifests.files(roots)) {
+    public SnapshotBuilder addFiles(List<Path> roots) {
+        for (Path file : Manifests.files(roots)) {
             for (Manifests.Document document : Manifests.read(file)) {
                 add(document.node(), document.origin());
             }
@@ -116,7 +119,7 @@ public final class SnapshotBuilder {
                 namespace.getMetadata().getAnnotations()));
     }
 
-    private <T extends HasMetadata> void addWorkload(T workload, java.util.function.Function<T, PodTemplateSpec> template) {
+    private <T extends HasMetadata> void addWorkload(T workload, Function<T, PodTemplateSpec> template) {
         pods.add(PodEndpoints.fromTemplate(workload.getKind(), workload.getMetadata(), template.apply(workload)));
     }
 

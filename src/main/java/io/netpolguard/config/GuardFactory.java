@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds the {@link Guard} from configuration. Invalid settings (an unknown mode, a flow id that does
@@ -124,7 +125,7 @@ public class GuardFactory {
         return labels;
     }
 
-    private static <T> T parse(java.util.function.Supplier<T> parser, String property) {
+    private static <T> T parse(Supplier<T> parser, String property) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package io.netpolguard.dynatrace;
 
 import io.netpolguard.netpol.Cidr;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ public record DynatraceSettings(String operatorNamespace, Map<Component, Map<Str
         if (configured != null) {
             return configured;
         }
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         component.defaultLabels().forEach((k, v) -> labels.put(k, Component.CREATED_BY.equals(v) ? ownerName : v));
         return labels;
     }

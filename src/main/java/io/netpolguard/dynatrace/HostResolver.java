@@ -3,12 +3,14 @@ package io.netpolguard.dynatrace;
 import io.netpolguard.netpol.IpAddresses;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns host names (tenant, proxy, registry, EdgeConnect hosts) into addresses: IP literals as
@@ -25,10 +27,10 @@ public final class HostResolver {
     private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(List<InetAddress> addresses, java.time.Instant fetched, java.util.concurrent.atomic.AtomicBoolean refreshing) {
+    private record Cached(List<InetAddress> addresses, Instant fetched, AtomicBoolean refreshing) {
         boolean stale() {
             Duration ttl = addresses.isEmpty() ? NEGATIVE_TTL : TTL;
-            return fetched.plus(ttl).isBefore(java.time.Instant.now());
+            return fetched.plus(ttl).isBefore(Instant.now());
         }
     }
 
@@ -80,7 +82,7 @@ public final class HostResolver {
     }
 
     private Cached fetch(String host) {
-        return new Cached(lookup(host), java.time.Instant.now(), new java.util.concurrent.atomic.AtomicBoolean());
+        return new Cached(lookup(host), Instant.now(), new AtomicBoolean());
     }
 
     private List<InetAddress> lookup(String host) {

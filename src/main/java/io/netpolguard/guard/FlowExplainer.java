@@ -13,6 +13,7 @@ import io.netpolguard.netpol.Verdict;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes what a person needs to fix a flow: the flow, its ends, the isolating policy, why no rule
@@ -124,12 +125,12 @@ public final class FlowExplainer {
      * A rule that allows the API server's Service port 443 or ClusterIP does not allow the flow:
      * policies apply after service address translation, to the endpoint address and port.
      */
-    private java.util.Optional<String> serviceTranslationHint(FlowResult result, Verdict verdict) {
+    private Optional<String> serviceTranslationHint(FlowResult result, Verdict verdict) {
         if (!PeerKind.KUBE_APISERVER.id().equals(result.flow().definition().to())
                 || verdict.egress().outcome() == Outcome.ALLOWED
                 || !(verdict.connection().destination() instanceof ExternalEndpoint endpoint)
                 || endpoint.addresses().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String target = endpoint.addresses().get(0).getHostAddress() + ":" + verdict.connection().port();
         for (CompiledPolicy policy : verdict.egress().isolating()) {
@@ -149,14 +150,14 @@ public final class FlowExplainer {
                     String what = allowsServicePort && allowsClusterIp
                             ? "the Service port 443 and ClusterIP " + apiServerClusterIp.getHostAddress()
                             : allowsServicePort ? "the Service port 443" : "the ClusterIP " + apiServerClusterIp.getHostAddress();
-                    return java.util.Optional.of(policy.id() + " " + rule.path() + " allows " + what
+                    return Optional.of(policy.id() + " " + rule.path() + " allows " + what
                             + " of Service default/kubernetes, but the API server endpoint is " + target
                             + ": NetworkPolicy is applied after service address translation, so allow the endpoint "
                             + "address and port instead");
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -61,7 +62,7 @@ public final class Guard {
 
     public Judgement judge(ClusterSnapshot before, Change change) {
         if (settings.mode() == Mode.OFF) {
-            return JudgementBuilder.allow("mode is off");
+            return JudgementBuilder.allow();
         }
         ClusterSnapshot after;
         try {
@@ -165,7 +166,7 @@ public final class Guard {
                         && "default".equals(s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace()))
                 .map(s -> s.getSpec() == null ? null : s.getSpec().getClusterIP())
                 .map(ip -> io.netpolguard.netpol.IpAddresses.parse(ip).orElse(null))
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
 }

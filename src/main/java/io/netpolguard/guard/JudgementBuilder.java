@@ -23,7 +23,7 @@ final class JudgementBuilder {
         this.exemption = exemption;
     }
 
-    static Judgement allow(String reason) {
+    static Judgement allow() {
         return new Judgement(Decision.ALLOW, List.of(), List.of(), null, Map.of(DECISION, Decision.ALLOW.id()));
     }
 

@@ -1,5 +1,7 @@
 package io.netpolguard.netpol;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,8 +40,8 @@ public final class LabelSet {
     }
 
     /** Only the labels with these keys: what a set of selectors can tell apart. */
-    public LabelSet project(java.util.Collection<String> keys) {
-        Map<String, String> kept = new java.util.HashMap<>();
+    public LabelSet project(Collection<String> keys) {
+        Map<String, String> kept = new HashMap<>();
         for (String key : keys) {
             String value = labels.get(key);
             if (value != null) {

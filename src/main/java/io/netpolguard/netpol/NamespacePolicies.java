@@ -3,6 +3,8 @@ package io.netpolguard.netpol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,7 +23,7 @@ public final class NamespacePolicies {
 
     public NamespacePolicies(List<CompiledPolicy> policies) {
         this.policies = List.copyOf(policies);
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         this.policies.forEach(p -> keys.addAll(p.podSelector().keys()));
         this.selectorKeys = List.copyOf(keys);
     }

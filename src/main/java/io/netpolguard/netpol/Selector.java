@@ -3,6 +3,7 @@ package io.netpolguard.netpol;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,7 @@ public final class Selector {
 
     /** The label keys this selector looks at. */
     public Set<String> keys() {
-        Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         requirements.forEach(r -> keys.add(r.key()));
         return keys;
     }
