@@ -1,6 +1,7 @@
 package io.netpolguard.guard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -29,12 +30,21 @@ final class FixSuggestion {
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
             .disable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper ONE_LINE = new ObjectMapper();
 
     private FixSuggestion() {
     }
 
-    /** YAML of a policy allowing the flow from {@code source} to {@code destination} on {@code direction}'s side. */
-    static String policy(RequiredFlow flow, Direction direction, FlowEnd source, FlowEnd destination) {
+    /** How a suggested policy is printed. */
+    enum Style {
+        /** Block YAML, for reading in a terminal. */
+        YAML,
+        /** One line of JSON (valid YAML too, for {@code kubectl apply -f -}), for long admission messages. */
+        ONE_LINE
+    }
+
+    /** A policy allowing the flow from {@code source} to {@code destination} on {@code direction}'s side. */
+    static String policy(RequiredFlow flow, Direction direction, FlowEnd source, FlowEnd destination, Style style) {
         FlowEnd subject = direction == Direction.EGRESS ? source : destination;
         FlowEnd peer = direction == Direction.EGRESS ? destination : source;
         PodEndpoint pod = (PodEndpoint) subject.endpoint();
@@ -50,11 +60,14 @@ final class FixSuggestion {
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("apiVersion", "networking.k8s.io/v1");
         policy.put("kind", "NetworkPolicy");
-        policy.put("metadata", Map.of("name", "allow-" + flow.id().replace("->", "-to-") + "-" + direction.field(),
-                "namespace", pod.namespace()));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", "allow-" + flow.id().replace("->", "-to-") + "-" + direction.field());
+        metadata.put("namespace", pod.namespace());
+        policy.put("metadata", metadata);
         policy.put("spec", spec);
         try {
-            return YAML.writeValueAsString(policy).stripTrailing();
+            return style == Style.YAML ? YAML.writeValueAsString(policy).stripTrailing()
+                    : ONE_LINE.writeValueAsString(policy);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -60,8 +60,17 @@ public final class FlowExplainer {
         return text.length() <= MAX_WARNING ? text : text.substring(0, MAX_WARNING - 1) + "…";
     }
 
-    /** The full explanation, several lines, with a fix when the flow is blocked. */
+    /** The full explanation, several lines, with a fix (block YAML) when the flow is blocked. */
     public String explain(FlowResult result) {
+        return explain(result, FixSuggestion.Style.YAML);
+    }
+
+    /** The same, with each fix on one line: for admission messages, which kubectl prints whole. */
+    public String explainBriefly(FlowResult result) {
+        return explain(result, FixSuggestion.Style.ONE_LINE);
+    }
+
+    private String explain(FlowResult result, FixSuggestion.Style style) {
         List<String> lines = new ArrayList<>();
         String owner = result.flow().owner().isEmpty() ? "" : " for " + result.flow().owner();
         lines.add(result.flow().id() + " (" + settings.severity(result.flow().id(), result.flow().definition().severity()).id()
@@ -88,11 +97,15 @@ public final class FlowExplainer {
                 for (Direction direction : List.of(Direction.EGRESS, Direction.INGRESS)) {
                     if (verdict.side(direction).outcome() != Outcome.ALLOWED) {
                         FixSuggestion.policy(result.flow(), direction, first.connection().source(),
-                                first.connection().destination()).lines().forEach(l -> lines.add("    " + l));
-                        lines.add("    ---");
+                                first.connection().destination(), style).lines().forEach(l -> lines.add("    " + l));
+                        if (style == FixSuggestion.Style.YAML) {
+                            lines.add("    ---");
+                        }
                     }
                 }
-                lines.remove(lines.size() - 1);
+                if (style == FixSuggestion.Style.YAML) {
+                    lines.remove(lines.size() - 1);
+                }
             }
         } else if (result.status() == FlowStatus.NOT_APPLICABLE && !result.connections().isEmpty()) {
             lines.add("  a host-network pod is at one end; NetworkPolicy does not apply to it");

@@ -82,7 +82,7 @@ final class JudgementBuilder {
                 .append(" the Dynatrace Operator needs.\n");
         int number = 1;
         for (Finding finding : denying) {
-            message.append('\n').append(number++).append(". ").append(explainer.explain(finding.result())).append('\n');
+            message.append('\n').append(number++).append(". ").append(explainer.explainBriefly(finding.result())).append('\n');
         }
         message.append("\nAllow these flows (for example with the policies above), or, if this is intended, annotate the ")
                 .append(change.kind()).append(" or its namespace with ").append(GuardSettings.EXEMPT_ANNOTATION)
