@@ -61,15 +61,20 @@ public class GuardFactory {
         return new GuardFactory();
     }
 
+    /** The webhook's guard: it never waits for DNS on the request path. */
     public Guard guard() {
-        return guard(Map.of(), dns);
+        return guard(Map.of(), dns, false);
     }
 
-    /** A guard that also knows {@code extraHosts}, and asks DNS only when {@code useDns}. */
+    /** A command's guard: it also knows {@code extraHosts}, asks DNS only when {@code useDns}, and waits for the answer. */
     public Guard guard(Map<String, List<InetAddress>> extraHosts, boolean useDns) {
+        return guard(extraHosts, useDns, true);
+    }
+
+    private Guard guard(Map<String, List<InetAddress>> extraHosts, boolean useDns, boolean waitForDns) {
         Map<String, List<InetAddress>> all = new HashMap<>(hosts);
         all.putAll(extraHosts);
-        HostResolver resolver = new HostResolver(all, useDns && dns, dnsTimeout);
+        HostResolver resolver = new HostResolver(all, useDns && dns, dnsTimeout, waitForDns);
         return new Guard(new RequiredFlows(catalogue, dynatraceSettings, resolver), guardSettings);
     }
 

@@ -11,13 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns host names (tenant, proxy, registry, EdgeConnect hosts) into addresses: IP literals as
  * they are, then addresses given in configuration or with {@code --host}, then DNS with a short
  * timeout. A host that cannot be resolved has no addresses, never an error. DNS answers are kept
  * for five minutes (thirty seconds when nothing was found); a stale answer is served while it is
- * refreshed in the background, so only the very first lookup of a host waits.
+ * refreshed in the background. A resolver that does not wait (the webhook) answers "unresolved"
+ * for a host it has never looked up and resolves it in the background; {@link #generation()} then
+ * changes, so cached results that used the old answer can be thrown away.
  */
 public final class HostResolver {
     private final Map<String, List<InetAddress>> configured;
@@ -26,6 +29,8 @@ public final class HostResolver {
     private static final Duration TTL = Duration.ofMinutes(5);
     private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final boolean wait;
+    private final AtomicLong generation = new AtomicLong();
 
     private record Cached(List<InetAddress> addresses, Instant fetched, AtomicBoolean refreshing) {
         boolean stale() {
@@ -34,15 +39,22 @@ public final class HostResolver {
         }
     }
 
-    public HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout) {
+    /** @param wait whether the first lookup of a host waits for DNS (commands) or not (the webhook) */
+    public HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout, boolean wait) {
         this.configured = Map.copyOf(configured);
         this.dnsEnabled = dnsEnabled;
         this.timeout = timeout;
+        this.wait = wait;
     }
 
     /** A resolver that knows only the given addresses and never asks DNS (tests, offline checks). */
     public static HostResolver offline(Map<String, List<InetAddress>> configured) {
-        return new HostResolver(configured, false, Duration.ZERO);
+        return new HostResolver(configured, false, Duration.ZERO, true);
+    }
+
+    /** Changes whenever a DNS answer changes. */
+    public long generation() {
+        return generation.get();
     }
 
     /** Parses {@code NAME=IP[,IP...]} as given to {@code --host}. */
@@ -73,12 +85,26 @@ public final class HostResolver {
             return List.of();
         }
         Cached cached = cache.get(key);
-        if (cached == null) {
+        if (cached == null && wait) {
             cached = cache.computeIfAbsent(key, this::fetch);
+        } else if (cached == null) {
+            Cached pending = new Cached(List.of(), Instant.EPOCH, new AtomicBoolean(true));
+            cached = cache.putIfAbsent(key, pending);
+            if (cached == null) {
+                cached = pending;
+                CompletableFuture.runAsync(() -> store(key, fetch(key)));
+            }
         } else if (cached.stale() && cached.refreshing().compareAndSet(false, true)) {
-            CompletableFuture.runAsync(() -> cache.put(key, fetch(key)));
+            CompletableFuture.runAsync(() -> store(key, fetch(key)));
         }
         return cached.addresses();
+    }
+
+    private void store(String key, Cached fresh) {
+        Cached previous = cache.put(key, fresh);
+        if (previous == null || !previous.addresses().equals(fresh.addresses())) {
+            generation.incrementAndGet();
+        }
     }
 
     private Cached fetch(String host) {

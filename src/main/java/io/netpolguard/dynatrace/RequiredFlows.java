@@ -15,11 +15,18 @@ public final class RequiredFlows {
     private final FlowCatalogue catalogue;
     private final DynatraceSettings settings;
     private final Peers peers;
+    private final HostResolver resolver;
 
     public RequiredFlows(FlowCatalogue catalogue, DynatraceSettings settings, HostResolver resolver) {
         this.catalogue = catalogue;
         this.settings = settings;
         this.peers = new Peers(settings, resolver);
+        this.resolver = resolver;
+    }
+
+    /** Changes when a host name resolves differently: flows derived before may hold old addresses. */
+    public long resolverGeneration() {
+        return resolver.generation();
     }
 
     public FlowCatalogue catalogue() {

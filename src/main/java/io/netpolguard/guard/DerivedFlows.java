@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Required flows depend on pods, namespaces, the API server's endpoints and the Dynatrace objects,
- * not on policies. A policy change shares all of those with the snapshot before it, so the flows
+ * Required flows depend on pods, namespaces, the API server's endpoints, the Dynatrace objects and
+ * the addresses host names resolve to, not on policies. A policy change shares all of those with the snapshot before it, so the flows
  * derived for one snapshot serve every policy change judged against it, and are indexed by
  * namespace for locality.
  */
@@ -27,14 +27,14 @@ final class DerivedFlows {
 
     /** What the flows are derived from, compared by identity: snapshots share these objects. */
     private record Inputs(Object pods, Object namespaces, Object services, Object slices, Object endpoints,
-            Object dynaKubes, Object edgeConnects) {
-        static Inputs of(ClusterSnapshot snapshot) {
+            Object dynaKubes, Object edgeConnects, long resolverGeneration) {
+        static Inputs of(ClusterSnapshot snapshot, long resolverGeneration) {
             return new Inputs(snapshot.pods(), snapshot.namespaces(), snapshot.services(), snapshot.endpointSlices(),
-                    snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects());
+                    snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects(), resolverGeneration);
         }
 
         boolean sameAs(Inputs other) {
-            return pods == other.pods && namespaces == other.namespaces && services == other.services
+            return resolverGeneration == other.resolverGeneration && pods == other.pods && namespaces == other.namespaces && services == other.services
                     && slices == other.slices && endpoints == other.endpoints && dynaKubes == other.dynaKubes
                     && edgeConnects == other.edgeConnects;
         }
@@ -53,7 +53,7 @@ final class DerivedFlows {
     }
 
     private Entry entry(ClusterSnapshot snapshot) {
-        Inputs inputs = Inputs.of(snapshot);
+        Inputs inputs = Inputs.of(snapshot, requiredFlows.resolverGeneration());
         Entry current = last;
         if (current != null && current.inputs().sameAs(inputs)) {
             return current;

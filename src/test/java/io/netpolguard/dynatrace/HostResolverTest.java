@@ -1,0 +1,55 @@
+package io.netpolguard.dynatrace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Host names to addresses: literals, given addresses, then DNS ("localhost" resolves without a network). */
+class HostResolverTest {
+
+    @Test
+    void literalsAndGivenAddressesNeverAskDns() throws Exception {
+        HostResolver resolver = HostResolver.offline(Map.of("abc12345.live.dynatrace.com",
+                List.of(InetAddress.getByName("203.0.113.10"))));
+
+        assertThat(resolver.resolve("10.1.2.3")).containsExactly(InetAddress.getByName("10.1.2.3"));
+        assertThat(resolver.resolve("ABC12345.live.dynatrace.com")).containsExactly(InetAddress.getByName("203.0.113.10"));
+        assertThat(resolver.resolve("localhost")).as("DNS is off").isEmpty();
+    }
+
+    @Test
+    void aCommandWaitsForTheFirstAnswer() {
+        HostResolver resolver = new HostResolver(Map.of(), true, Duration.ofSeconds(2), true);
+
+        assertThat(resolver.resolve("localhost")).isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+    }
+
+    @Test
+    void theWebhookNeverWaitsAndLearnsTheAnswerInTheBackground() throws Exception {
+        HostResolver resolver = new HostResolver(Map.of(), true, Duration.ofSeconds(2), false);
+        long before = resolver.generation();
+
+        assertThat(resolver.resolve("localhost")).as("first lookup: unresolved for now").isEmpty();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (resolver.resolve("localhost").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(resolver.resolve("localhost")).isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+        assertThat(resolver.generation()).as("a changed answer bumps the generation").isGreaterThan(before);
+    }
+
+    @Test
+    void hostMappingsAreParsedWithClearErrors() {
+        assertThat(HostResolver.parseHostMapping("Tenant.example.com=203.0.113.10,2001:db8::1").getValue()).hasSize(2);
+        assertThatThrownBy(() -> HostResolver.parseHostMapping("tenant.example.com"))
+                .hasMessageContaining("is not NAME=IP");
+        assertThatThrownBy(() -> HostResolver.parseHostMapping("t.example.com=nope"))
+                .hasMessageContaining("'nope' is not an IP address");
+    }
+}
