@@ -6,18 +6,24 @@ import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.PolicySet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Required flows depend on pods, namespaces, the API server's endpoints, the Dynatrace objects and
  * the addresses host names resolve to, not on policies. A policy change shares all of those with the snapshot before it, so the flows
  * derived for one snapshot serve every policy change judged against it, and are indexed by
- * namespace for locality.
+ * namespace for locality. Their evaluation on the snapshot (the before-state of every change judged
+ * against it, and the audit) is kept too, as long as the snapshot's policies are the same.
  */
 final class DerivedFlows {
+    /** Key of the evaluation of all flows; namespace names are never empty. */
+    private static final String ALL = "";
     private final RequiredFlows requiredFlows;
     private volatile Entry last;
 
@@ -40,7 +46,36 @@ final class DerivedFlows {
         }
     }
 
-    private record Entry(Inputs inputs, List<RequiredFlow> flows, Map<String, List<RequiredFlow>> byNamespace) {
+    private record Entry(Inputs inputs, List<RequiredFlow> flows, Map<String, List<RequiredFlow>> byNamespace,
+            Map<String, Evaluated> evaluated) {
+    }
+
+    /** Flows evaluated on a snapshot: valid for every snapshot with the same inputs and the same policies. */
+    static final class Evaluated {
+        private final PolicySet policies;
+        private final List<FlowResult> results;
+        private volatile Object index;
+
+        private Evaluated(PolicySet policies, List<FlowResult> results) {
+            this.policies = policies;
+            this.results = results;
+        }
+
+        /** Unmodifiable. */
+        List<FlowResult> results() {
+            return results;
+        }
+
+        /** Something built from the results once and kept with them (an index of their connections). */
+        @SuppressWarnings("unchecked")
+        <T> T index(Function<List<FlowResult>, T> build) {
+            Object built = index;
+            if (built == null) {
+                built = build.apply(results);
+                index = built;
+            }
+            return (T) built;
+        }
     }
 
     List<RequiredFlow> flows(ClusterSnapshot snapshot) {
@@ -52,13 +87,39 @@ final class DerivedFlows {
         return entry(snapshot).byNamespace().computeIfAbsent(namespace, n -> restrict(entry(snapshot).flows(), n));
     }
 
+    /**
+     * {@code evaluator} applied to {@link #flows}, kept while the snapshot's inputs and policies stay the same:
+     * every change judged against one snapshot shares the evaluation of its before-state. Unmodifiable.
+     */
+    List<FlowResult> evaluated(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        return evaluated(snapshot, ALL, () -> flows(snapshot), evaluator).results();
+    }
+
+    /** {@code evaluator} applied to {@link #touching}, kept like {@link #evaluated(ClusterSnapshot, Function)}. */
+    Evaluated evaluatedTouching(ClusterSnapshot snapshot, String namespace,
+            Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        return evaluated(snapshot, namespace, () -> touching(snapshot, namespace), evaluator);
+    }
+
+    private Evaluated evaluated(ClusterSnapshot snapshot, String key, Supplier<List<RequiredFlow>> flows,
+            Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        Map<String, Evaluated> cache = entry(snapshot).evaluated();
+        Evaluated cached = cache.get(key);
+        if (cached != null && cached.policies == snapshot.policies()) {
+            return cached;
+        }
+        Evaluated fresh = new Evaluated(snapshot.policies(), List.copyOf(evaluator.apply(flows.get())));
+        cache.put(key, fresh);
+        return fresh;
+    }
+
     private Entry entry(ClusterSnapshot snapshot) {
         Inputs inputs = Inputs.of(snapshot, requiredFlows.resolverGeneration());
         Entry current = last;
         if (current != null && current.inputs().sameAs(inputs)) {
             return current;
         }
-        Entry fresh = new Entry(inputs, requiredFlows.derive(snapshot), new ConcurrentHashMap<>());
+        Entry fresh = new Entry(inputs, requiredFlows.derive(snapshot), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         last = fresh;
         return fresh;
     }

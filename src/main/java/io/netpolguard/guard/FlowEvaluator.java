@@ -20,18 +20,31 @@ public final class FlowEvaluator {
     public static FlowResult evaluate(RequiredFlow flow, PolicyEngine engine) {
         List<ConnectionResult> results = new ArrayList<>(flow.connections().size());
         for (FlowConnection connection : flow.connections()) {
-            if (connection.touchesHostNetwork()) {
-                results.add(new ConnectionResult(connection, null, FlowStatus.NOT_APPLICABLE));
-                continue;
-            }
-            Verdict verdict = engine.evaluate(connection.connection());
-            FlowStatus status = switch (verdict.outcome()) {
-                case ALLOWED -> FlowStatus.ALLOWED;
-                case BLOCKED -> FlowStatus.BLOCKED;
-                case UNDETERMINED -> FlowStatus.UNVERIFIABLE;
-            };
-            results.add(new ConnectionResult(connection, verdict, status));
+            results.add(evaluate(connection, engine));
         }
+        return result(flow, results);
+    }
+
+    /** One connection of a flow. */
+    static ConnectionResult evaluate(FlowConnection connection, PolicyEngine engine) {
+        if (connection.touchesHostNetwork()) {
+            return new ConnectionResult(connection, null, FlowStatus.NOT_APPLICABLE);
+        }
+        return result(connection, engine.evaluate(connection.connection()));
+    }
+
+    /** A connection with its verdict. */
+    static ConnectionResult result(FlowConnection connection, Verdict verdict) {
+        FlowStatus status = switch (verdict.outcome()) {
+            case ALLOWED -> FlowStatus.ALLOWED;
+            case BLOCKED -> FlowStatus.BLOCKED;
+            case UNDETERMINED -> FlowStatus.UNVERIFIABLE;
+        };
+        return new ConnectionResult(connection, verdict, status);
+    }
+
+    /** A flow with the results of its connections, in the order of {@code flow.connections()}. */
+    static FlowResult result(RequiredFlow flow, List<ConnectionResult> results) {
         return new FlowResult(flow, aggregate(flow, results), results);
     }
 

@@ -114,14 +114,18 @@ public final class FlowExplainer {
         return String.join("\n", lines);
     }
 
+    /** The first blocked connection, else the first unverifiable one, else null. */
     private static ConnectionResult firstNotAllowed(FlowResult result) {
-        for (FlowStatus wanted : List.of(FlowStatus.BLOCKED, FlowStatus.UNVERIFIABLE)) {
-            List<ConnectionResult> found = result.withStatus(wanted);
-            if (!found.isEmpty()) {
-                return found.get(0);
+        ConnectionResult unverifiable = null;
+        for (ConnectionResult connection : result.connections()) {
+            if (connection.status() == FlowStatus.BLOCKED) {
+                return connection;
+            }
+            if (unverifiable == null && connection.status() == FlowStatus.UNVERIFIABLE) {
+                unverifiable = connection;
             }
         }
-        return null;
+        return unverifiable;
     }
 
     private static String isolatingPolicies(Verdict verdict) {

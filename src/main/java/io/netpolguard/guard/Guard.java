@@ -9,7 +9,13 @@ import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
+import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.Direction;
+import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.InvalidPolicyException;
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -42,14 +48,7 @@ public final class Guard {
 
     /** Every required flow of the snapshot with its status. */
     public List<FlowResult> check(ClusterSnapshot snapshot) {
-        PolicyEngine engine = snapshot.engine();
-        List<FlowResult> results = new ArrayList<>();
-        for (RequiredFlow flow : derived.flows(snapshot)) {
-            if (settings.flowMode(flow.id()) != Mode.OFF) {
-                results.add(FlowEvaluator.evaluate(flow, engine));
-            }
-        }
-        return results;
+        return new ArrayList<>(derived.evaluated(snapshot, flows -> evaluate(flows, snapshot.engine())));
     }
 
     public List<String> problems(ClusterSnapshot snapshot) {
@@ -74,12 +73,13 @@ public final class Guard {
         List<FlowResult> afterResults;
         List<String> problems = List.of();
         if (change instanceof Change.PolicyChange policy) {
-            List<RequiredFlow> flows = derived.touching(before, policy.namespace());
-            beforeResults = evaluate(flows, before.engine());
-            afterResults = evaluate(flows, after.engine());
+            DerivedFlows.Evaluated evaluated = derived.evaluatedTouching(before, policy.namespace(),
+                    flows -> evaluate(flows, before.engine()));
+            beforeResults = evaluated.results();
+            afterResults = afterPolicyChange(evaluated, before, after, policy.namespace(), policy.name());
         } else {
             // Namespace labels and Dynatrace objects decide which flows are required: derive both sides.
-            beforeResults = evaluate(derived.flows(before), before.engine());
+            beforeResults = derived.evaluated(before, flows -> evaluate(flows, before.engine()));
             afterResults = evaluate(requiredFlows.derive(after), after.engine());
             if (change instanceof Change.DynatraceChange dynatrace) {
                 problems = problemsOf(dynatrace);
@@ -106,6 +106,98 @@ public final class Guard {
             }
         }
         return results;
+    }
+
+    /**
+     * The results after a change of policy {@code namespace/name}, from those before it: only connections the
+     * change can affect are judged again, those with a side (the source's egress, the destination's ingress)
+     * on a pod of {@code namespace} that the old or the new version of the policy selects and isolates in that
+     * direction. Every other side sees the same isolating policies in the same order as before (other
+     * namespaces share their policy lists; the rest of this namespace's keep their order), so its verdict is
+     * the one before. The same results as judging every connection again, without its cost in a namespace
+     * every monitored application talks to: the connections are found through an index by label set.
+     */
+    private List<FlowResult> afterPolicyChange(DerivedFlows.Evaluated evaluated, ClusterSnapshot before,
+            ClusterSnapshot after, String namespace, String name) {
+        List<CompiledPolicy> changed = new ArrayList<>();
+        before.policies().in(namespace).policies().stream().filter(p -> p.name().equals(name)).forEach(changed::add);
+        after.policies().in(namespace).policies().stream().filter(p -> p.name().equals(name)).forEach(changed::add);
+        List<FlowResult> beforeResults = evaluated.results();
+        Sides sides = evaluated.index(results -> Sides.of(results, namespace));
+        PolicyEngine engine = after.engine();
+        Map<Integer, List<ConnectionResult>> rejudged = new HashMap<>();
+        for (Direction direction : Direction.values()) {
+            sides.of(direction).forEach((labels, positions) -> {
+                if (!selectsAndIsolates(changed, labels, direction)) {
+                    return;
+                }
+                for (long position : positions) {
+                    int flow = (int) (position >>> 32);
+                    int connection = (int) position;
+                    List<ConnectionResult> connections = rejudged.computeIfAbsent(flow,
+                            f -> new ArrayList<>(beforeResults.get(f).connections()));
+                    ConnectionResult previous = connections.get(connection);
+                    connections.set(connection, FlowEvaluator.result(previous.connection(),
+                            engine.evaluateAfterChangeIn(namespace, previous.verdict())));
+                }
+            });
+        }
+        if (rejudged.isEmpty()) {
+            return beforeResults;
+        }
+        List<FlowResult> results = new ArrayList<>(beforeResults);
+        rejudged.forEach((flow, connections) -> results.set(flow, FlowEvaluator.result(results.get(flow).flow(), connections)));
+        return results;
+    }
+
+    private static boolean selectsAndIsolates(List<CompiledPolicy> policies, LabelSet labels, Direction direction) {
+        for (CompiledPolicy policy : policies) {
+            if (policy.isolates(direction) && policy.podSelector().matches(labels)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The connections of evaluated flows with a side in a namespace that policies there can isolate (a pod, not in
+     * the host network; judged, not not-applicable), by direction and label set of that pod: positions are
+     * {@code flow index << 32 | connection index}.
+     */
+    private record Sides(Map<LabelSet, long[]> egress, Map<LabelSet, long[]> ingress) {
+        Map<LabelSet, long[]> of(Direction direction) {
+            return direction == Direction.INGRESS ? ingress : egress;
+        }
+
+        static Sides of(List<FlowResult> results, String namespace) {
+            Map<LabelSet, List<Long>> egress = new HashMap<>();
+            Map<LabelSet, List<Long>> ingress = new HashMap<>();
+            for (int f = 0; f < results.size(); f++) {
+                List<ConnectionResult> connections = results.get(f).connections();
+                for (int c = 0; c < connections.size(); c++) {
+                    if (connections.get(c).verdict() == null) {
+                        continue;
+                    }
+                    Connection connection = connections.get(c).connection().connection();
+                    long position = (long) f << 32 | c;
+                    add(egress, connection.source(), namespace, position);
+                    add(ingress, connection.destination(), namespace, position);
+                }
+            }
+            return new Sides(freeze(egress), freeze(ingress));
+        }
+
+        private static void add(Map<LabelSet, List<Long>> index, Endpoint end, String namespace, long position) {
+            if (end instanceof PodEndpoint pod && !pod.hostNetwork() && pod.namespace().equals(namespace)) {
+                index.computeIfAbsent(pod.labels(), l -> new ArrayList<>()).add(position);
+            }
+        }
+
+        private static Map<LabelSet, long[]> freeze(Map<LabelSet, List<Long>> index) {
+            Map<LabelSet, long[]> frozen = new HashMap<>();
+            index.forEach((labels, positions) -> frozen.put(labels, positions.stream().mapToLong(Long::longValue).toArray()));
+            return frozen;
+        }
     }
 
     private List<Finding> compare(List<FlowResult> before, List<FlowResult> after, Change change, boolean exempt) {

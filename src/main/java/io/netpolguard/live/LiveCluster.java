@@ -59,6 +59,9 @@ public final class LiveCluster implements SnapshotSource {
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> dynatrace = new ConcurrentHashMap<>();
     private final CompactPodStore pods;
     private volatile boolean podsChanged = true;
+    /** Policies are regrouped only when one changed, so pod churn keeps each namespace's selection cache. */
+    private volatile boolean policiesChanged = true;
+    private volatile PolicySet policySet = PolicySet.EMPTY;
     private volatile PodIndex podIndex = PodIndex.EMPTY;
     private volatile ClusterSnapshot snapshot = ClusterSnapshot.EMPTY;
     private volatile Instant builtAt;
@@ -184,6 +187,10 @@ public final class LiveCluster implements SnapshotSource {
         rebuildScheduled.set(false);
         try {
             boolean informersSynced = started && informersSynced();
+            if (policiesChanged) {
+                policiesChanged = false;
+                policySet = PolicySet.of(policies.values());
+            }
             if (podsChanged) {
                 podsChanged = false;
                 podIndex = PodIndex.of(pods.endpoints());
@@ -195,7 +202,7 @@ public final class LiveCluster implements SnapshotSource {
                 namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
                         namespace.getMetadata().getAnnotations()));
             }
-            snapshot = new ClusterSnapshot(namespaces, podIndex, PolicySet.of(policies.values()),
+            snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
                     typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
                     dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"));
             builtAt = Instant.now();
@@ -252,8 +259,10 @@ public final class LiveCluster implements SnapshotSource {
             String key = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
             try {
                 policies.put(key, PolicyCompiler.compile(policy));
+                policiesChanged = true;
             } catch (InvalidPolicyException e) {
                 policies.remove(key);
+                policiesChanged = true;
                 onRejectedPolicy.accept(e.getMessage());
             }
             changed();
@@ -267,6 +276,7 @@ public final class LiveCluster implements SnapshotSource {
         @Override
         public void onDelete(NetworkPolicy policy, boolean deletedFinalStateUnknown) {
             policies.remove(policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName());
+            policiesChanged = true;
             changed();
         }
     }

@@ -21,11 +21,39 @@ public final class NamespacePolicies {
     private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
     private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
 
+    /** For a set that differs from {@code base} in one policy name only: selections are derived from base's. */
+    private final NamespacePolicies base;
+    private final String changedName;
+    private final CompiledPolicy added;
+
     public NamespacePolicies(List<CompiledPolicy> policies) {
+        this(policies, null, null, null);
+    }
+
+    private NamespacePolicies(List<CompiledPolicy> policies, NamespacePolicies base, String changedName,
+            CompiledPolicy added) {
         this.policies = List.copyOf(policies);
         Set<String> keys = new TreeSet<>();
         this.policies.forEach(p -> keys.addAll(p.podSelector().keys()));
         this.selectorKeys = List.copyOf(keys);
+        this.base = base;
+        this.changedName = changedName;
+        this.added = added;
+    }
+
+    /**
+     * {@code base}'s policies without those named {@code name}, then {@code added} (may be null) at the end.
+     * Selections are derived from {@code base}'s (cached there) instead of matching every policy again: judging
+     * a change in a namespace with many policies and label sets stays cheap.
+     */
+    static NamespacePolicies changed(NamespacePolicies base, String name, CompiledPolicy added) {
+        List<CompiledPolicy> policies = new ArrayList<>(base.policies);
+        policies.removeIf(p -> p.name().equals(name));
+        if (added != null) {
+            policies.add(added);
+        }
+        // derive from an original set only, so that a chain of changes never keeps old sets alive
+        return base.base == null ? new NamespacePolicies(policies, base, name, added) : new NamespacePolicies(policies);
     }
 
     public List<CompiledPolicy> policies() {
@@ -44,7 +72,7 @@ public final class NamespacePolicies {
         LabelSet selected = labels.project(selectorKeys);
         Selection selection = bySelectedLabels.get(selected);
         if (selection == null) {
-            selection = compute(labels);
+            selection = base != null ? derive(base.select(labels), labels) : compute(labels);
             remember(bySelectedLabels, selected, selection);
         }
         remember(byLabels, labels, selection);
@@ -72,6 +100,26 @@ public final class NamespacePolicies {
             }
         }
         return new Selection(List.copyOf(ingress), List.copyOf(egress));
+    }
+
+    /** Base's selection without the changed name, plus the added policy: the lists compute() would make. */
+    private Selection derive(Selection fromBase, LabelSet labels) {
+        boolean addedSelects = added != null && added.podSelector().matches(labels);
+        return new Selection(derive(fromBase.ingress(), addedSelects && added.isolatesIngress()),
+                derive(fromBase.egress(), addedSelects && added.isolatesEgress()));
+    }
+
+    private List<CompiledPolicy> derive(List<CompiledPolicy> fromBase, boolean withAdded) {
+        List<CompiledPolicy> list = new ArrayList<>(fromBase.size() + 1);
+        for (CompiledPolicy policy : fromBase) {
+            if (!policy.name().equals(changedName)) {
+                list.add(policy);
+            }
+        }
+        if (withAdded) {
+            list.add(added);
+        }
+        return List.copyOf(list);
     }
 
     /** The policies that select a pod for ingress and for egress. */

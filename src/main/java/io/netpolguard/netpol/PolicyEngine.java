@@ -34,6 +34,28 @@ public final class PolicyEngine {
         return new Verdict(connection, egress, ingress, namespaces);
     }
 
+    /**
+     * The verdict of a connection after only the policies of {@code namespace} changed, from its verdict
+     * before: a side whose pod is in another namespace (or that is not a pod) keeps its verdict, because
+     * the policies it depends on are the same; a side on a pod of {@code namespace} is judged again. Equal
+     * to {@link #evaluate} of the same connection.
+     */
+    public Verdict evaluateAfterChangeIn(String namespace, Verdict before) {
+        Connection connection = before.connection();
+        if (before.isToItself()) {
+            return Verdict.toItself(connection, namespaces);
+        }
+        SideVerdict egress = inNamespace(connection.source(), namespace)
+                ? side(Direction.EGRESS, connection.source(), connection.destination(), connection) : before.egress();
+        SideVerdict ingress = inNamespace(connection.destination(), namespace)
+                ? side(Direction.INGRESS, connection.destination(), connection.source(), connection) : before.ingress();
+        return new Verdict(connection, egress, ingress, namespaces);
+    }
+
+    private static boolean inNamespace(Endpoint endpoint, String namespace) {
+        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
+    }
+
     private SideVerdict side(Direction direction, Endpoint subject, Endpoint peer, Connection connection) {
         if (!(subject instanceof PodEndpoint pod) || pod.hostNetwork()) {
             return SideVerdict.notIsolated(direction, subject);

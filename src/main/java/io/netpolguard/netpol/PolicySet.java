@@ -14,9 +14,22 @@ public final class PolicySet {
     public static final PolicySet EMPTY = new PolicySet(Map.of());
 
     private final Map<String, NamespacePolicies> byNamespace;
+    /**
+     * Set when this set was made by changing one namespace of another: {@code byNamespace} is the other's map,
+     * shared, and {@code changed} replaces that namespace's policies (none when it is empty). A change then
+     * costs nothing per namespace of the cluster.
+     */
+    private final String changedNamespace;
+    private final NamespacePolicies changed;
 
     private PolicySet(Map<String, NamespacePolicies> byNamespace) {
+        this(byNamespace, null, null);
+    }
+
+    private PolicySet(Map<String, NamespacePolicies> byNamespace, String changedNamespace, NamespacePolicies changed) {
         this.byNamespace = byNamespace;
+        this.changedNamespace = changedNamespace;
+        this.changed = changed;
     }
 
     public static PolicySet of(Collection<CompiledPolicy> policies) {
@@ -30,46 +43,59 @@ public final class PolicySet {
     }
 
     public NamespacePolicies in(String namespace) {
+        if (namespace.equals(changedNamespace)) {
+            return changed.policies().isEmpty() ? NamespacePolicies.NONE : changed;
+        }
         return byNamespace.getOrDefault(namespace, NamespacePolicies.NONE);
     }
 
     public Collection<String> namespaces() {
-        return byNamespace.keySet();
+        return effective().keySet();
     }
 
     public List<CompiledPolicy> all() {
         List<CompiledPolicy> all = new ArrayList<>();
-        byNamespace.values().forEach(n -> all.addAll(n.policies()));
+        effective().values().forEach(n -> all.addAll(n.policies()));
         return all;
     }
 
     public int size() {
-        return byNamespace.values().stream().mapToInt(n -> n.policies().size()).sum();
+        return effective().values().stream().mapToInt(n -> n.policies().size()).sum();
+    }
+
+    /** Namespace to its policies, without namespaces that have none. */
+    private Map<String, NamespacePolicies> effective() {
+        if (changedNamespace == null) {
+            return byNamespace;
+        }
+        Map<String, NamespacePolicies> copy = new HashMap<>(byNamespace);
+        if (changed.policies().isEmpty()) {
+            copy.remove(changedNamespace);
+        } else {
+            copy.put(changedNamespace, changed);
+        }
+        return Map.copyOf(copy);
     }
 
     /** This set with {@code namespace}'s policies replaced; other namespaces are shared. */
     public PolicySet withNamespace(String namespace, List<CompiledPolicy> policies) {
-        Map<String, NamespacePolicies> copy = new HashMap<>(byNamespace);
-        if (policies.isEmpty()) {
-            copy.remove(namespace);
-        } else {
-            copy.put(namespace, new NamespacePolicies(policies));
+        return with(namespace, new NamespacePolicies(policies));
+    }
+
+    private PolicySet with(String namespace, NamespacePolicies policies) {
+        if (changedNamespace == null || changedNamespace.equals(namespace)) {
+            return new PolicySet(byNamespace, namespace, policies);
         }
-        return new PolicySet(Map.copyOf(copy));
+        return new PolicySet(effective(), namespace, policies);
     }
 
     /** This set with one policy added or replaced (same namespace and name). */
     public PolicySet withPolicy(CompiledPolicy policy) {
-        List<CompiledPolicy> policies = new ArrayList<>(in(policy.namespace()).policies());
-        policies.removeIf(p -> p.name().equals(policy.name()));
-        policies.add(policy);
-        return withNamespace(policy.namespace(), policies);
+        return with(policy.namespace(), NamespacePolicies.changed(in(policy.namespace()), policy.name(), policy));
     }
 
     /** This set without the named policy. */
     public PolicySet withoutPolicy(String namespace, String name) {
-        List<CompiledPolicy> policies = new ArrayList<>(in(namespace).policies());
-        policies.removeIf(p -> p.name().equals(name));
-        return withNamespace(namespace, policies);
+        return with(namespace, NamespacePolicies.changed(in(namespace), name, null));
     }
 }
