@@ -49,6 +49,7 @@ public enum Component {
     private final Map<String, String> defaultLabels;
     private final List<ContainerPort> ports;
     private final boolean hostNetwork;
+    private final String id = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     Component(Owner owner, Map<String, String> defaultLabels, List<ContainerPort> ports, boolean hostNetwork) {
         this.owner = owner;
@@ -76,7 +77,7 @@ public enum Component {
 
     /** The name used in flow ids and configuration: {@code csi-driver}, {@code monitored-apps}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return id;
     }
 
     public static Component byId(String id) {

@@ -139,9 +139,14 @@ public final class RequiredFlows {
         Ends sources = ends(definition.from(), owner, snapshot, components);
         Ends destinations = ends(definition.to(), owner, snapshot, components);
         List<FlowConnection> connections = new ArrayList<>();
+        List<List<PortSpec>> portsOf = new ArrayList<>(destinations.targets().size()); // per destination, not per pair
+        for (Target destination : destinations.targets()) {
+            portsOf.add(ports(definition, destination, owner));
+        }
         for (Target source : sources.targets()) {
-            for (Target destination : destinations.targets()) {
-                for (PortSpec port : ports(definition, destination, owner)) {
+            for (int d = 0; d < destinations.targets().size(); d++) {
+                Target destination = destinations.targets().get(d);
+                for (PortSpec port : portsOf.get(d)) {
                     connections.add(new FlowConnection(source.end(), destination.end(),
                             new Connection(source.end().endpoint(), destination.end().endpoint(), port.port(), port.protocol())));
                 }

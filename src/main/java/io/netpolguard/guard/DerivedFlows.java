@@ -54,7 +54,7 @@ final class DerivedFlows {
     static final class Evaluated {
         private final PolicySet policies;
         private final List<FlowResult> results;
-        private volatile Object index;
+        private final Map<String, Object> indexes = new ConcurrentHashMap<>();
 
         private Evaluated(PolicySet policies, List<FlowResult> results) {
             this.policies = policies;
@@ -68,11 +68,11 @@ final class DerivedFlows {
 
         /** Something built from the results once and kept with them (an index of their connections). */
         @SuppressWarnings("unchecked")
-        <T> T index(Function<List<FlowResult>, T> build) {
-            Object built = index;
+        <T> T index(String name, Function<List<FlowResult>, T> build) {
+            Object built = indexes.get(name);
             if (built == null) {
                 built = build.apply(results);
-                index = built;
+                indexes.put(name, built);
             }
             return (T) built;
         }
@@ -92,7 +92,12 @@ final class DerivedFlows {
      * every change judged against one snapshot shares the evaluation of its before-state. Unmodifiable.
      */
     List<FlowResult> evaluated(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
-        return evaluated(snapshot, ALL, () -> flows(snapshot), evaluator).results();
+        return evaluatedAll(snapshot, evaluator).results();
+    }
+
+    /** Like {@link #evaluated(ClusterSnapshot, Function)}, with the indexes kept alongside. */
+    Evaluated evaluatedAll(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        return evaluated(snapshot, ALL, () -> flows(snapshot), evaluator);
     }
 
     /** {@code evaluator} applied to {@link #touching}, kept like {@link #evaluated(ClusterSnapshot, Function)}. */

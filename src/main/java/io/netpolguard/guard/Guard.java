@@ -6,6 +6,7 @@ import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.dynatrace.DynaKubeReader;
 import io.netpolguard.dynatrace.EdgeConnectReader;
+import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
@@ -17,6 +18,7 @@ import io.netpolguard.netpol.InvalidPolicyException;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.Verdict;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,10 +81,15 @@ public final class Guard {
             afterResults = afterPolicyChange(evaluated, before, after, policy.namespace(), policy.name());
         } else {
             // Namespace labels and Dynatrace objects decide which flows are required: derive both sides.
-            beforeResults = derived.evaluated(before, flows -> evaluate(flows, before.engine()));
-            afterResults = evaluate(requiredFlows.derive(after), after.engine());
+            DerivedFlows.Evaluated evaluated = derived.evaluatedAll(before, flows -> evaluate(flows, before.engine()));
+            beforeResults = evaluated.results();
             if (change instanceof Change.DynatraceChange dynatrace) {
+                // Policies and namespaces stay the same: a connection between the same endpoints keeps its verdict.
+                afterResults = evaluate(requiredFlows.derive(after), after.engine(),
+                        evaluated.index("verdicts", SameConnection::verdicts));
                 problems = problemsOf(dynatrace);
+            } else {
+                afterResults = evaluate(requiredFlows.derive(after), after.engine());
             }
         }
         Optional<String> exemption = exemption(change, before);
@@ -96,6 +103,67 @@ public final class Guard {
                 : EdgeConnectReader.read(change.object()).problems();
         return problems.stream().map(p -> change.kind() + " " + change.namespace() + "/" + change.name() + ": " + p)
                 .toList();
+    }
+
+    /** {@link #evaluate(List, PolicyEngine)}, taking the verdicts of connections judged already from {@code known}. */
+    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine, Map<SameConnection, Verdict> known) {
+        List<FlowResult> results = new ArrayList<>(flows.size());
+        for (RequiredFlow flow : flows) {
+            if (settings.flowMode(flow.id()) == Mode.OFF) {
+                continue;
+            }
+            List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
+            for (FlowConnection connection : flow.connections()) {
+                Verdict verdict = connection.touchesHostNetwork() ? null : known.get(new SameConnection(connection.connection()));
+                connections.add(verdict == null ? FlowEvaluator.evaluate(connection, engine)
+                        : FlowEvaluator.result(connection, verdict));
+            }
+            results.add(FlowEvaluator.result(flow, connections));
+        }
+        return results;
+    }
+
+    /**
+     * A connection between the same endpoints, port and protocol: a cheap key for verdicts that stay valid while
+     * policies and namespaces do. Pods are compared by identity (snapshots share their pods' endpoints, and
+     * equal pods judge the same anyway), other endpoints (addresses, expected pods) by value.
+     */
+    private record SameConnection(Connection connection) {
+        static Map<SameConnection, Verdict> verdicts(List<FlowResult> results) {
+            Map<SameConnection, Verdict> verdicts = new HashMap<>();
+            for (FlowResult result : results) {
+                for (ConnectionResult connection : result.connections()) {
+                    if (connection.verdict() != null) {
+                        verdicts.put(new SameConnection(connection.connection().connection()), connection.verdict());
+                    }
+                }
+            }
+            return verdicts;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SameConnection same && same(same.connection.source(), connection.source())
+                    && same(same.connection.destination(), connection.destination())
+                    && same.connection.port() == connection.port() && same.connection.protocol() == connection.protocol();
+        }
+
+        @Override
+        public int hashCode() {
+            return (hash(connection.source()) * 31 + hash(connection.destination())) * 31 + connection.port();
+        }
+
+        private static boolean same(Endpoint a, Endpoint b) {
+            return a == b || !isPod(a) && a.equals(b);
+        }
+
+        private static int hash(Endpoint endpoint) {
+            return isPod(endpoint) ? System.identityHashCode(endpoint) : endpoint.hashCode();
+        }
+
+        private static boolean isPod(Endpoint endpoint) {
+            return endpoint instanceof PodEndpoint pod && pod.isPod();
+        }
     }
 
     private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
@@ -123,7 +191,7 @@ public final class Guard {
         before.policies().in(namespace).policies().stream().filter(p -> p.name().equals(name)).forEach(changed::add);
         after.policies().in(namespace).policies().stream().filter(p -> p.name().equals(name)).forEach(changed::add);
         List<FlowResult> beforeResults = evaluated.results();
-        Sides sides = evaluated.index(results -> Sides.of(results, namespace));
+        Sides sides = evaluated.index("sides", results -> Sides.of(results, namespace));
         PolicyEngine engine = after.engine();
         Map<Integer, List<ConnectionResult>> rejudged = new HashMap<>();
         for (Direction direction : Direction.values()) {
