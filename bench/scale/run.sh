@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# netpol-guard scale benchmark. One command per benchmark:
+#
+#   bench/scale/run.sh generate            synthetic clusters + AdmissionReviews (generate.py) into out/
+#   bench/scale/run.sh app                 build (./mvnw package) and copy target/quarkus-app to out/app
+#   bench/scale/run.sh manifests [SCALE..] guard fed from manifests: ready time, heap, decisions under load
+#   bench/scale/run.sh informers [SCALE..] guard fed by informers from a real kube-apiserver + etcd
+#                                          (default scale: large): load time, sync time, heap, decisions
+#   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
+#   bench/scale/run.sh default             the embedded default (k8s/examples, no arguments), >= 10,000 decisions
+#   bench/scale/run.sh report              results table (out/results.md) and plot (bench/scale/scale.png)
+#   bench/scale/run.sh all                 everything above, in that order
+#
+# Environment (defaults): SCALES="small medium large", CONNECTIONS=8 (throughput runs; latency runs use 1),
+# WARMUP=10 (s), DURATION=30 (s per measured run),
+# GUARD_JAVA_OPTS="-Xmx576m" (the heap k8s/base gives: 75 % of its 768Mi limit), CHECK_RUNS=3,
+# DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
+# out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
+# BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64).
+# Results: out/results/*.json and *.txt; logs of every run under out/runs/.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="$HERE/out"
+APP="${APP:-$OUT/app}"
+RESULTS="${RESULTS:-$OUT/results}"
+SCALES="${SCALES:-small medium large}"
+CONNECTIONS="${CONNECTIONS:-8}"
+WARMUP="${WARMUP:-10}"
+DURATION="${DURATION:-30}"
+GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx576m}"
+CHECK_RUNS="${CHECK_RUNS:-3}"
+DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
+INFLIGHT="${INFLIGHT:-64}"
+KEEP_ETCD="${KEEP_ETCD:-1}"
+BIN_DIR="${BIN_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.37.2-linux-amd64}"
+TENANT_HOST="abc12345.live.dynatrace.com"
+TENANT_IP="203.0.113.10"
+mkdir -p "$OUT" "$RESULTS" "$OUT/runs"
+
+log() { printf '[scale %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+now_ms() { date +%s%3N; }
+
+PIDS=()
+stop_pid() { # pid: SIGTERM, up to 15 s, then SIGKILL
+  local pid="$1" i
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+machine() {
+  {
+    echo "date: $(date -u +%FT%TZ)"
+    echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"
+    echo "cpus: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "jdk: $(java -version 2>&1 | sed -n 2p)"
+  } >"$RESULTS/machine.txt"
+}
+
+ensure_app() {
+  [[ -f "$APP/quarkus-run.jar" ]] && return 0
+  cmd_app
+}
+
+cmd_app() {
+  if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    log "building (./mvnw -B -q -Dmaven.test.skip=true package)"
+    (cd "$ROOT" && ./mvnw -B -q -Dmaven.test.skip=true package)
+  fi
+  rm -rf "$APP.tmp" && cp -r "$ROOT/target/quarkus-app" "$APP.tmp" && rm -rf "$APP" && mv "$APP.tmp" "$APP"
+  git -C "$ROOT" rev-parse --short HEAD >"$APP/COMMIT"
+  log "guard copied to $APP (commit $(cat "$APP/COMMIT"))"
+}
+
+ensure_tls() {
+  [[ -f "$OUT/tls/tls.crt" ]] && return 0
+  "$ROOT/certs/create-certs.sh" --out "$OUT/tls" --no-overlay --ip 127.0.0.1 --dns localhost >/dev/null
+}
+
+cmd_generate() {
+  log "generating $SCALES"
+  local specs
+  specs="$(tr ' ' ',' <<<"$SCALES")"
+  python3 "$HERE/generate.py" --out "$OUT" --scales "$specs"
+}
+
+ensure_generated() {
+  local s
+  for s in "$@"; do [[ -f "$OUT/$s/generated.json" ]] || SCALES="$s" cmd_generate; done
+}
+
+# start_guard RUN_DIR [ENV=VALUE...]: starts the guard with TLS on free ports; sets GUARD_PID, HTTP_PORT,
+# HTTPS_PORT, GUARD_START_MS.
+start_guard() {
+  local run="$1"
+  shift
+  HTTP_PORT="$(free_port)"
+  HTTPS_PORT="$(free_port)"
+  ensure_tls
+  GUARD_START_MS="$(now_ms)"
+  # The certificate as system properties (the environment variables would need double underscores:
+  # QUARKUS_TLS_KEY_STORE_PEM__0__CERT; with single ones there is silently no HTTPS port).
+  (cd "$ROOT" && exec env QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_HTTP_SSL_PORT="$HTTPS_PORT" \
+    NETPOL_GUARD_RESOLVER_DNS=false "$@" \
+    java $GUARD_JAVA_OPTS "-Dquarkus.tls.key-store.pem.0.cert=$OUT/tls/tls.crt" \
+    "-Dquarkus.tls.key-store.pem.0.key=$OUT/tls/tls.key" \
+    "-Dnetpol-guard.hosts.\"$TENANT_HOST\"=$TENANT_IP" -jar "$APP/quarkus-run.jar") \
+    >"$run/guard.log" 2>&1 &
+  GUARD_PID=$!
+  PIDS+=("$GUARD_PID")
+}
+
+# wait_ready TIMEOUT_S: polls /q/health/ready every 100 ms; prints the ms from start to UP.
+wait_ready() {
+  local deadline=$(($(date +%s) + $1))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$HTTP_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+    kill -0 "$GUARD_PID" 2>/dev/null || { log "guard exited; see its log"; return 1; }
+    (($(date +%s) < deadline)) || { log "guard not ready after $1 s"; return 1; }
+    sleep 0.1
+  done
+  echo $(($(now_ms) - GUARD_START_MS))
+}
+
+# heap_after_gc PID: full GC, then the used heap in MiB (G1: "garbage-first heap total N K, used M K").
+heap_after_gc() {
+  jcmd "$1" GC.run >/dev/null
+  sleep 1
+  jcmd "$1" GC.heap_info | awk '/heap/ && /used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024; exit}}'
+}
+
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+cpu_ms() { awk -v t="$(getconf CLK_TCK)" '{printf "%.0f", ($14+$15)*1000/t}' "/proc/$1/stat"; }
+
+drive() { # drive CONNECTIONS LABEL REQUEST_DIR JSON [extra LoadDriver options]
+  local connections="$1" label="$2" dir="$3" json="$4"
+  shift 4
+  java "$HERE/LoadDriver.java" --url "https://127.0.0.1:$HTTPS_PORT/validate" \
+    --requests "$dir" --connections "$connections" --duration "$DURATION" --label "$label" --json "$json" "$@"
+}
+
+# measured NAME CONNECTIONS REQUEST_DIR [LoadDriver options]: one measured run (no warm-up: the guard is warm),
+# plus the guard's CPU time per request (/proc/PID/stat, all its threads: GC and JIT included) and the
+# decision latencies it logged itself (parse + judge, without HTTP and TLS), into $RESULTS/NAME.json
+measured() {
+  local name="$1" connections="$2" dir="$3" c0 c1 l0
+  shift 3
+  c0="$(cpu_ms "$GUARD_PID")"
+  l0="$(wc -l <"$RUN/guard.log")"
+  echo "--- $name (load average $(load))"
+  drive "$connections" "$name" "$dir" "$RESULTS/$name.json" --warmup 0 "$@"
+  c1="$(cpu_ms "$GUARD_PID")"
+  python3 "$HERE/report.py" merge-guard "$RESULTS/$name.json" "$RUN/guard.log" "$l0" "$((c1 - c0))" "$(load)"
+}
+
+# measure_decisions SOURCE SCALE: warm-up, then latency (1 connection, every request; then only the
+# requests in namespaces of fixed size), then throughput ($CONNECTIONS connections: NetworkPolicy
+# requests, then every request)
+measure_decisions() {
+  local source="$1" scale="$2" requests="$OUT/$2/requests"
+  {
+    echo "--- warm-up ${WARMUP}s, $CONNECTIONS connections (load average $(load))"
+    drive "$CONNECTIONS" warm-up "$requests" /dev/null --warmup "$WARMUP" --duration 1 | head -2
+    measured "$source-$scale-c1" 1 "$requests" --subset '^(?!dynakube)'
+    # only the namespaces whose size does not grow with the cluster: their cost must not either
+    measured "$source-$scale-c1-own" 1 "$requests" --filter '^(bench-20|bench-200|cold)--' --duration 15
+    measured "$source-$scale-c$CONNECTIONS-np" "$CONNECTIONS" "$requests" --filter '^(?!dynakube)'
+    measured "$source-$scale-c$CONNECTIONS-all" "$CONNECTIONS" "$requests"
+  } | tee "$RESULTS/$source-$scale-decisions.txt"
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" >"$RUN/metrics.txt" 2>/dev/null || true
+}
+
+cmd_manifests() {
+  ensure_app
+  local scale run ready heap rss
+  for scale in "$@"; do
+    ensure_generated "$scale"
+    run="$OUT/runs/manifests-$scale-$(date +%H%M%S)"
+    RUN="$run"
+    mkdir -p "$run"
+    log "manifests/$scale: starting the guard ($GUARD_JAVA_OPTS); load average $(load)"
+    start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=manifests NETPOL_GUARD_SERVER_MANIFESTS="$OUT/$scale/cluster"
+    ready="$(wait_ready 600)"
+    heap="$(heap_after_gc "$GUARD_PID")"
+    rss="$(rss_mib "$GUARD_PID")"
+    log "manifests/$scale: ready in $ready ms, heap after GC $heap MiB, RSS $rss MiB"
+    measure_decisions manifests "$scale"
+    local heap2
+    heap2="$(heap_after_gc "$GUARD_PID")"
+    printf '{"source":"manifests","scale":"%s","readyMs":%s,"heapAfterGcMiB":%s,"heapAfterLoadMiB":%s,"rssMiB":%s,"javaOpts":"%s","load":"%s"}\n' \
+      "$scale" "$ready" "$heap" "$heap2" "$rss" "$GUARD_JAVA_OPTS" "$(load)" >"$RESULTS/manifests-$scale.json"
+    stop_pid "$GUARD_PID"
+  done
+}
+
+# --- kube-apiserver + etcd (flags of e2e/smoke.sh) -------------------------------------------
+start_control_plane() { # DATA_DIR RUN_DIR: sets API_URL, TOKEN, ETCD_PID, APISERVER_PID
+  local data="$1" run="$2" pki="$1/pki" etcd_port etcd_peer api_port
+  for b in etcd kube-apiserver kubectl; do [[ -x "$BIN_DIR/$b" ]] || { log "missing $BIN_DIR/$b (e2e/build-binaries.sh)"; exit 1; }; done
+  if [[ ! -f "$pki/tokens.csv" ]]; then
+    mkdir -p "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$pki/serving.key" -out "$pki/serving.crt" \
+      -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+    openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+    echo "$(openssl rand -hex 24),bench-admin,bench-admin-uid,\"system:masters\"" >"$pki/tokens.csv"
+  fi
+  TOKEN="$(cut -d, -f1 "$pki/tokens.csv")"
+  etcd_port="$(free_port)"; etcd_peer="$(free_port)"; api_port="$(free_port)"
+  "$BIN_DIR/etcd" --name bench --data-dir "$data/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+    --initial-cluster "bench=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --quota-backend-bytes 8589934592 \
+    >"$run/etcd.log" 2>&1 &
+  ETCD_PID=$!
+  PIDS+=("$ETCD_PID")
+  local deadline=$(($(date +%s) + 120))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$etcd_port/health" >/dev/null 2>&1; do
+    (($(date +%s) < deadline)) || { log "etcd not ready"; tail "$run/etcd.log"; exit 1; }; sleep 0.5
+  done
+  "$BIN_DIR/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --tls-cert-file "$pki/serving.crt" --tls-private-key-file "$pki/serving.key" --cert-dir "$data/apiserver-certs" \
+    --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
+    --service-account-issuer "https://127.0.0.1:$api_port" --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
+    --endpoint-reconciler-type none --allow-privileged \
+    >"$run/kube-apiserver.log" 2>&1 &
+  APISERVER_PID=$!
+  PIDS+=("$APISERVER_PID")
+  API_URL="https://127.0.0.1:$api_port"
+  deadline=$(($(date +%s) + 300))
+  until curl -fsS --max-time 2 -k -H "Authorization: Bearer $TOKEN" "$API_URL/readyz" >/dev/null 2>&1; do
+    kill -0 "$APISERVER_PID" 2>/dev/null || { log "kube-apiserver exited"; tail "$run/kube-apiserver.log"; exit 1; }
+    (($(date +%s) < deadline)) || { log "kube-apiserver not ready"; exit 1; }; sleep 0.5
+  done
+  cat >"$run/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: bench, cluster: {server: "$API_URL", insecure-skip-tls-verify: true}}]
+users: [{name: bench-admin, user: {token: "$TOKEN"}}]
+contexts: [{name: bench, context: {cluster: bench, user: bench-admin}}]
+current-context: bench
+EOF
+  KUBECTL=("$BIN_DIR/kubectl" --kubeconfig "$run/kubeconfig" --request-timeout 60s)
+}
+
+load_cluster() { # SCALE DATA_DIR RUN_DIR
+  local scale="$1" data="$2" run="$3" t0 t1
+  local deadline=$(($(date +%s) + 60))
+  until "${KUBECTL[@]}" get ns default >/dev/null 2>&1; do (($(date +%s) < deadline)) || exit 1; sleep 0.5; done
+  "${KUBECTL[@]}" apply --server-side -f "$ROOT/src/test/resources/e2e/crds/" >/dev/null
+  "${KUBECTL[@]}" wait --for condition=established --timeout=60s crd/dynakubes.dynatrace.com >/dev/null
+  log "informers/$scale: loading $(wc -l <"$OUT/$scale/api/03-pods.ndjson") pods etc. into the API server (load average $(load))"
+  t0="$(now_ms)"
+  java "$HERE/ApiLoad.java" --server "$API_URL" --token "$TOKEN" --inflight "$INFLIGHT" "$OUT/$scale"/api/*.ndjson \
+    | tee "$RESULTS/informers-$scale-load.txt"
+  t1="$(now_ms)"
+  echo "load wall time: $(((t1 - t0) / 1000)) s; load average after: $(load)" | tee -a "$RESULTS/informers-$scale-load.txt"
+  touch "$data/LOADED"
+}
+
+cmd_informers() {
+  ensure_app
+  local scale run data ready heap rss opts
+  for scale in "$@"; do
+    ensure_generated "$scale"
+    run="$OUT/runs/informers-$scale-$(date +%H%M%S)"
+    RUN="$run"
+    data="$OUT/etcd-$scale"
+    mkdir -p "$run"
+    if [[ ! -f "$data/LOADED" ]]; then rm -rf "$data"; fi
+    mkdir -p "$data"
+    log "informers/$scale: starting etcd + kube-apiserver"
+    start_control_plane "$data" "$run"
+    if [[ ! -f "$data/LOADED" ]]; then load_cluster "$scale" "$data" "$run"; fi
+    "${KUBECTL[@]}" get --raw /metrics 2>/dev/null \
+      | grep -E '^apiserver_(storage|resource)_objects\{.*resource="(pods|networkpolicies|namespaces)"' >"$run/objects.txt" || true
+    du -sm "$data/etcd" | cut -f1 >"$run/etcd-mib.txt"
+    log "informers/$scale: $(tr '\n' ' ' <"$run/objects.txt") etcd $(cat "$run/etcd-mib.txt") MiB"
+    # Sync: two guard starts (the first also warms the API server's caches and the OS page cache);
+    # the second is measured under load.
+    local i
+    for i in 1 2; do
+      log "informers/$scale: guard start $i ($GUARD_JAVA_OPTS); load average $(load)"
+      local loadavg
+      loadavg="$(load)"
+      start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=cluster KUBECONFIG="$run/kubeconfig"
+      ready="$(wait_ready 900)"
+      heap="$(heap_after_gc "$GUARD_PID")"
+      rss="$(rss_mib "$GUARD_PID")"
+      log "informers/$scale: ready (all informers listed, snapshot built) in $ready ms; heap after GC $heap MiB; RSS $rss MiB"
+      cp "$run/guard.log" "$run/guard-$i.log"
+      if [[ $i == 2 ]]; then
+        curl -fsS "http://127.0.0.1:$HTTP_PORT/flows" >"$run/flows.json" 2>/dev/null || true
+        measure_decisions informers "$scale"
+        local heap2
+        heap2="$(heap_after_gc "$GUARD_PID")"
+        printf '{"source":"informers","scale":"%s","pods":%s,"readyMs":%s,"readyMsFirstStart":%s,"heapAfterGcMiB":%s,"heapAfterLoadMiB":%s,"rssMiB":%s,"etcdMiB":%s,"javaOpts":"%s","loadBeforeStart":"%s"}\n' \
+          "$scale" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pods"])' "$OUT/$scale/generated.json")" "$ready" "$first_ready" "$heap" "$heap2" "$rss" \
+          "$(cat "$run/etcd-mib.txt")" "$GUARD_JAVA_OPTS" "$loadavg" >"$RESULTS/informers-$scale.json"
+      else
+        first_ready="$ready"
+      fi
+      stop_pid "$GUARD_PID"
+    done
+    stop_pid "$APISERVER_PID"
+    stop_pid "$ETCD_PID"
+    [[ "$KEEP_ETCD" == 1 ]] || rm -rf "$data"
+  done
+}
+
+cmd_check() {
+  ensure_app
+  local scale i t0 t1 times=() rss=()
+  for scale in "$@"; do
+    ensure_generated "$scale"
+    times=()
+    rss=()
+    echo "load average before: $(load)" >"$RESULTS/check-$scale.txt"
+    for ((i = 1; i <= CHECK_RUNS; i++)); do
+      t0="$(now_ms)"
+      set +e
+      /usr/bin/time -v java $GUARD_JAVA_OPTS -jar "$APP/quarkus-run.jar" check --cluster "$OUT/$scale/cluster" --no-dns \
+        --host "$TENANT_HOST=$TENANT_IP" --output json >"$OUT/runs/check-$scale.json" 2>"$OUT/runs/check-$scale.stderr"
+      local rc=$?
+      set -e
+      t1="$(now_ms)"
+      ((rc <= 1)) || { log "check failed ($rc)"; tail "$OUT/runs/check-$scale.stderr"; exit 1; }
+      times+=($((t1 - t0)))
+      rss+=("$(awk -F: '/Maximum resident/ {printf "%.0f", $2/1024}' "$OUT/runs/check-$scale.stderr")")
+      log "check/$scale run $i: $((t1 - t0)) ms, exit $rc, max RSS ${rss[-1]} MiB, load $(load)"
+    done
+    local median
+    median="$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((CHECK_RUNS + 1) / 2))p")"
+    python3 - "$OUT/runs/check-$scale.json" >>"$RESULTS/check-$scale.txt" <<'EOF'
+import json, sys
+print("summary:", json.load(open(sys.argv[1]))["summary"])
+EOF
+    echo "wall ms: ${times[*]}; max RSS MiB: ${rss[*]}; load after: $(load)" >>"$RESULTS/check-$scale.txt"
+    printf '{"scale":"%s","medianMs":%s,"runsMs":[%s],"maxRssMiB":[%s]}\n' "$scale" "$median" \
+      "$(IFS=,; echo "${times[*]}")" "$(IFS=,; echo "${rss[*]}")" >"$RESULTS/check-$scale.json"
+  done
+}
+
+cmd_default() {
+  ensure_app
+  local run="$OUT/runs/default-$(date +%H%M%S)" ready
+  RUN="$run"
+  mkdir -p "$run"
+  HTTP_PORT="$(free_port)"; HTTPS_PORT="$(free_port)"
+  ensure_tls
+  GUARD_START_MS="$(now_ms)"
+  # exactly `java -jar target/quarkus-app/quarkus-run.jar` (no kubeconfig: the embedded k8s/examples),
+  # plus ports and the certificate; run from the repository root like the README says.
+  (cd "$ROOT" && exec env -u KUBECONFIG QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_HTTP_SSL_PORT="$HTTPS_PORT" \
+    java "-Dquarkus.tls.key-store.pem.0.cert=$OUT/tls/tls.crt" "-Dquarkus.tls.key-store.pem.0.key=$OUT/tls/tls.key" \
+    -jar "$APP/quarkus-run.jar") >"$run/guard.log" 2>&1 &
+  GUARD_PID=$!
+  PIDS+=("$GUARD_PID")
+  ready="$(wait_ready 120)"
+  log "default: ready in $ready ms; $DEFAULT_COUNT decisions after ${WARMUP}s warm-up; load average $(load)"
+  {
+    echo "--- warm-up ${WARMUP}s (load average $(load))"
+    drive 1 warm-up "$ROOT/k8s/examples/requests" /dev/null --warmup "$WARMUP" --duration 1 | head -2
+    measured default-c1 1 "$ROOT/k8s/examples/requests" --count "$DEFAULT_COUNT" --duration 600
+  } | tee "$RESULTS/default.txt"
+  stop_pid "$GUARD_PID"
+}
+
+cmd_report() {
+  local py=python3
+  if ! python3 -c 'import matplotlib' 2>/dev/null; then
+    if [[ ! -x "$OUT/venv/bin/python" ]]; then
+      log "installing matplotlib into $OUT/venv (pip)"
+      python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" install -q matplotlib
+    fi
+    py="$OUT/venv/bin/python"
+  fi
+  "$py" "$HERE/report.py" "$OUT" "$HERE/scale.png"
+}
+
+machine
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+  generate) [[ $# -gt 0 ]] && SCALES="$*"; cmd_generate ;;
+  app) cmd_app ;;
+  manifests) cmd_manifests ${*:-$SCALES} ;;
+  informers) cmd_informers ${*:-large} ;;
+  check) cmd_check ${*:-$SCALES} ;;
+  default) cmd_default ;;
+  report) cmd_report ;;
+  all)
+    cmd_generate
+    cmd_app
+    cmd_default
+    cmd_check $SCALES
+    cmd_manifests $SCALES
+    cmd_informers large
+    cmd_report
+    ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
+esac
