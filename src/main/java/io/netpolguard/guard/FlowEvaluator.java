@@ -4,7 +4,6 @@ import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.Verdict;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,14 +14,6 @@ import java.util.List;
 public final class FlowEvaluator {
 
     private FlowEvaluator() {
-    }
-
-    public static FlowResult evaluate(RequiredFlow flow, PolicyEngine engine) {
-        List<ConnectionResult> results = new ArrayList<>(flow.connections().size());
-        for (FlowConnection connection : flow.connections()) {
-            results.add(evaluate(connection, engine));
-        }
-        return result(flow, results);
     }
 
     /** One connection of a flow. */
