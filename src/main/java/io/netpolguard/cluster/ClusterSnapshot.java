@@ -9,6 +9,7 @@ import io.netpolguard.netpol.NamespaceDirectory;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.PolicySet;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,15 +17,17 @@ import java.util.Optional;
 /**
  * The world the checks see, immutable. Pods and workload templates are kept as
  * {@link PodEndpoint}s (labels, addresses, ports), not as whole objects. Changes produce new
- * snapshots that share what they do not touch.
+ * snapshots that share what they do not touch. {@code nodeAddresses} are the InternalIPs of the
+ * Nodes (or, lacking Node objects, the pods' host IPs): where kubelets listen and host-network pods
+ * connect from.
  */
 public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex pods, PolicySet policies,
         List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
-        List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects)
-        implements NamespaceDirectory {
+        List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects,
+        List<InetAddress> nodeAddresses) implements NamespaceDirectory {
 
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), PodIndex.EMPTY, PolicySet.EMPTY, List.of(),
-            List.of(), List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), List.of(), List.of());
 
     public ClusterSnapshot {
         namespaces = Map.copyOf(namespaces);
@@ -33,6 +36,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
         endpoints = List.copyOf(endpoints);
         dynaKubes = List.copyOf(dynaKubes);
         edgeConnects = List.copyOf(edgeConnects);
+        nodeAddresses = List.copyOf(nodeAddresses);
     }
 
     @Override
@@ -56,17 +60,17 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public ClusterSnapshot withPolicies(PolicySet newPolicies) {
         return new ClusterSnapshot(namespaces, pods, newPolicies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects);
+                edgeConnects, nodeAddresses);
     }
 
     public ClusterSnapshot withNamespaces(Map<String, NamespaceInfo> newNamespaces) {
         return new ClusterSnapshot(newNamespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects);
+                edgeConnects, nodeAddresses);
     }
 
     public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,
             List<GenericKubernetesResource> newEdgeConnects) {
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, newDynaKubes,
-                newEdgeConnects);
+                newEdgeConnects, nodeAddresses);
     }
 }

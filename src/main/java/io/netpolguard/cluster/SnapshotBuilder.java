@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
@@ -20,9 +21,11 @@ import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
 import io.netpolguard.netpol.PolicySet;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +37,7 @@ public final class SnapshotBuilder {
     public static final String DYNATRACE_GROUP = "dynatrace.com";
     private static final Set<String> KINDS = Set.of("Namespace", "Pod", "Deployment", "StatefulSet",
             "DaemonSet", "ReplicaSet", "Job", "CronJob", "NetworkPolicy", "Service", "EndpointSlice", "Endpoints",
-            "DynaKube", "EdgeConnect");
+            "DynaKube", "EdgeConnect", "Node");
 
     private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
     private final List<PodEndpoint> pods = new ArrayList<>();
@@ -44,6 +47,8 @@ public final class SnapshotBuilder {
     private final List<Endpoints> endpoints = new ArrayList<>();
     private final List<GenericKubernetesResource> dynaKubes = new ArrayList<>();
     private final List<GenericKubernetesResource> edgeConnects = new ArrayList<>();
+    private final Set<InetAddress> nodeAddresses = new LinkedHashSet<>();
+    private final Set<InetAddress> hostIps = new LinkedHashSet<>();
     private final Consumer<String> skipped;
 
     /** @param skipped told about each object of a kind that is not read (for {@code --verbose}) */
@@ -80,7 +85,8 @@ public final class SnapshotBuilder {
         try {
             switch (kind) {
                 case "Namespace" -> addNamespace(convert(node, Namespace.class));
-                case "Pod" -> pods.add(PodEndpoints.fromPod(convert(node, Pod.class)));
+                case "Pod" -> addPod(convert(node, Pod.class));
+                case "Node" -> nodeAddresses.addAll(NodeAddresses.internalIps(convert(node, Node.class)));
                 case "Deployment" -> addWorkload(convert(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
                 case "StatefulSet" -> addWorkload(convert(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
                 case "DaemonSet" -> addWorkload(convert(node, DaemonSet.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
@@ -111,6 +117,11 @@ public final class SnapshotBuilder {
             return;
         }
         into.add(convert(node, GenericKubernetesResource.class));
+    }
+
+    private void addPod(Pod pod) {
+        pods.add(PodEndpoints.fromPod(pod));
+        NodeAddresses.hostIp(pod).ifPresent(hostIps::add);
     }
 
     private void addNamespace(Namespace namespace) {
@@ -145,6 +156,6 @@ public final class SnapshotBuilder {
         pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         policies.values().forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         return new ClusterSnapshot(allNamespaces, PodIndex.of(pods), PolicySet.of(policies.values()), services, endpointSlices,
-                endpoints, dynaKubes, edgeConnects);
+                endpoints, dynaKubes, edgeConnects, List.copyOf(nodeAddresses.isEmpty() ? hostIps : nodeAddresses));
     }
 }

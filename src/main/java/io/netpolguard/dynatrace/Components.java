@@ -1,10 +1,8 @@
 package io.netpolguard.dynatrace;
 
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
-import io.netpolguard.netpol.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,7 @@ final class Components {
         if (!found.isEmpty()) {
             return found;
         }
-        String name = ownerName.isEmpty() ? component.id() : ownerName + "-" + component.id();
+        String name = component.workloadName(ownerName);
         return List.of(new PodEndpoint(PodEndpoint.EXPECTED, namespace, name, LabelSet.of(selector), List.of(),
                 component.hostNetwork(), component.ports()));
     }
@@ -48,28 +46,6 @@ final class Components {
             }
         }
         return found;
-    }
-
-    /**
-     * Application pods the DynaKube injects into: pods of the namespaces its namespaceSelector
-     * selects, or of every namespace but the operator's, the DynaKube's and {@code kube-*}.
-     */
-    List<PodEndpoint> monitoredApps(DynaKube dynaKube) {
-        Selector selector = dynaKube.injectionNamespaceSelector() == null ? null
-                : Selector.compile(dynaKube.injectionNamespaceSelector());
-        List<PodEndpoint> apps = new ArrayList<>();
-        for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
-            if (namespace.equals(settings.operatorNamespace()) || namespace.equals(dynaKube.namespace())
-                    || namespace.startsWith("kube-")) {
-                continue;
-            }
-            LabelSet labels = snapshot.namespace(namespace).map(NamespaceInfo::labels)
-                    .orElse(NamespaceInfo.implicit(namespace).labels());
-            if (selector == null || selector.matches(labels)) {
-                apps.addAll(snapshot.pods().labelSetsIn(namespace));
-            }
-        }
-        return apps;
     }
 
     private String namespaceOf(Component component, String ownerNamespace) {

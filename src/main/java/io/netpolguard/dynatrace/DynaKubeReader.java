@@ -13,7 +13,10 @@ import java.util.Set;
 /**
  * Reads DynaKube v1beta1 … v1beta6 as generic objects. Field names that matter are the same from
  * v1beta2 on; v1beta1 has {@code useCSIDriver} and the older {@code routing}/{@code kubernetesMonitoring}
- * switches; v1beta3 enables extensions with {@code extensions.enabled}, later versions by presence.
+ * switches. Extensions: v1beta3 enables them with {@code extensions.enabled}, v1beta4 and v1beta5 by
+ * presence (converted to {@code extensions.prometheus}, pkg/api/v1beta5/dynakube/convert_to.go), v1beta6 by
+ * {@code extensions.prometheus} and {@code extensions.databases[]}; an empty v1beta6 {@code extensions: {}}
+ * enables nothing (pkg/api/latest/dynakube/operands_props.go).
  */
 public final class DynaKubeReader {
     public static final Set<String> CAPABILITIES = Set.of("routing", "kubernetes-monitoring", "dynatrace-api",
@@ -38,7 +41,7 @@ public final class DynaKubeReader {
 
         HostPort apiUrl = null;
         try {
-            apiUrl = HostPort.fromUrl(text(spec, "apiUrl"), "spec.apiUrl");
+            apiUrl = HostPort.fromUrl(TenantUrl.toSecondGen(text(spec, "apiUrl")), "spec.apiUrl");
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -72,10 +75,19 @@ public final class DynaKubeReader {
         }
 
         Set<String> capabilities = capabilities(spec, v1beta1, problems);
-        JsonNode extensionsEnabled = spec.path("extensions").path("enabled");
-        boolean extensions = spec.hasNonNull("extensions")
-                && (v1beta3 ? extensionsEnabled.asBoolean(false) : extensionsEnabled.asBoolean(true));
-        boolean sqlExecutor = spec.path("templates").hasNonNull("sqlExtensionExecutor");
+        JsonNode extensionsNode = spec.path("extensions");
+        boolean prometheus;
+        List<String> databases = new ArrayList<>();
+        if (v1beta3) {
+            prometheus = extensionsNode.path("enabled").asBoolean(false);
+        } else if (version.endsWith("/v1beta4") || version.endsWith("/v1beta5")) {
+            prometheus = spec.hasNonNull("extensions");
+        } else {
+            prometheus = extensionsNode.hasNonNull("prometheus");
+            for (JsonNode database : extensionsNode.path("databases")) {
+                databases.add(database.path("id").asText(""));
+            }
+        }
         List<String> telemetryProtocols = null;
         String telemetryServiceName = null;
         if (spec.hasNonNull("telemetryIngest")) {
@@ -95,9 +107,23 @@ public final class DynaKubeReader {
             }
             telemetryServiceName = blankToNull(text(telemetry, "serviceName"));
         }
+        JsonNode enrichment = spec.path("metadataEnrichment");
+        LabelSelector enrichmentSelector = enrichment.path("enabled").asBoolean(false)
+                ? selector(enrichment.path("namespaceSelector")) : null;
+        JsonNode otlp = spec.path("otlpExporterConfiguration");
+        JsonNode signals = otlp.path("signals");
+        boolean otlpSignals = signals.hasNonNull("metrics") || signals.hasNonNull("traces") || signals.hasNonNull("logs");
+        LabelSelector otlpSelector = otlpSignals ? selector(otlp.path("namespaceSelector")) : null;
+        FeatureFlags flags = FeatureFlags.read(resource.getMetadata().getAnnotations(), problems);
         return new DynaKube(namespace, resource.getMetadata().getName(), version, apiUrl, proxy, mode, namespaceSelector,
-                codeModulesImage, useCsiDriver, capabilities, extensions, sqlExecutor, telemetryProtocols,
-                telemetryServiceName, spec.hasNonNull("kspm"), spec.hasNonNull("logMonitoring"), List.copyOf(problems));
+                codeModulesImage, useCsiDriver, capabilities, prometheus, databases, telemetryProtocols,
+                telemetryServiceName, spec.hasNonNull("kspm"), spec.hasNonNull("logMonitoring"), enrichmentSelector,
+                otlpSelector, flags, problems);
+    }
+
+    /** A namespaceSelector; absent or empty selects every namespace. */
+    private static LabelSelector selector(JsonNode node) {
+        return node.isObject() ? Manifests.JSON.convertValue(node, LabelSelector.class) : new LabelSelector();
     }
 
     private static Set<String> capabilities(JsonNode spec, boolean v1beta1, List<String> problems) {

@@ -41,7 +41,9 @@ public final class EdgeConnectReader {
         }
         String namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
         return new EdgeConnect(namespace, resource.getMetadata().getName(), node.path("apiVersion").asText(""), apiServer,
-                oauth, spec.path("kubernetesAutomation").path("enabled").asBoolean(false), proxySetting,
+                oauth, spec.path("kubernetesAutomation").path("enabled").asBoolean(false),
+                spec.path("oauth").path("provisioner").asBoolean(false),
+                DynaKubeReader.blankToNull(DynaKubeReader.text(spec.path("imageRef"), "repository")) != null, proxySetting,
                 List.copyOf(problems));
     }
 }

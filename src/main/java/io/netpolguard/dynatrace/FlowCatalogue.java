@@ -16,10 +16,13 @@ import java.util.regex.Pattern;
 public final class FlowCatalogue {
     private static final String RESOURCE = "/io/netpolguard/dynatrace/flows.yaml";
     private static final Pattern FIXED_PORT = Pattern.compile("(TCP|UDP|SCTP)/\\d{1,5}");
-    private static final Set<String> SYMBOLIC_PORTS = Set.of("peer", "webhook-port", "guard-port", "telemetry-protocols");
-    private static final Set<String> FACTS = Set.of("csi", "activegate", "injection", "code-modules-image",
-            "host-oneagent", "extensions", "sql-executor", "telemetry-ingest", "kspm", "log-monitoring",
-            "kubernetes-automation");
+    private static final Set<String> SYMBOLIC_PORTS = Set.of("peer", "webhook-port", "guard-port", "telemetry-protocols",
+            "app-ports");
+    /** What {@link RequiredFlows#facts} and {@link RequiredFlows#edgeConnectFacts} can say; docs/flows.md explains each. */
+    static final Set<String> FACTS = Set.of("csi", "activegate", "injection", "code-modules-image",
+            "host-oneagent", "extensions", "prometheus", "sql-executor", "otel-collector", "telemetry-ingest", "kspm",
+            "log-monitoring", "metadata-enrichment", "otlp-exporter", "in-cluster-proxy", "kubernetes-automation",
+            "provisioner", "default-image");
 
     private final List<FlowDefinition> flows;
 

@@ -65,15 +65,18 @@ public record HostPort(String host, int port) {
         throw new IllegalArgumentException(field + " '" + text + "' has a port outside 1..65535");
     }
 
+    /** Docker Hub as go-containerregistry names it (the operator's registry client). */
+    public static final String DOCKER_HUB = "index.docker.io";
+
     /** The registry host of an image reference; Docker Hub when the first part is not a host. */
     public static HostPort registryOf(String image) {
         String value = image.trim();
         int slash = value.indexOf('/');
         String first = slash < 0 ? "" : value.substring(0, slash);
         if (slash < 0 || !(first.contains(".") || first.contains(":") || first.equals("localhost"))) {
-            return new HostPort("registry-1.docker.io", 443);
+            return new HostPort(DOCKER_HUB, 443);
         }
-        return fromHost(first, 443, "image registry");
+        return first.equals("docker.io") ? new HostPort(DOCKER_HUB, 443) : fromHost(first, 443, "image registry");
     }
 
     private static String stripBrackets(String host) {

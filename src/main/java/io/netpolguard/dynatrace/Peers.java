@@ -33,16 +33,26 @@ final class Peers {
         this.resolver = resolver;
     }
 
-    Ends resolve(PeerKind peer, Owner owner, ClusterSnapshot snapshot, Components components) {
+    /**
+     * @param source the component at the other end (the client), which decides whether a proxy is used
+     */
+    Ends resolve(PeerKind peer, Owner owner, ClusterSnapshot snapshot, Components components, Component source) {
         return switch (peer) {
             case KUBE_APISERVER -> apiServer(snapshot);
             case CONTROL_PLANE -> controlPlane(snapshot);
             case KUBE_DNS -> kubeDns(components);
-            case DYNATRACE_API -> dynatraceApi(owner.dynaKube());
-            case REGISTRY -> host(peer, HostPort.registryOf(owner.dynaKube().codeModulesImage()),
-                    "registry of codeModulesImage " + owner.dynaKube().codeModulesImage());
-            case EDGECONNECT_API -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().apiServer(), "spec.apiServer");
-            case SSO -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().oauthEndpoint(), "spec.oauth.endpoint");
+            case DYNATRACE_API -> dynatraceApi(owner.dynaKube(), source, snapshot);
+            case REGISTRY -> owner.edgeConnect() != null
+                    ? host(peer, HostPort.registryOf(EdgeConnectImage.DEFAULT), "registry of the default EdgeConnect image "
+                            + EdgeConnectImage.DEFAULT + ", which the operator checks for updates")
+                    : viaProxy(peer, owner.dynaKube(), source, HostPort.registryOf(owner.dynaKube().codeModulesImage()),
+                            "registry of codeModulesImage " + owner.dynaKube().codeModulesImage(), snapshot);
+            case EDGECONNECT_API -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().apiServer(),
+                    "spec.apiServer", source);
+            case SSO -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().oauthEndpoint(),
+                    "spec.oauth.endpoint", source);
+            case KUBELET -> kubelets(snapshot);
+            case PROXY -> proxyPods(owner.dynaKube(), snapshot);
         };
     }
 
@@ -149,28 +159,83 @@ final class Peers {
         return new Ends(targets, null, List.of());
     }
 
-    private Ends dynatraceApi(DynaKube dynaKube) {
-        ProxySetting proxy = dynaKube.proxy();
-        if (proxy != null) {
-            if (proxy.fromSecret()) {
-                return unverifiable("DynaKube " + dynaKube.id() + " takes its proxy from secret " + proxy.secretName()
-                        + ", which the guard does not read; the proxy's address is unknown");
-            }
-            try {
-                return host(PeerKind.DYNATRACE_API, HostPort.fromUrl(proxy.value(), "spec.proxy"), "proxy of DynaKube "
-                        + dynaKube.id());
-            } catch (IllegalArgumentException e) {
-                return unverifiable("DynaKube " + dynaKube.id() + ": " + e.getMessage());
-            }
-        }
+    private Ends dynatraceApi(DynaKube dynaKube, Component source, ClusterSnapshot snapshot) {
         if (dynaKube.apiUrl() == null) {
             return unverifiable("DynaKube " + dynaKube.id() + " has no readable spec.apiUrl");
         }
-        return host(PeerKind.DYNATRACE_API, dynaKube.apiUrl(), "apiUrl of DynaKube " + dynaKube.id());
+        return viaProxy(PeerKind.DYNATRACE_API, dynaKube, source, dynaKube.apiUrl(), "apiUrl of DynaKube " + dynaKube.id(),
+                snapshot);
     }
 
-    private Ends edgeConnectHost(PeerKind peer, EdgeConnect edgeConnect, HostPort target, String field) {
-        if (edgeConnect.proxy() != null) {
+    /** A host the component reaches through the DynaKube's proxy when it uses one, else directly. */
+    private Ends viaProxy(PeerKind peer, DynaKube dynaKube, Component source, HostPort target, String what,
+            ClusterSnapshot snapshot) {
+        if (!ProxyUse.usesProxy(dynaKube, source, target.host())) {
+            return host(peer, target, what);
+        }
+        ProxySetting proxy = dynaKube.proxy();
+        if (proxy.fromSecret()) {
+            return unverifiable("DynaKube " + dynaKube.id() + " takes its proxy from secret " + proxy.secretName()
+                    + ", which the guard does not read; the proxy's address is unknown");
+        }
+        HostPort proxyHost;
+        try {
+            proxyHost = HostPort.fromUrl(proxy.value(), "spec.proxy");
+        } catch (IllegalArgumentException e) {
+            return unverifiable("DynaKube " + dynaKube.id() + ": " + e.getMessage());
+        }
+        var service = InClusterService.find(proxyHost, snapshot);
+        if (service.isPresent()) {
+            return servicePods(peer, service.get(), snapshot, "proxy of DynaKube " + dynaKube.id());
+        }
+        return host(peer, proxyHost, "proxy of DynaKube " + dynaKube.id());
+    }
+
+    /** The pods behind a Service on its target port: where NetworkPolicy sees the traffic. */
+    private static Ends servicePods(PeerKind peer, InClusterService service, ClusterSnapshot snapshot, String what) {
+        if (service.port() == null) {
+            return unverifiable(what + " is Service " + service.id() + ", which has no TCP port of that number");
+        }
+        List<PodEndpoint> pods = service.pods(snapshot);
+        if (pods.isEmpty()) {
+            return unverifiable(what + " is Service " + service.id() + ", which selects no pods the guard knows of");
+        }
+        List<Target> targets = new ArrayList<>();
+        for (PodEndpoint pod : pods) {
+            var port = service.targetPort(pod);
+            if (port.isEmpty()) {
+                return unverifiable(what + " is Service " + service.id() + ", whose target port "
+                        + service.port().getTargetPort().getStrVal() + " is not declared by " + pod.displayName());
+            }
+            targets.add(new Target(new FlowEnd(peer.id(), pod, service.service().getSpec().getSelector()),
+                    new PortSpec(Protocol.TCP, port.get())));
+        }
+        return new Ends(targets, null, List.of(what + " is Service " + service.id() + " (port " + service.port().getPort()
+                + "); policies see its pods on the target port"));
+    }
+
+    /** The pods of an in-cluster proxy, as the source of its own flow to the tenant. */
+    private Ends proxyPods(DynaKube dynaKube, ClusterSnapshot snapshot) {
+        var service = ProxyUse.inClusterProxy(dynaKube, snapshot);
+        if (service.isEmpty()) {
+            return unverifiable("DynaKube " + dynaKube.id() + " has no proxy that is a Service of the cluster");
+        }
+        Ends pods = servicePods(PeerKind.PROXY, service.get(), snapshot, "the proxy of DynaKube " + dynaKube.id());
+        return new Ends(pods.targets().stream().map(t -> new Target(t.end(), null)).toList(), pods.unverifiable(),
+                pods.notes());
+    }
+
+    /** Every kubelet, at the nodes' addresses. */
+    private static Ends kubelets(ClusterSnapshot snapshot) {
+        ExternalEndpoint nodes = new ExternalEndpoint("the nodes (kubelets)", snapshot.nodeAddresses());
+        List<String> notes = snapshot.nodeAddresses().isEmpty()
+                ? List.of("the nodes' addresses are unknown (no Node objects and no pod with status.hostIP)")
+                : List.of();
+        return new Ends(List.of(new Target(new FlowEnd(PeerKind.KUBELET.id(), nodes, Map.of()), null)), null, notes);
+    }
+
+    private Ends edgeConnectHost(PeerKind peer, EdgeConnect edgeConnect, HostPort target, String field, Component source) {
+        if (edgeConnect.proxy() != null && source == Component.EDGECONNECT) {
             try {
                 return host(peer, HostPort.fromUrl(edgeConnect.proxy().value(), "spec.proxy"),
                         "proxy of EdgeConnect " + edgeConnect.id());

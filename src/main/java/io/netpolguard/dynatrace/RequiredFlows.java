@@ -57,15 +57,14 @@ public final class RequiredFlows {
                 }
                 case DYNAKUBE -> {
                     for (DynaKube dynaKube : dynaKubes) {
-                        if (definition.requiredGiven(facts(dynaKube, csiPresent))) {
+                        if (definition.requiredGiven(facts(dynaKube, csiPresent, snapshot))) {
                             flows.add(instantiate(definition, new Owner(dynaKube, null), snapshot, components));
                         }
                     }
                 }
                 case EDGECONNECT -> {
                     for (EdgeConnect edgeConnect : edgeConnects) {
-                        Set<String> facts = edgeConnect.kubernetesAutomation() ? Set.of("kubernetes-automation") : Set.of();
-                        if (definition.requiredGiven(facts)) {
+                        if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
                             flows.add(instantiate(definition, new Owner(null, edgeConnect), snapshot, components));
                         }
                     }
@@ -98,55 +97,65 @@ public final class RequiredFlows {
         return read;
     }
 
-    static Set<String> facts(DynaKube dk, boolean csiPresent) {
+    static Set<String> facts(DynaKube dk, boolean csiPresent, ClusterSnapshot snapshot) {
         Set<String> facts = new HashSet<>();
-        boolean csiUsed = csiPresent && (dk.useCsiDriver() == null || dk.useCsiDriver());
-        if (csiUsed) {
+        if (csiUsed(dk, csiPresent)) {
             facts.add("csi");
         }
         if (dk.hasActiveGate()) {
             facts.add("activegate");
-            dk.activeGateCapabilities().forEach(c -> facts.add("capability:" + c));
         }
-        if (dk.injects()) {
-            facts.add("injection");
-        }
-        if (dk.codeModulesImage() != null) {
-            facts.add("code-modules-image");
-        }
-        if (dk.oneAgentMode() != null && dk.oneAgentMode().hostAgent()) {
-            facts.add("host-oneagent");
-        }
-        if (dk.extensions()) {
-            facts.add("extensions");
-        }
-        if (dk.sqlExecutor()) {
-            facts.add("sql-executor");
-        }
-        if (dk.hasTelemetryIngest()) {
-            facts.add("telemetry-ingest");
-        }
-        if (dk.kspm()) {
-            facts.add("kspm");
-        }
-        if (dk.logMonitoring()) {
-            facts.add("log-monitoring");
-        }
+        dk.activeGateCapabilities().forEach(c -> facts.add("capability:" + c));
+        add(facts, "injection", dk.injects());
+        add(facts, "code-modules-image", dk.codeModulesImage() != null);
+        add(facts, "host-oneagent", dk.hostAgent());
+        add(facts, "extensions", dk.extensionController());
+        add(facts, "prometheus", dk.prometheus());
+        add(facts, "sql-executor", !dk.databases().isEmpty());
+        add(facts, "otel-collector", dk.otelCollector());
+        add(facts, "telemetry-ingest", dk.hasTelemetryIngest());
+        add(facts, "kspm", dk.kspm());
+        add(facts, "log-monitoring", dk.standaloneLogMonitoring());
+        add(facts, "metadata-enrichment", dk.metadataEnrichment());
+        add(facts, "otlp-exporter", dk.otlpExporter());
+        add(facts, "in-cluster-proxy", ProxyUse.inClusterProxy(dk, snapshot).isPresent());
         return facts;
     }
 
+    static Set<String> edgeConnectFacts(EdgeConnect ec) {
+        Set<String> facts = new HashSet<>();
+        add(facts, "kubernetes-automation", ec.kubernetesAutomation());
+        // kubernetesAutomation is only valid with the provisioner (pkg/api/validation/edgeconnect/automation_validation.go)
+        add(facts, "provisioner", ec.provisioner() || ec.kubernetesAutomation());
+        add(facts, "default-image", !ec.customImage());
+        return facts;
+    }
+
+    private static boolean csiUsed(DynaKube dk, boolean csiPresent) {
+        return csiPresent && (dk.useCsiDriver() == null || dk.useCsiDriver());
+    }
+
+    private static void add(Set<String> facts, String fact, boolean holds) {
+        if (holds) {
+            facts.add(fact);
+        }
+    }
+
     private RequiredFlow instantiate(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot, Components components) {
-        Ends sources = ends(definition.from(), owner, snapshot, components);
-        Ends destinations = ends(definition.to(), owner, snapshot, components);
+        Component sourceComponent = Component.byId(definition.from());
+        Ends sources = ends(definition.from(), owner, snapshot, components, null);
+        Ends destinations = ends(definition.to(), owner, snapshot, components, sourceComponent);
         List<FlowConnection> connections = new ArrayList<>();
         List<List<PortSpec>> portsOf = new ArrayList<>(destinations.targets().size()); // per destination, not per pair
         for (Target destination : destinations.targets()) {
             portsOf.add(ports(definition, destination, owner));
         }
+        boolean csiUsed = owner.dynaKube() != null
+                && csiUsed(owner.dynaKube(), components.exists(Component.CSI_DRIVER, ""));
         for (Target source : sources.targets()) {
             for (int d = 0; d < destinations.targets().size(); d++) {
                 Target destination = destinations.targets().get(d);
-                for (PortSpec port : portsOf.get(d)) {
+                for (PortSpec port : appPorts(definition, owner, source, portsOf.get(d), csiUsed)) {
                     connections.add(new FlowConnection(source.end(), destination.end(),
                             new Connection(source.end().endpoint(), destination.end().endpoint(), port.port(), port.protocol())));
                 }
@@ -162,38 +171,64 @@ public final class RequiredFlows {
         return new RequiredFlow(definition, owner.describe(), connections, unverifiable, notes);
     }
 
-    private Ends ends(String id, Owner owner, ClusterSnapshot snapshot, Components components) {
+    /**
+     * The ports of one source: for {@code app-ports}, what the features that reach the app's namespace
+     * need ({@link MonitoredApps}); otherwise the destination's ports.
+     */
+    private static List<PortSpec> appPorts(FlowDefinition definition, Owner owner, Target source,
+            List<PortSpec> destinationPorts, boolean csiUsed) {
+        if (!definition.ports().contains("app-ports") || source.features() == null) {
+            return destinationPorts;
+        }
+        if (Component.ACTIVEGATE.id().equals(definition.to())) {
+            return MonitoredApps.activeGatePorts(owner.dynaKube(), source.features());
+        }
+        return MonitoredApps.needsTenant(owner.dynaKube(), source.features(), csiUsed) ? destinationPorts : List.of();
+    }
+
+    private Ends ends(String id, Owner owner, ClusterSnapshot snapshot, Components components, Component source) {
         Component component = Component.byId(id);
         if (component != null) {
             return componentEnds(component, owner, snapshot, components);
         }
-        return peers.resolve(PeerKind.byId(id), owner, snapshot, components);
+        return peers.resolve(PeerKind.byId(id), owner, snapshot, components, source);
     }
 
     private Ends componentEnds(Component component, Owner owner, ClusterSnapshot snapshot, Components components) {
         if (component == Component.MONITORED_APPS) {
             List<Target> targets = new ArrayList<>();
-            for (PodEndpoint app : components.monitoredApps(owner.dynaKube())) {
-                targets.add(new Target(new FlowEnd(component.id(), app, app.labels().asMap()), null));
+            for (MonitoredApps.App app : MonitoredApps.of(owner.dynaKube(), snapshot, settings.operatorNamespace())) {
+                targets.add(new Target(new FlowEnd(component.id(), app.pod(), app.pod().labels().asMap()), null,
+                        app.features()));
             }
             List<String> notes = targets.isEmpty()
-                    ? List.of("no application pods found in the namespaces " + owner.describe() + " injects into")
+                    ? List.of("no application pods found in the namespaces " + owner.describe() + " reaches")
                     : List.of();
             return new Ends(targets, null, notes);
         }
         String ownerName = owner.name();
         List<Target> targets = new ArrayList<>();
         for (PodEndpoint pod : components.find(component, ownerName, owner.namespace(settings))) {
-            targets.add(new Target(new FlowEnd(component.id(), pod, settings.selectorOf(component, ownerName)), null));
+            targets.add(new Target(new FlowEnd(component.id(), atNodes(pod, snapshot), settings.selectorOf(component,
+                    ownerName)), null));
         }
         return new Ends(targets, null, List.of());
+    }
+
+    /** Host-network pods not seen running (expected pods, workload templates) have the nodes' addresses. */
+    private static PodEndpoint atNodes(PodEndpoint pod, ClusterSnapshot snapshot) {
+        if (!pod.hostNetwork() || !pod.addresses().isEmpty()) {
+            return pod;
+        }
+        return new PodEndpoint(pod.kind(), pod.namespace(), pod.name(), pod.labels(), snapshot.nodeAddresses(), true,
+                pod.ports());
     }
 
     private List<PortSpec> ports(FlowDefinition definition, Target destination, Owner owner) {
         List<PortSpec> ports = new ArrayList<>();
         for (String entry : definition.ports()) {
             switch (entry) {
-                case "peer" -> {
+                case "peer", "app-ports" -> { // app-ports: the peer's port, narrowed per app in appPorts
                     if (destination.port() != null) {
                         ports.add(destination.port());
                     }
@@ -233,8 +268,14 @@ public final class RequiredFlows {
     record PortSpec(Protocol protocol, int port) {
     }
 
-    /** A concrete end and, for peers, the port the peer listens on. */
-    record Target(FlowEnd end, PortSpec port) {
+    /**
+     * A concrete end and, for peers, the port the peer listens on; for monitored apps, the features of
+     * the DynaKube that reach them.
+     */
+    record Target(FlowEnd end, PortSpec port, Set<MonitoredApps.Feature> features) {
+        Target(FlowEnd end, PortSpec port) {
+            this(end, port, null);
+        }
     }
 
     /** The ends a component or peer resolved to, or why it cannot be judged. */

@@ -18,7 +18,7 @@ public final class FlowEvaluator {
 
     /** One connection of a flow. */
     static ConnectionResult evaluate(FlowConnection connection, PolicyEngine engine) {
-        if (connection.touchesHostNetwork()) {
+        if (connection.outsidePolicy()) {
             return new ConnectionResult(connection, null, FlowStatus.NOT_APPLICABLE);
         }
         return result(connection, engine.evaluate(connection.connection()));

@@ -114,7 +114,7 @@ public final class Guard {
             }
             List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
             for (FlowConnection connection : flow.connections()) {
-                Verdict verdict = connection.touchesHostNetwork() ? null : known.get(new SameConnection(connection.connection()));
+                Verdict verdict = connection.outsidePolicy() ? null : known.get(new SameConnection(connection.connection()));
                 connections.add(verdict == null ? FlowEvaluator.evaluate(connection, engine)
                         : FlowEvaluator.result(connection, verdict));
             }

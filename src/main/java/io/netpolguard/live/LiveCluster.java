@@ -3,6 +3,7 @@ package io.netpolguard.live;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -15,16 +16,21 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.NamespaceInfo;
+import io.netpolguard.cluster.NodeAddresses;
 import io.netpolguard.cluster.PodIndex;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.InvalidPolicyException;
+import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
 import io.netpolguard.netpol.PolicySet;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,8 +92,10 @@ public final class LiveCluster implements SnapshotSource {
                 client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE), new PolicyHandler(), null));
         informers.put("endpointslices", launch("endpointslices", client.discovery().v1().endpointSlices()
                 .inNamespace("default").withLabel("kubernetes.io/service-name", "kubernetes"), onAnyChange(), null));
-        informers.put("services", launch("services", client.services().inNamespace("default")
-                .withField("metadata.name", "kubernetes"), onAnyChange(), null));
+        // every Service: a DynaKube's proxy may be an in-cluster Service, reached at its endpoints
+        informers.put("services", launch("services", client.services().inAnyNamespace().withLimit(LIST_PAGE),
+                onAnyChange(), null));
+        informers.put("nodes", launch("nodes", client.nodes().withLimit(LIST_PAGE), onAnyChange(), null));
         informers.put("customresourcedefinitions", launch("customresourcedefinitions",
                 client.apiextensions().v1().customResourceDefinitions(), new CrdHandler(), null));
         started = true;
@@ -204,7 +212,7 @@ public final class LiveCluster implements SnapshotSource {
             }
             snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
                     typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
-                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"));
+                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"), nodeAddresses());
             builtAt = Instant.now();
             if (informersSynced) {
                 builtFromSyncedInformers = true;
@@ -212,6 +220,18 @@ public final class LiveCluster implements SnapshotSource {
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
         }
+    }
+
+    /** The Nodes' InternalIPs; without readable Nodes, the addresses of host-network pods (they are node addresses). */
+    private List<InetAddress> nodeAddresses() {
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        for (Object node : store("nodes")) {
+            addresses.addAll(NodeAddresses.internalIps((Node) node));
+        }
+        if (addresses.isEmpty()) {
+            podIndex.all().stream().filter(PodEndpoint::hostNetwork).forEach(p -> addresses.addAll(p.addresses()));
+        }
+        return List.copyOf(addresses);
     }
 
     private List<?> store(String name) {

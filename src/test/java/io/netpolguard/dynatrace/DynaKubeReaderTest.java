@@ -91,25 +91,161 @@ class DynaKubeReaderTest {
         assertThat(dk.injectionNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("monitor", "yes"));
         assertThat(dk.codeModulesImage()).isEqualTo("registry.example.com/dynatrace/codemodules:1.321.0");
         assertThat(dk.activeGateCapabilities()).containsExactlyInAnyOrder("routing", "dynatrace-api");
-        assertThat(dk.extensions()).isFalse();
+        assertThat(dk.extensionController()).isFalse();
         assertThat(dk.hasTelemetryIngest()).isFalse();
         assertThat(dk.problems()).isEmpty();
     }
 
     @Test
     void v1beta3EnablesExtensionsWithEnabledOnly() {
-        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {enabled: true}\n").extensions()).isTrue();
-        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {enabled: false}\n").extensions()).isFalse();
-        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {}\n").extensions()).isFalse();
-        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\n").extensions()).isFalse();
+        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {enabled: true}\n").prometheus()).isTrue();
+        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {enabled: false}\n").prometheus()).isFalse();
+        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\nextensions: {}\n").prometheus()).isFalse();
+        assertThat(read("v1beta3", "apiUrl: https://t.example.com/api\n").prometheus()).isFalse();
+    }
+
+    /** v1beta4/5 {@code extensions: {}} is converted to {@code extensions: {prometheus: {}}} (v1beta5/dynakube/convert_to.go). */
+    @Test
+    void inV1beta4AndV1beta5ExtensionsArePrometheusByPresence() {
+        DynaKube dk = read("v1beta5", "apiUrl: https://t.example.com/api\nextensions: {}\n");
+        assertThat(dk.prometheus()).isTrue();
+        assertThat(dk.extensionController()).isTrue();
+        assertThat(dk.otelCollector()).isTrue();
+        assertThat(dk.hasActiveGate()).as("extensions bring their ActiveGate").isTrue();
+        assertThat(read("v1beta4", "apiUrl: https://t.example.com/api\nextensions: {}\n").prometheus()).isTrue();
+        assertThat(read("v1beta5", "apiUrl: https://t.example.com/api\n").prometheus()).isFalse();
+    }
+
+    /** operands_props.go Extensions(): IsAnyEnabled = prometheus || databases; an empty spec enables nothing. */
+    @Test
+    void inV1beta6AnEmptyExtensionsSpecEnablesNothing() {
+        DynaKube dk = read("v1beta6", "apiUrl: https://t.example.com/api\nextensions: {}\n");
+        assertThat(dk.prometheus()).isFalse();
+        assertThat(dk.databases()).isEmpty();
+        assertThat(dk.extensionController()).isFalse();
+        assertThat(dk.otelCollector()).isFalse();
+        assertThat(dk.hasActiveGate()).isFalse();
     }
 
     @Test
-    void fromV1beta4ExtensionsAreEnabledByPresence() {
-        assertThat(read("v1beta4", "apiUrl: https://t.example.com/api\nextensions: {}\n").extensions()).isTrue();
-        assertThat(read("v1beta5", "apiUrl: https://t.example.com/api\nextensions: {prometheus: {enabled: true}}\n")
-                .extensions()).isTrue();
-        assertThat(read("v1beta6", "apiUrl: https://t.example.com/api\n").extensions()).isFalse();
+    void inV1beta6PrometheusDeploysTheControllerAndTheCollector() {
+        DynaKube dk = read("v1beta6", "apiUrl: https://t.example.com/api\nextensions: {prometheus: {}}\n");
+        assertThat(dk.prometheus()).isTrue();
+        assertThat(dk.extensionController()).isTrue();
+        assertThat(dk.otelCollector()).isTrue();
+        assertThat(dk.hasActiveGate()).isTrue();
+    }
+
+    @Test
+    void inV1beta6DatabasesDeploySqlExecutorsAndTheTemplateIsOnlyTheirImage() {
+        DynaKube dk = read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                extensions:
+                  databases: [{id: orders}, {id: billing}]
+                templates:
+                  sqlExtensionExecutor: {imageRef: {repository: public.ecr.aws/dynatrace/dynatrace-sql-extension-executor}}
+                """);
+        assertThat(dk.databases()).containsExactly("orders", "billing");
+        assertThat(dk.extensionController()).isTrue();
+        assertThat(dk.otelCollector()).as("no Prometheus, no telemetry ingest").isFalse();
+        DynaKube templateOnly = read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                templates:
+                  sqlExtensionExecutor: {imageRef: {repository: public.ecr.aws/dynatrace/dynatrace-sql-extension-executor}}
+                """);
+        assertThat(templateOnly.databases()).isEmpty();
+        assertThat(templateOnly.extensionController()).isFalse();
+    }
+
+    @Test
+    void telemetryIngestDeploysTheCollectorButNoActiveGate() {
+        DynaKube dk = read("v1beta6", "apiUrl: https://t.example.com/api\ntelemetryIngest: {protocols: [otlp]}\n");
+        assertThat(dk.otelCollector()).isTrue();
+        assertThat(dk.hasActiveGate()).isFalse();
+    }
+
+    @Test
+    void logMonitoringIsStandaloneOnlyWithoutAOneAgentDaemonSet() {
+        assertThat(read("v1beta6", "apiUrl: https://t.example.com/api\nlogMonitoring: {}\n").standaloneLogMonitoring())
+                .isTrue();
+        assertThat(read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                logMonitoring: {}
+                oneAgent: {cloudNativeFullStack: {}}
+                """).standaloneLogMonitoring()).isFalse();
+        assertThat(read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                logMonitoring: {}
+                oneAgent: {applicationMonitoring: {}}
+                """).standaloneLogMonitoring()).isTrue();
+    }
+
+    @Test
+    void readsMetadataEnrichmentAndTheOtlpExporterWithTheirNamespaceSelectors() {
+        DynaKube dk = read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                metadataEnrichment: {enabled: true, namespaceSelector: {matchLabels: {enrich: "yes"}}}
+                otlpExporterConfiguration:
+                  namespaceSelector: {matchLabels: {otlp: "yes"}}
+                  signals: {traces: {}}
+                """);
+        assertThat(dk.enrichmentNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("enrich", "yes"));
+        assertThat(dk.otlpNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("otlp", "yes"));
+        DynaKube off = read("v1beta6", """
+                apiUrl: https://t.example.com/api
+                metadataEnrichment: {enabled: false}
+                otlpExporterConfiguration: {signals: {}}
+                """);
+        assertThat(off.metadataEnrichment()).isFalse();
+        assertThat(off.otlpExporter()).as("no signal, nothing injected").isFalse();
+    }
+
+    /** pkg/util/dtapiurl/dtapiurl.go ToSecondGen. */
+    @Test
+    void aThirdGenerationApiUrlIsContactedAtItsSecondGenerationHost() {
+        assertThat(read("v1beta6", "apiUrl: https://abc12345.apps.dynatrace.com\n").apiUrl())
+                .isEqualTo(new HostPort("abc12345.live.dynatrace.com", 443));
+        assertThat(read("v1beta6", "apiUrl: https://abc12345.dev.apps.dynatracelabs.com:8443\n").apiUrl())
+                .isEqualTo(new HostPort("abc12345.dev.dynatracelabs.com", 8443));
+        assertThat(read("v1beta6", "apiUrl: https://abc12345.live.dynatrace.com/api\n").apiUrl())
+                .isEqualTo(new HostPort("abc12345.live.dynatrace.com", 443));
+    }
+
+    @Test
+    void readsTheFeatureFlagsThatMoveTraffic() {
+        DynaKube dk = DynaKubeReader.read(resource("""
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata:
+                  name: dk
+                  namespace: dynatrace
+                  annotations:
+                    feature.dynatrace.com/no-proxy: "registry.example.com, .internal.example"
+                    feature.dynatrace.com/ignored-namespaces: '["^legacy-.*"]'
+                    feature.dynatrace.com/activegate-ignore-proxy: "true"
+                spec: {apiUrl: https://t.example.com/api}
+                """));
+        assertThat(dk.featureFlags().bypassesProxy("registry.example.com")).isTrue();
+        assertThat(dk.featureFlags().bypassesProxy("a.internal.example")).isTrue();
+        assertThat(dk.featureFlags().bypassesProxy("t.example.com")).isFalse();
+        assertThat(dk.featureFlags().ignoredNamespaces()).singleElement().asString().isEqualTo("^legacy-.*");
+        assertThat(dk.featureFlags().activeGateIgnoresProxy()).isTrue();
+        assertThat(dk.featureFlags().oneAgentIgnoresProxy()).isFalse();
+    }
+
+    @Test
+    void anUnreadableIgnoredNamespacesListIsAProblemAndKeepsTheDefault() {
+        DynaKube dk = DynaKubeReader.read(resource("""
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata:
+                  name: dk
+                  namespace: dynatrace
+                  annotations: {feature.dynatrace.com/ignored-namespaces: "legacy-*"}
+                spec: {apiUrl: https://t.example.com/api}
+                """));
+        assertThat(dk.featureFlags().ignoredNamespaces()).isNull();
+        assertThat(dk.problems()).singleElement().asString().contains("feature.dynatrace.com/ignored-namespaces");
     }
 
     @Test
@@ -146,7 +282,7 @@ class DynaKubeReaderTest {
     }
 
     @Test
-    void v1beta6ReadsTheSqlExecutorTemplateAndDefaultsTelemetryProtocolsToAll() {
+    void v1beta6DefaultsTelemetryProtocolsToAll() {
         DynaKube dk = read("v1beta6", """
                 apiUrl: https://abc12345.live.dynatrace.com/api
                 telemetryIngest: {}
@@ -154,7 +290,6 @@ class DynaKubeReaderTest {
                   sqlExtensionExecutor:
                     imageRef: {repository: public.ecr.aws/dynatrace/dynatrace-sql-extension-executor}
                 """);
-        assertThat(dk.sqlExecutor()).isTrue();
         assertThat(dk.telemetryProtocols()).containsExactly("otlp", "zipkin", "jaeger", "statsd");
         assertThat(dk.telemetryServiceName()).isNull();
         assertThat(dk.kspm()).isFalse();
@@ -224,9 +359,9 @@ class DynaKubeReaderTest {
     }
 
     @Test
-    void anActiveGateWithoutCapabilitiesIsStillAnActiveGate() {
+    void anActiveGateWithoutCapabilitiesIsNoActiveGate() {
         DynaKube dk = read("v1beta6", "apiUrl: https://t.example.com/api\nactiveGate: {}\n");
-        assertThat(dk.hasActiveGate()).isTrue();
+        assertThat(dk.hasActiveGate()).as("activegate/props.go IsEnabled: capabilities or extensions").isFalse();
         assertThat(dk.activeGateCapabilities()).isEmpty();
     }
 

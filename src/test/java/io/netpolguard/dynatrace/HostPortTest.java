@@ -67,8 +67,8 @@ class HostPortTest {
         "localhost/codemodules:1, localhost, 443",
         "localhost:5000/codemodules:1, localhost, 5000",
         "[fd00::1]:5000/codemodules:1, fd00::1, 5000",
-        "dynatrace/codemodules:1.321.0, registry-1.docker.io, 443",
-        "codemodules:1.321.0, registry-1.docker.io, 443",
+        "dynatrace/codemodules:1.321.0, index.docker.io, 443",
+        "codemodules:1.321.0, index.docker.io, 443",
     })
     void registries(String image, String host, int port) {
         assertThat(HostPort.registryOf(image)).isEqualTo(new HostPort(host, port));

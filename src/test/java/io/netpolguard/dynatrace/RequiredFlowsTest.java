@@ -355,13 +355,15 @@ class RequiredFlowsTest {
     @Test
     void extensionsSqlExecutorKspmAndLogMonitoringAddTheirFlows() {
         List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, dynaKube("v1beta6", """
-                extensions: {prometheus: {enabled: true}}
-                templates: {sqlExtensionExecutor: {}}
+                extensions: {prometheus: {}, databases: [{id: orders}]}
                 kspm: {}
                 logMonitoring: {}
                 """));
         assertThat(ids(flows)).contains("extension-controller->activegate", "sql-executor->extension-controller",
-                "kspm->activegate", "logmonitoring->dynatrace-api");
+                "kspm->activegate", "logmonitoring->dynatrace-api", "extension-controller->kube-dns",
+                "extension-controller->kube-apiserver", "sql-executor->kube-dns", "otel-collector->kube-dns",
+                "otel-collector->kube-apiserver", "otel-collector->extension-controller", "kspm->kube-dns",
+                "logmonitoring->kube-dns", "logmonitoring->kubelet", "activegate->kube-dns");
         assertThat(flow(flows, "sql-executor->extension-controller").connections()).singleElement()
                 .satisfies(c -> assertThat(c.connection().port()).isEqualTo(14599));
         assertThat(flow(flows, "kspm->activegate").connections()).singleElement()
@@ -400,11 +402,12 @@ class RequiredFlowsTest {
 
     @Test
     void eachDynaKubeHasItsOwnInstances() {
-        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, dynaKube("v1beta6", "activeGate: {}"), """
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, dynaKube("v1beta6",
+                "activeGate: {capabilities: [routing]}"), """
                 apiVersion: dynatrace.com/v1beta6
                 kind: DynaKube
                 metadata: {name: other, namespace: dynatrace-2}
-                spec: {apiUrl: "https://abc12345.live.dynatrace.com/api", activeGate: {}}
+                spec: {apiUrl: "https://abc12345.live.dynatrace.com/api", activeGate: {capabilities: [routing]}}
                 """);
         assertThat(flows.stream().filter(f -> f.id().equals("activegate->kube-dns")).map(RequiredFlow::key))
                 .containsExactlyInAnyOrder("activegate->kube-dns (DynaKube dynatrace/dk)",
@@ -427,5 +430,235 @@ class RequiredFlowsTest {
                 spec: {oauth: {endpoint: "https://sso.dynatrace.com/x"}}
                 """))).containsExactly("DynaKube dynatrace/dk: spec.apiUrl 'not a url' is not a URL: Illegal character in path",
                 "EdgeConnect dynatrace/ec: spec.apiServer is empty");
+    }
+
+    // --- what the operator's source adds (docs/flows.md) -----------------------------------------
+
+    private static final String MORE_NAMESPACES = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: router, namespace: openshift-ingress}
+            spec: {containers: [{name: router}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent, namespace: gke-managed-system}
+            spec: {containers: [{name: agent}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: collector, namespace: gmp-system}
+            spec: {containers: [{name: collector}]}
+            """;
+
+    /** pkg/api/exp/injection.go getDefaultIgnoredNamespaces. */
+    @Test
+    void theOperatorNeverInjectsIntoPlatformNamespaces() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, APPS, MORE_NAMESPACES,
+                dynaKube("v1beta6", "oneAgent: {applicationMonitoring: {}}"));
+        assertThat(sourceNamespaces(flow(flows, "monitored-apps->dynatrace-api"))).containsExactlyInAnyOrder("shop",
+                "legacy");
+    }
+
+    @Test
+    void theIgnoredNamespacesAnnotationReplacesTheDefaultList() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, APPS, MORE_NAMESPACES, """
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata:
+                  name: dk
+                  namespace: dynatrace
+                  annotations: {feature.dynatrace.com/ignored-namespaces: '["^legacy$"]'}
+                spec:
+                  apiUrl: https://abc12345.live.dynatrace.com/api
+                  oneAgent: {applicationMonitoring: {}}
+                """);
+        assertThat(sourceNamespaces(flow(flows, "monitored-apps->dynatrace-api"))).containsExactlyInAnyOrder("shop",
+                "kube-system", "kube-monitoring", "openshift-ingress", "gke-managed-system", "gmp-system");
+    }
+
+    @Test
+    void metricsIngestSendsEnrichedAppsToTheActiveGatesHttpPort() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, APPS, dynaKube("v1beta6", """
+                activeGate: {capabilities: [metrics-ingest]}
+                metadataEnrichment: {enabled: true, namespaceSelector: {matchLabels: {monitor: "yes"}}}
+                """));
+        assertThat(flow(flows, "monitored-apps->activegate").connections()).singleElement().satisfies(c -> {
+            assertThat(((PodEndpoint) c.connection().source()).namespace()).isEqualTo("shop");
+            assertThat(c.connection().port()).isEqualTo(9998);
+        });
+        assertThat(ids(flows)).doesNotContain("monitored-apps->dynatrace-api");
+    }
+
+    /** webhook/mutation/pod/mutator/otlp/exporter: to the ActiveGate when there is one, else to the tenant. */
+    @Test
+    void otlpExportGoesToTheActiveGateOrTheTenant() {
+        String otlp = "otlpExporterConfiguration: {namespaceSelector: {matchLabels: {monitor: \"yes\"}}, signals: {traces: {}}}";
+        List<RequiredFlow> direct = derive(CONTROL_PLANE, OPERATOR, APPS, dynaKube("v1beta6", otlp));
+        assertThat(ids(direct)).doesNotContain("monitored-apps->activegate");
+        assertThat(sourceNamespaces(flow(direct, "monitored-apps->dynatrace-api"))).containsExactly("shop");
+        List<RequiredFlow> throughAg = derive(CONTROL_PLANE, OPERATOR, APPS, dynaKube("v1beta6",
+                otlp + "\nactiveGate: {capabilities: [kubernetes-monitoring]}"));
+        assertThat(ids(throughAg)).doesNotContain("monitored-apps->dynatrace-api");
+        assertThat(flow(throughAg, "monitored-apps->activegate").connections()).singleElement()
+                .satisfies(c -> assertThat(c.connection().port()).isEqualTo(9999));
+    }
+
+    private static final String PROXY_SERVICE = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: squid, namespace: proxy}
+            spec:
+              clusterIP: 10.96.50.50
+              selector: {app: squid}
+              ports: [{port: 3128, targetPort: http-proxy}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: squid-0, namespace: proxy, labels: {app: squid}}
+            spec: {containers: [{name: squid, ports: [{name: http-proxy, containerPort: 8080}]}]}
+            status: {podIP: 10.244.5.5}
+            """;
+
+    @Test
+    void aProxyThatIsAServiceIsReachedAtItsPodsAndMustReachTheTenantItself() {
+        for (String proxy : List.of("http://squid.proxy:3128", "http://squid.proxy.svc:3128",
+                "http://squid.proxy.svc.cluster.local:3128", "http://10.96.50.50:3128")) {
+            List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, PROXY_SERVICE, dynaKube("v1beta6",
+                    "proxy: {value: \"" + proxy + "\"}\nactiveGate: {capabilities: [routing]}"));
+            assertThat(flow(flows, "activegate->dynatrace-api").connections()).as(proxy).singleElement().satisfies(c -> {
+                assertThat(c.connection().destination()).isInstanceOf(PodEndpoint.class);
+                assertThat(((PodEndpoint) c.connection().destination()).namespace()).isEqualTo("proxy");
+                assertThat(c.connection().port()).as("the target port, after address translation").isEqualTo(8080);
+            });
+            assertThat(flow(flows, "proxy->dynatrace-api").connections()).as(proxy).singleElement().satisfies(c -> {
+                assertThat(((PodEndpoint) c.connection().source()).namespace()).isEqualTo("proxy");
+                assertThat(((ExternalEndpoint) c.connection().destination()).host()).isEqualTo(TENANT);
+                assertThat(c.connection().port()).isEqualTo(443);
+            });
+        }
+        List<RequiredFlow> external = derive(CONTROL_PLANE, OPERATOR, PROXY_SERVICE, dynaKube("v1beta6",
+                "proxy: {value: \"http://proxy.corp.example:3128\"}"));
+        assertThat(ids(external)).doesNotContain("proxy->dynatrace-api");
+    }
+
+    @Test
+    void noProxyHostsAndIgnoreProxyFlagsGoDirectly() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, CSI, APPS, """
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata:
+                  name: dk
+                  namespace: dynatrace
+                  annotations:
+                    feature.dynatrace.com/no-proxy: registry.example.com
+                    feature.dynatrace.com/activegate-ignore-proxy: "true"
+                spec:
+                  apiUrl: https://abc12345.live.dynatrace.com/api
+                  proxy: {value: "http://proxy.corp.example:3128"}
+                  activeGate: {capabilities: [routing]}
+                  oneAgent: {cloudNativeFullStack: {codeModulesImage: registry.example.com/dt/codemodules:1}}
+                """);
+        assertThat(host(flow(flows, "csi-driver->registry"))).isEqualTo("registry.example.com");
+        assertThat(host(flow(flows, "activegate->dynatrace-api"))).isEqualTo(TENANT);
+        assertThat(host(flow(flows, "operator->dynatrace-api"))).isEqualTo("proxy.corp.example");
+    }
+
+    private static String host(RequiredFlow flow) {
+        return ((ExternalEndpoint) flow.connections().get(0).connection().destination()).host();
+    }
+
+    private static final String NODES = """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: node-1}
+            status: {addresses: [{type: InternalIP, address: 172.18.0.11}, {type: Hostname, address: node-1}]}
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: node-2}
+            status: {addresses: [{type: InternalIP, address: 172.18.0.12}]}
+            """;
+
+    @Test
+    void hostNetworkOneAgentsReachCoreDnsAndTheActiveGateFromTheNodes() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, NODES, dynaKube("v1beta6", """
+                oneAgent: {classicFullStack: {}}
+                activeGate: {capabilities: [routing]}
+                """));
+        for (String id : List.of("oneagent->kube-dns", "oneagent->activegate")) {
+            assertThat(flow(flows, id).connections()).as(id).allSatisfy(c -> {
+                PodEndpoint source = (PodEndpoint) c.connection().source();
+                assertThat(source.hostNetwork()).isTrue();
+                assertThat(source.addresses()).containsExactly(ip("172.18.0.11"), ip("172.18.0.12"));
+                assertThat(c.outsidePolicy()).as("the destination's ingress still applies").isFalse();
+            });
+        }
+        assertThat(flow(flows, "oneagent->dynatrace-api").connections()).allSatisfy(c ->
+                assertThat(c.outsidePolicy()).isTrue());
+    }
+
+    @Test
+    void standaloneLogMonitoringReachesTheKubeletsOnTheNodes() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, NODES, dynaKube("v1beta6", "logMonitoring: {}"));
+        assertThat(flow(flows, "logmonitoring->kubelet").connections()).singleElement().satisfies(c -> {
+            assertThat(((ExternalEndpoint) c.connection().destination()).addresses())
+                    .containsExactly(ip("172.18.0.11"), ip("172.18.0.12"));
+            assertThat(c.connection().port()).isEqualTo(10250);
+        });
+        assertThat(ids(derive(CONTROL_PLANE, OPERATOR, NODES, dynaKube("v1beta6",
+                "logMonitoring: {}\noneAgent: {cloudNativeFullStack: {}}"))))
+                .as("the host OneAgent does log monitoring").doesNotContain("logmonitoring->kubelet",
+                        "logmonitoring->dynatrace-api");
+    }
+
+    @Test
+    void withoutNodeObjectsThePodsHostIpsAreTheNodes() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: shop}
+                spec: {containers: [{name: web}]}
+                status: {podIP: 10.244.1.7, hostIP: 172.18.0.21}
+                """, dynaKube("v1beta6", "logMonitoring: {}"));
+        assertThat(((ExternalEndpoint) flow(flows, "logmonitoring->kubelet").connections().get(0).connection()
+                .destination()).addresses()).containsExactly(ip("172.18.0.21"));
+    }
+
+    @Test
+    void aProvisionerEdgeConnectIsManagedByTheOperatorAtTheSsoAndApiHostsWithoutItsProxy() {
+        String edgeConnect = """
+                apiVersion: dynatrace.com/v1alpha2
+                kind: EdgeConnect
+                metadata: {name: ec, namespace: dynatrace}
+                spec:
+                  apiServer: abc12345.apps.dynatrace.com
+                  oauth: {endpoint: "https://sso.dynatrace.com/sso/oauth2/token", provisioner: %s}
+                  proxy: {host: proxy.corp.example, port: 3128}
+                  %s
+                """;
+        List<RequiredFlow> provisioner = derive(CONTROL_PLANE, OPERATOR, edgeConnect.formatted("true", ""));
+        assertThat(host(flow(provisioner, "operator->sso"))).isEqualTo("sso.dynatrace.com");
+        assertThat(host(flow(provisioner, "operator->edgeconnect-api"))).isEqualTo("abc12345.apps.dynatrace.com");
+        assertThat(host(flow(provisioner, "operator->registry"))).isEqualTo("index.docker.io");
+        assertThat(host(flow(provisioner, "edgeconnect->sso"))).isEqualTo("proxy.corp.example");
+        List<RequiredFlow> plain = derive(CONTROL_PLANE, OPERATOR, edgeConnect.formatted("false",
+                "imageRef: {repository: registry.example.com/edgeconnect}"));
+        assertThat(ids(plain)).doesNotContain("operator->sso", "operator->edgeconnect-api", "operator->registry");
+    }
+
+    @Test
+    void expectedPodsAreNamedLikeTheOperatorsWorkloads() {
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, dynaKube("v1beta6", "kspm: {}\n"
+                + "activeGate: {capabilities: [kubernetes-monitoring]}"), """
+                apiVersion: dynatrace.com/v1alpha2
+                kind: EdgeConnect
+                metadata: {name: ec, namespace: dynatrace}
+                spec: {apiServer: abc12345.apps.dynatrace.com, oauth: {endpoint: "https://sso.dynatrace.com/x"}}
+                """);
+        assertThat(((PodEndpoint) flow(flows, "kspm->kube-dns").connections().get(0).connection().source()).name())
+                .isEqualTo("dk-node-config-collector");
+        assertThat(((PodEndpoint) flow(flows, "edgeconnect->kube-dns").connections().get(0).connection().source())
+                .name()).isEqualTo("ec");
     }
 }

@@ -118,7 +118,7 @@ class ManifestsTest {
     void theClusterRoleGrantsExactlyGetListWatchOnWhatTheInformersRead() {
         Map<String, Set<String>> granted = rules(Kustomize.find(base, "ClusterRole", NAME));
         Map<String, Set<String>> expected = new TreeMap<>();
-        for (String resource : List.of("namespaces", "pods", "services", "networkpolicies.networking.k8s.io",
+        for (String resource : List.of("namespaces", "pods", "services", "nodes", "networkpolicies.networking.k8s.io",
                 "endpointslices.discovery.k8s.io", "dynakubes.dynatrace.com", "edgeconnects.dynatrace.com",
                 "customresourcedefinitions.apiextensions.k8s.io")) {
             expected.put(resource, Set.of("get", "list", "watch"));

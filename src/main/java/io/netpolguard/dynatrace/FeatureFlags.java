@@ -1,0 +1,85 @@
+package io.netpolguard.dynatrace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.netpolguard.cluster.Manifests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The DynaKube annotations ({@code feature.dynatrace.com/...}) that change where traffic goes
+ * (pkg/api/exp/flag.go, injection.go, activegate.go, oneagent.go).
+ */
+public record FeatureFlags(List<String> noProxy, List<Pattern> ignoredNamespaces, boolean activeGateIgnoresProxy,
+        boolean oneAgentIgnoresProxy) {
+    public static final String NO_PROXY = "feature.dynatrace.com/no-proxy";
+    public static final String IGNORED_NAMESPACES = "feature.dynatrace.com/ignored-namespaces";
+    public static final String ACTIVEGATE_IGNORE_PROXY = "feature.dynatrace.com/activegate-ignore-proxy";
+    public static final String ONEAGENT_IGNORE_PROXY = "feature.dynatrace.com/oneagent-ignore-proxy";
+    public static final FeatureFlags NONE = new FeatureFlags(List.of(), null, false, false);
+
+    public FeatureFlags {
+        noProxy = List.copyOf(noProxy);
+        ignoredNamespaces = ignoredNamespaces == null ? null : List.copyOf(ignoredNamespaces);
+    }
+
+    /** Reads the flags from a DynaKube's annotations; an unreadable value is a problem and keeps the default. */
+    static FeatureFlags read(Map<String, String> annotations, List<String> problems) {
+        if (annotations == null || annotations.isEmpty()) {
+            return NONE;
+        }
+        List<String> noProxy = new ArrayList<>();
+        String noProxyValue = annotations.get(NO_PROXY);
+        if (noProxyValue != null) {
+            for (String entry : noProxyValue.split(",")) {
+                if (!entry.isBlank()) {
+                    noProxy.add(entry.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return new FeatureFlags(noProxy, ignoredNamespaces(annotations.get(IGNORED_NAMESPACES), problems),
+                "true".equalsIgnoreCase(annotations.get(ACTIVEGATE_IGNORE_PROXY)),
+                "true".equalsIgnoreCase(annotations.get(ONEAGENT_IGNORE_PROXY)));
+    }
+
+    /** A JSON list of regular expressions that replaces the operator's default list; null when not set. */
+    private static List<Pattern> ignoredNamespaces(String value, List<String> problems) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            List<String> expressions = Manifests.JSON.readValue(value, new TypeReference<List<String>>() { });
+            List<Pattern> patterns = new ArrayList<>();
+            for (String expression : expressions) {
+                patterns.add(Pattern.compile(expression));
+            }
+            return patterns;
+        } catch (JsonProcessingException | PatternSyntaxException | NullPointerException e) {
+            problems.add("annotation " + IGNORED_NAMESPACES + " is not a JSON list of regular expressions; "
+                    + "the operator then uses its default list, and so does the guard");
+            return null;
+        }
+    }
+
+    /**
+     * Whether a host bypasses the proxy: an entry equal to it, or a domain suffix of it ({@code .example.com}
+     * or {@code example.com}), as Go's http.ProxyFromEnvironment reads NO_PROXY.
+     */
+    public boolean bypassesProxy(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        for (String entry : noProxy) {
+            if (entry.equals("*")) {
+                return true;
+            }
+            String domain = entry.startsWith(".") ? entry.substring(1) : entry.startsWith("*.") ? entry.substring(2) : entry;
+            if (lower.equals(domain) || lower.endsWith("." + domain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

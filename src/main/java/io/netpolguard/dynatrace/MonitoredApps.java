@@ -1,0 +1,107 @@
+package io.netpolguard.dynatrace;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.Protocol;
+import io.netpolguard.netpol.Selector;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The application pods a DynaKube reaches into, and what each needs. The operator's webhook
+ * mutates pods for three features, each with its own namespaceSelector: code-module injection,
+ * metadata enrichment and the OTLP exporter configuration (pkg/injection/namespace/mapper/mapper.go).
+ * It never touches the namespaces of its ignore list (pkg/api/exp/injection.go): the DynaKube's own,
+ * {@code kube-*}, {@code openshift(-*)}, {@code gke-*} and {@code gmp-*}, unless the DynaKube's
+ * {@code feature.dynatrace.com/ignored-namespaces} annotation replaces that list.
+ */
+final class MonitoredApps {
+    /** A feature that selects namespaces. */
+    enum Feature { CODE_MODULES, ENRICHMENT, OTLP }
+
+    /** An application pod and the features that reach it. */
+    record App(PodEndpoint pod, Set<Feature> features) {
+    }
+
+    private MonitoredApps() {
+    }
+
+    static List<Pattern> defaultIgnored(String dynaKubeNamespace) {
+        return List.of(Pattern.compile("^" + Pattern.quote(dynaKubeNamespace) + "$"), Pattern.compile("^kube-.*"),
+                Pattern.compile("^openshift(-.*)?"), Pattern.compile("^gke-.*"), Pattern.compile("^gmp-.*"));
+    }
+
+    /**
+     * The pods of every namespace a feature of the DynaKube selects. Without any such feature (telemetry
+     * ingest alone) every namespace the operator does not ignore counts: any app may send telemetry.
+     */
+    static List<App> of(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
+        List<Pattern> ignored = dk.featureFlags().ignoredNamespaces() != null ? dk.featureFlags().ignoredNamespaces()
+                : defaultIgnored(dk.namespace());
+        Selector codeModules = dk.injects() ? selector(dk.injectionNamespaceSelector()) : null;
+        Selector enrichment = dk.metadataEnrichment() ? selector(dk.enrichmentNamespaceSelector()) : null;
+        Selector otlp = dk.otlpExporter() ? selector(dk.otlpNamespaceSelector()) : null;
+        boolean anyFeature = codeModules != null || enrichment != null || otlp != null;
+        List<App> apps = new ArrayList<>();
+        for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
+            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> p.matcher(namespace).find())) {
+                continue;
+            }
+            LabelSet labels = snapshot.labelsOf(namespace);
+            Set<Feature> features = EnumSet.noneOf(Feature.class);
+            if (codeModules != null && codeModules.matches(labels)) {
+                features.add(Feature.CODE_MODULES);
+            }
+            if (enrichment != null && enrichment.matches(labels)) {
+                features.add(Feature.ENRICHMENT);
+            }
+            if (otlp != null && otlp.matches(labels)) {
+                features.add(Feature.OTLP);
+            }
+            if (!features.isEmpty() || !anyFeature) {
+                for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
+                    apps.add(new App(pod, features));
+                }
+            }
+        }
+        return apps;
+    }
+
+    /**
+     * The ports an app needs for {@code monitored-apps->activegate} ({@code app-ports}): the ActiveGate's
+     * HTTPS port for code modules when it routes and for OTLP export, its HTTP port (Service port 80) for
+     * metrics ingest from enriched pods (bootstrapperconfig/endpoints.go ingestURLFor).
+     */
+    static List<RequiredFlows.PortSpec> activeGatePorts(DynaKube dk, Set<Feature> features) {
+        List<RequiredFlows.PortSpec> ports = new ArrayList<>();
+        if (features.contains(Feature.CODE_MODULES) && dk.hasCapability("routing")
+                || features.contains(Feature.OTLP) && dk.hasActiveGate()) {
+            ports.add(new RequiredFlows.PortSpec(Protocol.TCP, 9999));
+        }
+        if (features.contains(Feature.ENRICHMENT) && dk.hasCapability("metrics-ingest")) {
+            ports.add(new RequiredFlows.PortSpec(Protocol.TCP, 9998));
+        }
+        return ports;
+    }
+
+    /**
+     * Whether an app talks to the tenant itself ({@code monitored-apps->dynatrace-api}): code modules
+     * without a routing ActiveGate, the init container's agent download without CSI driver or
+     * codeModulesImage, OTLP export without an ActiveGate.
+     */
+    static boolean needsTenant(DynaKube dk, Set<Feature> features, boolean csiUsed) {
+        boolean codeModules = features.contains(Feature.CODE_MODULES)
+                && (!dk.hasCapability("routing") || !csiUsed && dk.codeModulesImage() == null);
+        boolean otlp = features.contains(Feature.OTLP) && !dk.hasActiveGate();
+        return codeModules || otlp;
+    }
+
+    private static Selector selector(LabelSelector selector) {
+        return selector == null ? Selector.EVERYTHING : Selector.compile(selector);
+    }
+}
