@@ -47,6 +47,10 @@ public class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Guard guard = guardOptions.guard(factory);
         ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
+        if (!guard.operatorNamespace(snapshot).found()) {
+            throw new InputException("no Dynatrace Operator in " + cluster.describe() + ": no pods with the operator's or "
+                    + "its webhook's labels, and no DynaKube or EdgeConnect (is the path right?)");
+        }
         List<FlowResult> results = guard.check(snapshot);
         List<String> problems = guard.problems(snapshot);
         FlowExplainer explainer = guard.explainer(snapshot);

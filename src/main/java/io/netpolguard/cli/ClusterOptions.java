@@ -17,6 +17,11 @@ public class ClusterOptions {
     @Option(names = {"-v", "--verbose"}, description = "Mention skipped objects on standard error.")
     boolean verbose;
 
+    /** The paths as given, for messages. */
+    public String describe() {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
+    }
+
     public ClusterSnapshot snapshot(PrintWriter err) {
         return new SnapshotBuilder(skipped -> {
             if (verbose) {

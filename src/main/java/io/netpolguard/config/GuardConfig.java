@@ -74,8 +74,8 @@ public interface GuardConfig {
     }
 
     interface Operator {
-        @WithDefault("dynatrace")
-        String namespace();
+        /** Unset: the namespace of the operator's pods, else of the DynaKubes and EdgeConnects, else dynatrace. */
+        Optional<String> namespace();
 
         @WithName("webhook-port")
         @WithDefault("8443")

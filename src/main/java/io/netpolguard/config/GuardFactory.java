@@ -112,7 +112,7 @@ public class GuardFactory {
         selectors.put(Component.NETPOL_GUARD, labels(config.self().selector(), "netpol-guard.self.selector"));
         List<Cidr> cidrs = config.controlPlane().cidrs().orElse(List.of()).stream()
                 .map(c -> parse(() -> Cidr.parse(c), "netpol-guard.control-plane.cidrs")).toList();
-        return new DynatraceSettings(config.operator().namespace(), selectors, config.kubeDns().namespace(),
+        return new DynatraceSettings(config.operator().namespace().orElse(null), selectors, config.kubeDns().namespace(),
                 labels(config.kubeDns().selector(), "netpol-guard.kube-dns.selector"), config.operator().webhookPort(),
                 cidrs, config.self().namespace(), config.self().port());
     }

@@ -15,10 +15,16 @@ import java.util.Map;
 final class Components {
     private final ClusterSnapshot snapshot;
     private final DynatraceSettings settings;
+    private final String operatorNamespace;
 
-    Components(ClusterSnapshot snapshot, DynatraceSettings settings) {
+    Components(ClusterSnapshot snapshot, DynatraceSettings settings, String operatorNamespace) {
         this.snapshot = snapshot;
         this.settings = settings;
+        this.operatorNamespace = operatorNamespace;
+    }
+
+    String operatorNamespace() {
+        return operatorNamespace;
     }
 
     boolean exists(Component component, String ownerName) {
@@ -50,9 +56,9 @@ final class Components {
 
     private String namespaceOf(Component component, String ownerNamespace) {
         return switch (component.owner()) {
-            case OPERATOR -> settings.operatorNamespace();
+            case OPERATOR -> operatorNamespace;
             case GUARD -> settings.guardNamespace();
-            case DYNAKUBE, EDGECONNECT -> ownerNamespace == null ? settings.operatorNamespace() : ownerNamespace;
+            case DYNAKUBE, EDGECONNECT -> ownerNamespace == null ? operatorNamespace : ownerNamespace;
         };
     }
 

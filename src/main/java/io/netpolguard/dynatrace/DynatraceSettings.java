@@ -10,6 +10,7 @@ import java.util.Map;
  * Where the operator and its peers are and what they look like. Defaults follow the Helm chart;
  * OLM and custom installs change them through configuration.
  *
+ * @param operatorNamespace the configured namespace of the operator; null: found in the cluster ({@link OperatorNamespace})
  * @param selectors pod selector labels of the operator-owned components and the guard
  * @param controlPlaneCidrs where API server calls to webhooks come from; empty = the API server endpoints
  */
@@ -18,7 +19,7 @@ public record DynatraceSettings(String operatorNamespace, Map<Component, Map<Str
         String guardNamespace, int guardPort) {
 
     public static DynatraceSettings defaults() {
-        return new DynatraceSettings("dynatrace", Map.of(), "kube-system", Map.of("k8s-app", "kube-dns"), 8443,
+        return new DynatraceSettings(null, Map.of(), "kube-system", Map.of("k8s-app", "kube-dns"), 8443,
                 List.of(), "netpol-guard", 8443);
     }
 

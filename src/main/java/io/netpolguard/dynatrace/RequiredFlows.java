@@ -40,7 +40,7 @@ public final class RequiredFlows {
     public List<RequiredFlow> derive(ClusterSnapshot snapshot) {
         List<DynaKube> dynaKubes = readAll(snapshot.dynaKubes(), true).stream().map(o -> (DynaKube) o).toList();
         List<EdgeConnect> edgeConnects = readAll(snapshot.edgeConnects(), false).stream().map(o -> (EdgeConnect) o).toList();
-        Components components = new Components(snapshot, settings);
+        Components components = new Components(snapshot, settings, OperatorNamespace.of(snapshot, settings).namespace());
         boolean csiPresent = components.exists(Component.CSI_DRIVER, "");
         boolean operatorInstalled = components.exists(Component.OPERATOR, "") || components.exists(Component.WEBHOOK, "")
                 || !dynaKubes.isEmpty() || !edgeConnects.isEmpty();
@@ -75,9 +75,18 @@ public final class RequiredFlows {
         return flows;
     }
 
-    /** Problems found while reading the DynaKubes and EdgeConnects, each naming its object. */
+    /** Where the operator runs in this snapshot, and whether it is there at all. */
+    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
+        return OperatorNamespace.of(snapshot, settings);
+    }
+
+    /** Problems found while locating the operator and reading the DynaKubes and EdgeConnects, each naming its object. */
     public List<String> problems(ClusterSnapshot snapshot) {
         List<String> problems = new ArrayList<>();
+        String located = OperatorNamespace.of(snapshot, settings).problem();
+        if (located != null) {
+            problems.add(located);
+        }
         for (Object object : readAll(snapshot.dynaKubes(), true)) {
             DynaKube dk = (DynaKube) object;
             dk.problems().forEach(p -> problems.add("DynaKube " + dk.id() + ": " + p));
@@ -197,7 +206,7 @@ public final class RequiredFlows {
     private Ends componentEnds(Component component, Owner owner, ClusterSnapshot snapshot, Components components) {
         if (component == Component.MONITORED_APPS) {
             List<Target> targets = new ArrayList<>();
-            for (MonitoredApps.App app : MonitoredApps.of(owner.dynaKube(), snapshot, settings.operatorNamespace())) {
+            for (MonitoredApps.App app : MonitoredApps.of(owner.dynaKube(), snapshot, components.operatorNamespace())) {
                 targets.add(new Target(new FlowEnd(component.id(), app.pod(), app.pod().labels().asMap()), null,
                         app.features()));
             }
@@ -208,7 +217,7 @@ public final class RequiredFlows {
         }
         String ownerName = owner.name();
         List<Target> targets = new ArrayList<>();
-        for (PodEndpoint pod : components.find(component, ownerName, owner.namespace(settings))) {
+        for (PodEndpoint pod : components.find(component, ownerName, owner.namespace(components.operatorNamespace()))) {
             targets.add(new Target(new FlowEnd(component.id(), atNodes(pod, snapshot), settings.selectorOf(component,
                     ownerName)), null));
         }
@@ -254,9 +263,9 @@ public final class RequiredFlows {
             return dynaKube != null ? dynaKube.name() : edgeConnect != null ? edgeConnect.name() : "";
         }
 
-        String namespace(DynatraceSettings settings) {
+        String namespace(String operatorNamespace) {
             return dynaKube != null ? dynaKube.namespace() : edgeConnect != null ? edgeConnect.namespace()
-                    : settings.operatorNamespace();
+                    : operatorNamespace;
         }
 
         String describe() {

@@ -49,7 +49,7 @@ final class FixSuggestion {
         FlowEnd peer = direction == Direction.EGRESS ? destination : source;
         PodEndpoint pod = (PodEndpoint) subject.endpoint();
         Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put(direction == Direction.EGRESS ? "to" : "from", List.of(peer(peer)));
+        rule.put(direction == Direction.EGRESS ? "to" : "from", peers(peer));
         rule.put("ports", ports(flow, source, destination));
 
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -73,6 +73,21 @@ final class FixSuggestion {
         }
     }
 
+    /** Selectors for pods; an ipBlock per address for hosts and host-network pods, which selectors never match. */
+    private static List<Map<String, Object>> peers(FlowEnd end) {
+        if (end.endpoint() instanceof PodEndpoint pod && pod.hostNetwork()) {
+            if (pod.addresses().isEmpty()) {
+                return List.of(Map.of("ipBlock", Map.of("cidr", "<node address>/32")));
+            }
+            return pod.addresses().stream().map(FixSuggestion::ipBlock).toList();
+        }
+        return List.of(peer(end));
+    }
+
+    private static Map<String, Object> ipBlock(InetAddress address) {
+        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
+    }
+
     private static Map<String, Object> peer(FlowEnd end) {
         if (end.endpoint() instanceof PodEndpoint pod) {
             Map<String, Object> peer = new LinkedHashMap<>();
@@ -86,8 +101,7 @@ final class FixSuggestion {
         if (external.addresses().isEmpty()) {
             return Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32"));
         }
-        InetAddress address = external.addresses().get(0);
-        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
+        return ipBlock(external.addresses().get(0));
     }
 
     private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {

@@ -7,6 +7,7 @@ import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.dynatrace.DynaKubeReader;
 import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
@@ -55,6 +56,11 @@ public final class Guard {
 
     public List<String> problems(ClusterSnapshot snapshot) {
         return requiredFlows.problems(snapshot);
+    }
+
+    /** Where the Dynatrace Operator runs, and whether the snapshot has it at all. */
+    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
+        return requiredFlows.operatorNamespace(snapshot);
     }
 
     public FlowExplainer explainer(ClusterSnapshot snapshot) {
