@@ -92,13 +92,15 @@ final class MonitoredApps {
     /**
      * Whether an app talks to the tenant itself ({@code monitored-apps->dynatrace-api}): code modules
      * without a routing ActiveGate, the init container's agent download without CSI driver or
-     * codeModulesImage, OTLP export without an ActiveGate.
+     * codeModulesImage, OTLP export without an ActiveGate, metrics ingest of enriched pods without a
+     * metrics-ingest ActiveGate (bootstrapperconfig/endpoints.go ingestURLFor).
      */
     static boolean needsTenant(DynaKube dk, Set<Feature> features, boolean csiUsed) {
         boolean codeModules = features.contains(Feature.CODE_MODULES)
                 && (!dk.hasCapability("routing") || !csiUsed && dk.codeModulesImage() == null);
         boolean otlp = features.contains(Feature.OTLP) && !dk.hasActiveGate();
-        return codeModules || otlp;
+        boolean metrics = features.contains(Feature.ENRICHMENT) && !dk.hasCapability("metrics-ingest");
+        return codeModules || otlp || metrics;
     }
 
     private static Selector selector(LabelSelector selector) {

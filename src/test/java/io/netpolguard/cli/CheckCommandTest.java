@@ -30,7 +30,8 @@ import picocli.CommandLine;
 class CheckCommandTest {
     private static final List<String> HOSTS = List.of("--no-dns",
             "--host", "abc12345.live.dynatrace.com=203.0.113.10", "--host", "registry.example.com=203.0.113.20",
-            "--host", "abc12345.apps.dynatrace.com=203.0.113.30", "--host", "sso.dynatrace.com=203.0.113.40");
+            "--host", "abc12345.apps.dynatrace.com=203.0.113.30", "--host", "sso.dynatrace.com=203.0.113.40",
+            "--host", "index.docker.io=203.0.113.50");
 
     @TempDir
     Path temp;
@@ -99,7 +100,7 @@ class CheckCommandTest {
         assertThat(lines).anyMatch(l -> l.matches("operator->kube-dns +- +critical +allowed"));
         assertThat(lines).anyMatch(l -> l.matches("monitored-apps->activegate +DynaKube dynatrace/dynakube +warning +allowed"));
         assertThat(lines).anyMatch(l -> l.matches("oneagent->dynatrace-api +DynaKube dynatrace/dynakube +critical +not-applicable"));
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("30 flows: 29 allowed, 1 not-applicable");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("46 flows: 45 allowed, 1 not-applicable");
     }
 
     @Test
@@ -107,7 +108,7 @@ class CheckCommandTest {
         Run run = check("--output", "json");
         assertThat(run.exitCode()).isZero();
         JsonNode json = run.json();
-        assertThat(json.path("flows")).hasSize(30);
+        assertThat(json.path("flows")).hasSize(46);
         List<String> ids = new ArrayList<>();
         json.path("flows").forEach(f -> {
             ids.add(f.path("id").asText());
@@ -115,10 +116,11 @@ class CheckCommandTest {
             assertThat(f.path("connections").asInt()).as(f.path("id").asText()).isPositive();
             assertThat(f.path("explanation").asText()).startsWith(f.path("id").asText() + " (");
         });
-        assertThat(ids.stream().distinct().sorted().toList()).isEqualTo(
-                FlowCatalogue.standard().flows().stream().map(FlowDefinition::id).sorted().toList());
+        assertThat(ids.stream().distinct().sorted().toList()).as("every flow but the in-cluster proxy's").isEqualTo(
+                FlowCatalogue.standard().flows().stream().map(FlowDefinition::id)
+                        .filter(id -> !id.equals("proxy->dynatrace-api")).sorted().toList());
         assertThat(json.path("summary").toString())
-                .isEqualTo("{\"allowed\":29,\"blocked\":0,\"unverifiable\":0,\"not-applicable\":1}");
+                .isEqualTo("{\"allowed\":45,\"blocked\":0,\"unverifiable\":0,\"not-applicable\":1}");
         assertThat(json.path("problems")).isEmpty();
         assertThat(statuses(json)).containsEntry("csi-driver->registry (DynaKube dynatrace/appmon)", "allowed")
                 .containsEntry("control-plane->netpol-guard", "allowed");
@@ -132,7 +134,7 @@ class CheckCommandTest {
                 .contains("operator->kube-dns (critical): blocked")
                 .contains("fix: a NetworkPolicy like this would allow it:")
                 .contains("name: allow-operator-to-kube-dns-egress")
-                .contains("30 flows: 1 blocked, 28 allowed, 1 not-applicable");
+                .contains("46 flows: 1 blocked, 44 allowed, 1 not-applicable");
     }
 
     @Test
@@ -154,7 +156,7 @@ class CheckCommandTest {
         Run resolved = Run.run("check", "--cluster", path("_base/example"), "--no-dns",
                 "--host", "abc12345.live.dynatrace.com=203.0.113.10");
         assertThat(resolved.out()).containsPattern("operator->dynatrace-api +DynaKube dynatrace/dynakube +critical +allowed")
-                .endsWith("15 flows: 14 allowed, 1 not-applicable" + System.lineSeparator());
+                .endsWith("17 flows: 16 allowed, 1 not-applicable" + System.lineSeparator());
     }
 
     @Test
@@ -241,5 +243,15 @@ class CheckCommandTest {
         args.addAll(scenario.cliArguments());
         assertThat(statuses(Run.run(args).json())).isEqualTo(Expectation.statuses(scenario.check()).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+    }
+
+    @Test
+    void inputWithoutAnyOperatorIsBadInput() throws IOException {
+        Path empty = Files.createDirectories(temp.resolve("empty"));
+        Run run = Run.run("check", "--cluster", empty.toString(), "--no-dns");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("no Dynatrace Operator in " + empty)
+                .contains("no DynaKube or EdgeConnect").doesNotContain("Exception");
     }
 }

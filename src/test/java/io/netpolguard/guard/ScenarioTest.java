@@ -33,7 +33,7 @@ class ScenarioTest {
         Map<String, Scenario> byName = Scenarios.all().stream()
                 .collect(Collectors.toMap(Scenario::name, Function.identity()));
         List<FlowDefinition> flows = FlowCatalogue.standard().flows();
-        assertThat(flows).hasSize(28);
+        assertThat(flows).hasSize(43);
         for (FlowDefinition flow : flows) {
             String slug = flow.id().replace("->", "-to-");
             Scenario blocked = byName.get(slug + "-blocked");
