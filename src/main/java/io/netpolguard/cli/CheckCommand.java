@@ -47,9 +47,9 @@ public class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Guard guard = guardOptions.guard(factory);
         ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
-        if (!guard.operatorNamespace(snapshot).found()) {
+        if (!guard.hasAnythingToCheck(snapshot)) {
             throw new InputException("no Dynatrace Operator in " + cluster.describe() + ": no pods with the operator's or "
-                    + "its webhook's labels, and no DynaKube or EdgeConnect (is the path right?)");
+                    + "its webhook's labels, no DynaKube or EdgeConnect, and no netpol-guard pods (is the path right?)");
         }
         List<FlowResult> results = guard.check(snapshot);
         List<String> problems = guard.problems(snapshot);

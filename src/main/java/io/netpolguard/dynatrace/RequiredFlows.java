@@ -75,6 +75,12 @@ public final class RequiredFlows {
         return flows;
     }
 
+    /** Whether the snapshot has anything to check: the operator, a DynaKube or EdgeConnect, or the guard itself. */
+    public boolean hasAnythingToCheck(ClusterSnapshot snapshot) {
+        OperatorNamespace operator = OperatorNamespace.of(snapshot, settings);
+        return operator.found() || new Components(snapshot, settings, operator.namespace()).exists(Component.NETPOL_GUARD, "");
+    }
+
     /** Where the operator runs in this snapshot, and whether it is there at all. */
     public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
         return OperatorNamespace.of(snapshot, settings);

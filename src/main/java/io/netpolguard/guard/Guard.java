@@ -7,7 +7,6 @@ import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.dynatrace.DynaKubeReader;
 import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.FlowConnection;
-import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
@@ -58,9 +57,9 @@ public final class Guard {
         return requiredFlows.problems(snapshot);
     }
 
-    /** Where the Dynatrace Operator runs, and whether the snapshot has it at all. */
-    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
-        return requiredFlows.operatorNamespace(snapshot);
+    /** Whether the snapshot has the Dynatrace Operator, a DynaKube or EdgeConnect, or the guard's own pods. */
+    public boolean hasAnythingToCheck(ClusterSnapshot snapshot) {
+        return requiredFlows.hasAnythingToCheck(snapshot);
     }
 
     public FlowExplainer explainer(ClusterSnapshot snapshot) {

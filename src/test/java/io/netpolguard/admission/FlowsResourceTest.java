@@ -48,6 +48,8 @@ class FlowsResourceTest {
                 Map.entry("activegate->kube-apiserver", "allowed"),
                 Map.entry("monitored-apps->activegate", "allowed"),
                 Map.entry("oneagent->dynatrace-api", "not-applicable"),
+                Map.entry("oneagent->kube-dns", "allowed"),
+                Map.entry("oneagent->activegate", "allowed"),
                 Map.entry("control-plane->netpol-guard", "allowed")));
         assertThat(flows).hasSize(statusById.size());
 
@@ -56,6 +58,7 @@ class FlowsResourceTest {
             assertThat(flow).containsOnlyKeys("id", "owner", "severity", "status", "summary");
             assertThat((String) flow.get("summary")).startsWith(id + ": " + flow.get("status"));
             boolean perDynaKube = id.contains("dynatrace-api") || id.startsWith("activegate->")
+                    || id.startsWith("oneagent->")
                     || id.endsWith("->activegate");
             assertThat(flow.get("owner")).as("owner of %s", id).isEqualTo(perDynaKube ? "DynaKube dynatrace/dynakube" : "");
         }

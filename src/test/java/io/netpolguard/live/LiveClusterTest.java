@@ -98,7 +98,7 @@ class LiveClusterTest {
     void theSnapshotShowsWhatIsInTheCluster() {
         start();
         assertThat(live.syncState()).containsOnlyKeys("namespaces", "pods", "networkpolicies", "endpointslices",
-                "services", "customresourcedefinitions").doesNotContainValue(false);
+                "services", "nodes", "customresourcedefinitions").doesNotContainValue(false);
         assertThat(live.builtAt()).isNotNull();
         assertThat(live.description()).startsWith("the live cluster at ");
 
@@ -133,8 +133,8 @@ class LiveClusterTest {
         assertThat(snapshot.engine().evaluate(new Connection(operator, coredns, 53, Protocol.UDP)).allowed()).isTrue();
         assertThat(snapshot.engine().evaluate(new Connection(operator, coredns, 8080, Protocol.TCP)).allowed()).isFalse();
 
-        // only the API server's own Service and EndpointSlice are watched
-        assertThat(snapshot.services()).extracting(s -> s.getMetadata().getName()).containsExactly("kubernetes");
+        // every Service (an in-cluster proxy is one), only the API server's own EndpointSlice
+        assertThat(snapshot.services()).extracting(s -> s.getMetadata().getName()).contains("kubernetes");
         assertThat(snapshot.endpointSlices()).extracting(s -> s.getMetadata().getName()).containsExactly("kubernetes");
         assertThat(snapshot.endpointSlices().get(0).getEndpoints().get(0).getAddresses()).containsExactly("172.18.0.2");
         assertThat(snapshot.dynaKubes()).isEmpty();
