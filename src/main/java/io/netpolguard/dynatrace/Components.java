@@ -62,7 +62,8 @@ final class Components {
         };
     }
 
-    private static boolean matchesAll(Map<String, String> selector, LabelSet labels) {
+    /** Whether the labels carry every key and value of the selector (a matchLabels selector). */
+    static boolean matchesAll(Map<String, String> selector, LabelSet labels) {
         for (Map.Entry<String, String> entry : selector.entrySet()) {
             if (!entry.getValue().equals(labels.get(entry.getKey()))) {
                 return false;

@@ -70,7 +70,7 @@ record InClusterService(Service service, ServicePort port) {
         }
         List<PodEndpoint> pods = new ArrayList<>();
         for (PodEndpoint pod : snapshot.pods().labelSetsIn(service.getMetadata().getNamespace())) {
-            if (!pod.hostNetwork() && selector.entrySet().stream().allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())))) {
+            if (!pod.hostNetwork() && Components.matchesAll(selector, pod.labels())) {
                 pods.add(pod);
             }
         }

@@ -2,7 +2,6 @@ package io.netpolguard.dynatrace;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.netpol.PodEndpoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +22,10 @@ public record OperatorNamespace(String namespace, boolean found, String problem)
         Set<String> withPods = new TreeSet<>();
         for (Component component : List.of(Component.OPERATOR, Component.WEBHOOK)) {
             Map<String, String> selector = settings.selectorOf(component, "");
-            for (PodEndpoint pod : snapshot.pods().all()) {
-                if (selector.entrySet().stream().allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())))) {
-                    withPods.add(pod.namespace());
+            for (String namespace : snapshot.pods().namespaces()) {
+                if (snapshot.pods().labelSetsIn(namespace).stream()
+                        .anyMatch(pod -> Components.matchesAll(selector, pod.labels()))) {
+                    withPods.add(namespace);
                 }
             }
         }

@@ -7,7 +7,9 @@ import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Turns a snapshot into the flows the Dynatrace Operator needs there (spec §3), using the catalogue. */
@@ -40,32 +42,34 @@ public final class RequiredFlows {
     public List<RequiredFlow> derive(ClusterSnapshot snapshot) {
         List<DynaKube> dynaKubes = readAll(snapshot.dynaKubes(), true).stream().map(o -> (DynaKube) o).toList();
         List<EdgeConnect> edgeConnects = readAll(snapshot.edgeConnects(), false).stream().map(o -> (EdgeConnect) o).toList();
-        Components components = new Components(snapshot, settings, OperatorNamespace.of(snapshot, settings).namespace());
+        OperatorNamespace operator = OperatorNamespace.of(snapshot, settings);
+        Components components = new Components(snapshot, settings, operator.namespace());
         boolean csiPresent = components.exists(Component.CSI_DRIVER, "");
-        boolean operatorInstalled = components.exists(Component.OPERATOR, "") || components.exists(Component.WEBHOOK, "")
-                || !dynaKubes.isEmpty() || !edgeConnects.isEmpty();
+        Map<DynaKube, Set<String>> dynaKubeFacts = new IdentityHashMap<>();
+        dynaKubes.forEach(dk -> dynaKubeFacts.put(dk, facts(dk, csiPresent, snapshot)));
 
         List<RequiredFlow> flows = new ArrayList<>();
         for (FlowDefinition definition : catalogue.flows()) {
             switch (definition.scope()) {
-                case ALWAYS -> flows.add(instantiate(definition, Owner.NONE, snapshot, components));
+                case ALWAYS -> flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
                 case OPERATOR -> {
                     Set<String> facts = csiPresent ? Set.of("csi") : Set.of();
-                    if (operatorInstalled && definition.requiredGiven(facts)) {
-                        flows.add(instantiate(definition, Owner.NONE, snapshot, components));
+                    if (operator.found() && definition.requiredGiven(facts)) {
+                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
                     }
                 }
                 case DYNAKUBE -> {
                     for (DynaKube dynaKube : dynaKubes) {
-                        if (definition.requiredGiven(facts(dynaKube, csiPresent, snapshot))) {
-                            flows.add(instantiate(definition, new Owner(dynaKube, null), snapshot, components));
+                        if (definition.requiredGiven(dynaKubeFacts.get(dynaKube))) {
+                            flows.add(instantiate(definition, new Owner(dynaKube, null), snapshot, components, csiPresent));
                         }
                     }
                 }
                 case EDGECONNECT -> {
                     for (EdgeConnect edgeConnect : edgeConnects) {
                         if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
-                            flows.add(instantiate(definition, new Owner(null, edgeConnect), snapshot, components));
+                            flows.add(instantiate(definition, new Owner(null, edgeConnect), snapshot, components,
+                                    csiPresent));
                         }
                     }
                 }
@@ -79,11 +83,6 @@ public final class RequiredFlows {
     public boolean hasAnythingToCheck(ClusterSnapshot snapshot) {
         OperatorNamespace operator = OperatorNamespace.of(snapshot, settings);
         return operator.found() || new Components(snapshot, settings, operator.namespace()).exists(Component.NETPOL_GUARD, "");
-    }
-
-    /** Where the operator runs in this snapshot, and whether it is there at all. */
-    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
-        return OperatorNamespace.of(snapshot, settings);
     }
 
     /** Problems found while locating the operator and reading the DynaKubes and EdgeConnects, each naming its object. */
@@ -156,7 +155,8 @@ public final class RequiredFlows {
         }
     }
 
-    private RequiredFlow instantiate(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot, Components components) {
+    private RequiredFlow instantiate(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot, Components components,
+            boolean csiPresent) {
         Component sourceComponent = Component.byId(definition.from());
         Ends sources = ends(definition.from(), owner, snapshot, components, null);
         Ends destinations = ends(definition.to(), owner, snapshot, components, sourceComponent);
@@ -165,8 +165,7 @@ public final class RequiredFlows {
         for (Target destination : destinations.targets()) {
             portsOf.add(ports(definition, destination, owner));
         }
-        boolean csiUsed = owner.dynaKube() != null
-                && csiUsed(owner.dynaKube(), components.exists(Component.CSI_DRIVER, ""));
+        boolean csiUsed = owner.dynaKube() != null && csiUsed(owner.dynaKube(), csiPresent);
         for (Target source : sources.targets()) {
             for (int d = 0; d < destinations.targets().size(); d++) {
                 Target destination = destinations.targets().get(d);
