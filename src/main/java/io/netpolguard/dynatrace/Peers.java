@@ -17,7 +17,6 @@ import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +111,9 @@ final class Peers {
     private Ends controlPlane(ClusterSnapshot snapshot) {
         List<Target> targets = new ArrayList<>();
         for (Cidr cidr : settings.controlPlaneCidrs()) {
-            InetAddress network;
-            try {
-                network = InetAddress.getByAddress(cidr.network());
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
+            // a range: every address of it may call the webhooks
             targets.add(new Target(new FlowEnd(PeerKind.CONTROL_PLANE.id(),
-                    new ExternalEndpoint("control plane " + cidr, List.of(network)), Map.of()), null));
+                    ExternalEndpoint.ofRange("control plane " + cidr, cidr), Map.of()), null));
         }
         if (!targets.isEmpty()) {
             return new Ends(targets, null, List.of());

@@ -49,7 +49,7 @@ final class FixSuggestion {
         FlowEnd peer = direction == Direction.EGRESS ? destination : source;
         PodEndpoint pod = (PodEndpoint) subject.endpoint();
         Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put(direction == Direction.EGRESS ? "to" : "from", List.of(peer(peer)));
+        rule.put(direction == Direction.EGRESS ? "to" : "from", peers(peer));
         rule.put("ports", ports(flow, source, destination));
 
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -73,21 +73,27 @@ final class FixSuggestion {
         }
     }
 
-    private static Map<String, Object> peer(FlowEnd end) {
+    private static List<Map<String, Object>> peers(FlowEnd end) {
         if (end.endpoint() instanceof PodEndpoint pod) {
             Map<String, Object> peer = new LinkedHashMap<>();
             peer.put("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", pod.namespace())));
             if (!Component.MONITORED_APPS.id().equals(end.role()) && !end.selector().isEmpty()) {
                 peer.put("podSelector", Map.of("matchLabels", end.selector()));
             }
-            return peer;
+            return List.of(peer);
         }
         ExternalEndpoint external = (ExternalEndpoint) end.endpoint();
-        if (external.addresses().isEmpty()) {
-            return Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32"));
+        if (external.unresolved()) {
+            return List.of(Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32")));
         }
-        InetAddress address = external.addresses().get(0);
-        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
+        // every address and range the connection may use, or the fix would leave some of them blocked
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (InetAddress address : external.addresses()) {
+            peers.add(Map.of("ipBlock", Map.of("cidr", address.getHostAddress()
+                    + (address instanceof Inet4Address ? "/32" : "/128"))));
+        }
+        external.ranges().forEach(range -> peers.add(Map.of("ipBlock", Map.of("cidr", range.toString()))));
+        return peers;
     }
 
     private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {

@@ -33,6 +33,21 @@ public record Cidr(byte[] network, int prefixLength, String text) {
         return new Cidr(mask(address, prefix), prefix, value);
     }
 
+    /** The network of exactly one address: /32 or /128. */
+    public static Cidr ofAddress(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return new Cidr(bytes, bytes.length * 8, address.getHostAddress());
+    }
+
+    /** Every address of one family: 0.0.0.0/0 or ::/0. */
+    public static Cidr wholeFamily(boolean ipv4) {
+        return ipv4 ? new Cidr(new byte[4], 0, "0.0.0.0/0") : new Cidr(new byte[16], 0, "::/0");
+    }
+
+    public boolean isSingleAddress() {
+        return prefixLength == network.length * 8;
+    }
+
     public boolean isIpv4() {
         return network.length == 4;
     }
@@ -54,6 +69,11 @@ public record Cidr(byte[] network, int prefixLength, String text) {
     public boolean covers(Cidr other) {
         return other.network.length == network.length && other.prefixLength >= prefixLength
                 && Arrays.equals(mask(other.network, prefixLength), network);
+    }
+
+    /** True when some address is in both networks. */
+    public boolean overlaps(Cidr other) {
+        return covers(other) || other.covers(this);
     }
 
     private static byte[] mask(byte[] address, int prefix) {

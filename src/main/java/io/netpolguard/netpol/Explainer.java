@@ -47,9 +47,12 @@ final class Explainer {
                     + side.allowingRule().path());
             return lines;
         }
-        if (side.outcome() == Outcome.UNDETERMINED) {
-            lines.add("- " + subject + ": isolated by " + isolating + "; only ipBlock rules could allow "
-                    + peer.displayName() + ", and its address is not known");
+        if (!side.leftOut().isEmpty()) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; its rules allow " + peer.displayName()
+                    + " at some of its addresses but not at " + ranges(side.leftOut())
+                    + " (a connection may use any of them, so each must be allowed)");
+        } else if (side.outcome() == Outcome.UNDETERMINED) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; " + undetermined(side, peer));
         } else {
             lines.add("- " + subject + ": isolated by " + isolating + "; no " + side.direction().field()
                     + " rule allows " + peer.displayName() + " on " + connection.protocol() + "/" + connection.port());
@@ -61,10 +64,25 @@ final class Explainer {
                         + side.direction().field() + ")");
             }
             for (Rule rule : rules) {
-                lines.add("  - " + policy.id() + " " + rule.path() + ": " + ruleMismatch(rule, connection, peer, namespaces));
+                lines.add("  - " + policy.id() + " " + rule.path() + ": "
+                        + ruleMismatch(rule, side.ranges(), connection, peer, namespaces));
             }
         }
         return lines;
+    }
+
+    /** Why a side can be neither allowed nor blocked. */
+    private static String undetermined(SideVerdict side, Endpoint peer) {
+        if (peer instanceof ExternalEndpoint external && !external.ranges().isEmpty()) {
+            return "ipBlock rules cover only part of " + peer.displayName() + " (" + ranges(external.ranges())
+                    + "), and each of its addresses must be allowed";
+        }
+        String families = peer.addresses().isEmpty() ? " (it may be anywhere in " + ranges(side.ranges()) + ")" : "";
+        return "only ipBlock rules could allow " + peer.displayName() + ", and its address is not known" + families;
+    }
+
+    static String ranges(List<Cidr> ranges) {
+        return String.join(", ", ranges.stream().map(Cidr::toString).toList());
     }
 
     private static String whyNotIsolated(SideVerdict side) {
@@ -79,7 +97,8 @@ final class Explainer {
                 + (side.direction() == Direction.INGRESS ? "Ingress" : "Egress") + ")";
     }
 
-    private static String ruleMismatch(Rule rule, Connection connection, Endpoint peer, NamespaceDirectory namespaces) {
+    private static String ruleMismatch(Rule rule, List<Cidr> ranges, Connection connection, Endpoint peer,
+            NamespaceDirectory namespaces) {
         List<String> reasons = new ArrayList<>();
         if (!rule.portMatches(connection.destination(), connection.port(), connection.protocol())) {
             List<String> ports = new ArrayList<>();
@@ -88,10 +107,13 @@ final class Explainer {
             }
             reasons.add("port does not match (" + String.join("; ", ports) + ")");
         }
-        Outcome peerOutcome = rule.peerMatch(peer, namespaces);
-        if (peerOutcome == Outcome.UNDETERMINED) {
-            reasons.add("peer depends on the address of " + peer.displayName() + ", which is not known ("
-                    + String.join(" or ", rule.peers().stream().map(Peer::describe).toList()) + ")");
+        Outcome peerOutcome = rule.peerMatch(peer, ranges, namespaces);
+        String alternatives = String.join(" or ", rule.peers().stream().map(Peer::describe).toList());
+        if (peerOutcome == Outcome.UNDETERMINED && peer.addresses().isEmpty()
+                && !(peer instanceof ExternalEndpoint external && !external.ranges().isEmpty())) {
+            reasons.add("peer depends on the address of " + peer.displayName() + ", which is not known (" + alternatives + ")");
+        } else if (peerOutcome == Outcome.UNDETERMINED) {
+            reasons.add("peer matches only part of " + peer.displayName() + " (" + alternatives + ")");
         } else if (peerOutcome == Outcome.BLOCKED) {
             List<String> peers = new ArrayList<>();
             for (Peer candidate : rule.peers()) {
@@ -112,7 +134,7 @@ final class Explainer {
         }
         Peer.IpBlock block = (Peer.IpBlock) candidate;
         List<String> inExcept = new ArrayList<>();
-        for (InetAddress address : Peer.IpBlock.addressesOf(peer)) {
+        for (InetAddress address : peer.addresses()) {
             if (block.cidr().contains(address)) {
                 inExcept.add(address.getHostAddress());
             }

@@ -14,11 +14,12 @@ public record Rule(Direction direction, int index, List<Peer> peers, List<PortMa
     }
 
     /** Whether this rule allows a connection whose other end is {@code peer}. */
-    public Outcome allows(Endpoint peer, Endpoint destination, int port, Protocol protocol, NamespaceDirectory namespaces) {
+    public Outcome allows(Endpoint peer, List<Cidr> ranges, Endpoint destination, int port, Protocol protocol,
+            NamespaceDirectory namespaces) {
         if (!portMatches(destination, port, protocol)) {
             return Outcome.BLOCKED;
         }
-        return peerMatch(peer, namespaces);
+        return peerMatch(peer, ranges, namespaces);
     }
 
     public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
@@ -33,13 +34,13 @@ public record Rule(Direction direction, int index, List<Peer> peers, List<PortMa
         return false;
     }
 
-    public Outcome peerMatch(Endpoint peer, NamespaceDirectory namespaces) {
+    public Outcome peerMatch(Endpoint peer, List<Cidr> ranges, NamespaceDirectory namespaces) {
         if (peers.isEmpty()) {
             return Outcome.ALLOWED;
         }
         Outcome best = Outcome.BLOCKED;
         for (Peer candidate : peers) {
-            best = best.or(candidate.matches(peer, namespaces));
+            best = best.or(candidate.matches(peer, ranges, namespaces));
             if (best == Outcome.ALLOWED) {
                 break;
             }

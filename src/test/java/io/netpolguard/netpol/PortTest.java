@@ -240,6 +240,8 @@ class PortTest {
                     - to:
                         - ipBlock:
                             cidr: 0.0.0.0/0
+                        - ipBlock:
+                            cidr: ::/0
                       ports:
                         - port: serve-80-tcp
                 """);
