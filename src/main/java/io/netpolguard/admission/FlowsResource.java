@@ -38,6 +38,7 @@ public class FlowsResource {
         body.put("source", report.source());
         body.put("synced", server.source().synced());
         body.put("flows", flows);
+        body.put("problems", report.problems());
         return body;
     }
 }

@@ -108,7 +108,7 @@ public class CheckCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             out.println();
-            out.println("Problems reading Dynatrace objects:");
+            out.println("Problems reading objects:");
             problems.forEach(p -> out.println("- " + p));
         }
         Map<FlowStatus, Long> counts = new LinkedHashMap<>();

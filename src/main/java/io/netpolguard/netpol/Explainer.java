@@ -73,6 +73,15 @@ final class Explainer {
 
     /** Why a side can be neither allowed nor blocked. */
     private static String undetermined(SideVerdict side, Endpoint peer) {
+        List<String> unreadable = new ArrayList<>();
+        for (CompiledPolicy policy : side.isolating()) {
+            policy.rules(side.direction()).stream().filter(r -> r.unreadable() != null)
+                    .forEach(r -> unreadable.add(policy.id() + " " + r.path()));
+        }
+        if (!unreadable.isEmpty()) {
+            return "no rule the guard can read allows it, and " + String.join(", ", unreadable)
+                    + " cannot be read, so it could";
+        }
         if (peer instanceof ExternalEndpoint external && !external.ranges().isEmpty()) {
             return "ipBlock rules cover only part of " + peer.displayName() + " (" + ranges(external.ranges())
                     + "), and each of its addresses must be allowed";
@@ -99,6 +108,9 @@ final class Explainer {
 
     private static String ruleMismatch(Rule rule, List<Cidr> ranges, Connection connection, Endpoint peer,
             NamespaceDirectory namespaces) {
+        if (rule.unreadable() != null) {
+            return "cannot be read (" + rule.unreadable() + "); it could allow this connection";
+        }
         List<String> reasons = new ArrayList<>();
         if (!rule.portMatches(connection.destination(), connection.port(), connection.protocol())) {
             List<String> ports = new ArrayList<>();

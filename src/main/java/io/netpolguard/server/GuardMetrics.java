@@ -25,6 +25,7 @@ public class GuardMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
     private final Map<String, AtomicInteger> blockedByFlow = new ConcurrentHashMap<>();
+    private final AtomicInteger unreadablePolicies = new AtomicInteger();
     private volatile SnapshotSource source;
 
     @Inject
@@ -40,6 +41,9 @@ public class GuardMetrics {
                     .description("Required flows currently blocked, per flow id (from the last audit)")
                     .tag("flow", flow.id()).register(registry);
         }
+        Gauge.builder("netpol_guard_unreadable_policies", unreadablePolicies, AtomicInteger::get)
+                .description("NetworkPolicies of which some rule could not be read (from the last audit)")
+                .register(registry);
         Gauge.builder("netpol_guard_snapshot_age_seconds", this, GuardMetrics::snapshotAgeSeconds)
                 .description("Seconds since the cluster snapshot was last rebuilt").register(registry);
     }
@@ -59,7 +63,8 @@ public class GuardMetrics {
         latency.record(Duration.ofNanos(nanos));
     }
 
-    void recordAudit(Iterable<FlowResult> results) {
+    void recordAudit(Iterable<FlowResult> results, int unreadable) {
+        unreadablePolicies.set(unreadable);
         Map<String, Integer> counts = new ConcurrentHashMap<>();
         for (FlowResult result : results) {
             if (result.status() == FlowStatus.BLOCKED) {
