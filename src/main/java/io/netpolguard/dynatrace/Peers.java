@@ -183,7 +183,7 @@ final class Peers {
         ExternalEndpoint endpoint = new ExternalEndpoint(hostPort.host(), addresses);
         List<String> notes = addresses.isEmpty()
                 ? List.of(hostPort.host() + " (" + what + ") could not be resolved; give its address with --host "
-                        + hostPort.host() + "=IP or configuration")
+                        + hostPort.host() + "=IP (command line) or netpol-guard.hosts.\"" + hostPort.host() + "\"=IP (webhook)")
                 : List.of();
         return new Ends(List.of(new Target(new FlowEnd(peer.id(), endpoint, Map.of()),
                 new PortSpec(Protocol.TCP, hostPort.port()))), null, notes);

@@ -19,6 +19,27 @@ final class Explainer {
         return String.join("\n", lines);
     }
 
+    /** One line: why the verdict is not ALLOWED, from the side(s) that decide it; null when allowed. */
+    static String reason(Verdict verdict) {
+        Outcome outcome = verdict.outcome();
+        if (outcome == Outcome.ALLOWED) {
+            return null;
+        }
+        Connection connection = verdict.connection();
+        List<String> reasons = new ArrayList<>();
+        for (SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
+            if (side.outcome() != outcome) {
+                continue;
+            }
+            Endpoint peer = side.direction() == Direction.EGRESS ? connection.destination() : connection.source();
+            String subject = "the " + side.direction().field() + " of " + side.subject().displayName();
+            reasons.add(outcome == Outcome.UNDETERMINED ? subject + ": " + undetermined(side, peer)
+                    : subject + " is isolated and no rule allows " + peer.displayName() + " on " + connection.protocol()
+                    + "/" + connection.port());
+        }
+        return String.join("; ", reasons);
+    }
+
     private static String summary(Verdict verdict) {
         Outcome outcome = verdict.outcome();
         if (outcome == Outcome.ALLOWED) {
