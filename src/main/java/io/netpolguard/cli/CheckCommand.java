@@ -80,6 +80,9 @@ public class CheckCommand implements Callable<Integer> {
             flow.put("severity", severity(guard, result).id());
             flow.put("status", result.status().id());
             flow.put("connections", result.connections().size());
+            if (result.status() == FlowStatus.UNVERIFIABLE) {
+                flow.put("reason", FlowExplainer.reason(result));
+            }
             flow.put("explanation", explainer.explain(result));
             flows.add(flow);
             counts.merge(result.status().id(), 1, Integer::sum);

@@ -65,7 +65,7 @@ public final class FlowExplainer {
      * Why an unverifiable flow cannot be verified, in one line (with what to do about an unresolved host); null for
      * any other status.
      */
-    public String reason(FlowResult result) {
+    public static String reason(FlowResult result) {
         if (result.status() != FlowStatus.UNVERIFIABLE) {
             return null;
         }
