@@ -20,7 +20,11 @@ public final class AdmissionHandler {
 
     /** The outcome of one request: the response body plus what the decision log line needs. */
     public record Outcome(AdmissionRequest request, Map<String, Object> response, String decision,
-            List<String> blockedFlows) {
+            List<String> blockedFlows, List<String> unverifiableFlows) {
+
+        public Outcome(AdmissionRequest request, Map<String, Object> response, String decision, List<String> blockedFlows) {
+            this(request, response, decision, blockedFlows, List.of());
+        }
     }
 
     public Outcome handle(AdmissionRequest request, ClusterSnapshot snapshot) {
@@ -34,6 +38,6 @@ public final class AdmissionHandler {
         }
         Judgement judgement = guard.judge(snapshot, request.change());
         return new Outcome(request, AdmissionResponses.review(request.uid(), judgement), judgement.decision().id(),
-                judgement.newlyBlockedFlowIds());
+                judgement.newlyBlockedFlowIds(), judgement.newlyUnverifiable());
     }
 }

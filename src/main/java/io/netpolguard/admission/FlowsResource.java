@@ -31,6 +31,9 @@ public class FlowsResource {
             flow.put("severity", result.flow().definition().severity().id());
             flow.put("status", result.status().id());
             flow.put("summary", report.explainer().summary(result));
+            if (result.status() == io.netpolguard.guard.FlowStatus.UNVERIFIABLE) {
+                flow.put("reason", io.netpolguard.guard.FlowExplainer.reason(result));
+            }
             flows.add(flow);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -38,6 +41,7 @@ public class FlowsResource {
         body.put("source", report.source());
         body.put("synced", server.source().synced());
         body.put("flows", flows);
+        body.put("problems", report.problems());
         return body;
     }
 }

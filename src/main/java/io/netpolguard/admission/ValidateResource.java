@@ -54,11 +54,12 @@ public class ValidateResource {
         MDC.put("decision", outcome.decision());
         MDC.put("blockedFlows", blocked);
         try {
-            LOG.infof("uid=%s kind=%s object=%s operation=%s dryRun=%s decision=%s blocked-flows=%s latency=%.3fms",
+            LOG.infof("uid=%s kind=%s object=%s operation=%s dryRun=%s decision=%s blocked-flows=%s latency=%.3fms%s",
                     request.uid(), request.kind(), request.namespace() == null || request.namespace().isEmpty()
                             ? request.name() : request.namespace() + "/" + request.name(),
                     request.operation(), request.dryRun(), outcome.decision(), blocked.isEmpty() ? "-" : blocked,
-                    nanos / 1e6);
+                    nanos / 1e6, outcome.unverifiableFlows().isEmpty() ? ""
+                            : " unverifiable=[" + String.join("; ", outcome.unverifiableFlows()) + "]");
         } finally {
             MDC.remove("uid");
             MDC.remove("decision");

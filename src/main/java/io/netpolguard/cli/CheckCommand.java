@@ -84,6 +84,9 @@ public class CheckCommand implements Callable<Integer> {
             flow.put("severity", severity(guard, result).id());
             flow.put("status", result.status().id());
             flow.put("connections", result.connections().size());
+            if (result.status() == FlowStatus.UNVERIFIABLE) {
+                flow.put("reason", FlowExplainer.reason(result));
+            }
             flow.put("explanation", explainer.explain(result));
             flows.add(flow);
             counts.merge(result.status().id(), 1, Integer::sum);
@@ -112,7 +115,7 @@ public class CheckCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             out.println();
-            out.println("Problems reading Dynatrace objects:");
+            out.println("Problems reading objects:");
             problems.forEach(p -> out.println("- " + p));
         }
         Map<FlowStatus, Long> counts = new LinkedHashMap<>();

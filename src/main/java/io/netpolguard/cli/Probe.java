@@ -73,14 +73,35 @@ public record Probe(String from, String to, JsonNode port, String protocol) {
                     .filter(p -> p.isPod() && !p.hostNetwork() && p.addresses().contains(address.get())).toList();
             return owners.size() == 1 ? owners.get(0) : ExternalEndpoint.ofAddress(address.get());
         }
-        int slash = text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
-            throw new InputException(describe(number) + ": '" + text + "' is neither namespace/pod-name nor an IP address");
+        String[] parts = text.split("/", -1);
+        if (parts.length < 2 || parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
+            throw new InputException(describe(number) + ": '" + text + "' is neither namespace/pod-name, "
+                    + "namespace/Kind/name nor an IP address");
         }
-        String namespace = text.substring(0, slash);
-        String name = text.substring(slash + 1);
-        return snapshot.pod(namespace, name).orElseThrow(() -> new InputException(
-                describe(number) + ": no Pod " + text + " in the cluster manifests"));
+        String namespace = parts[0];
+        if (parts.length == 3) {
+            // a workload's pods: every pod of its template is the same to NetworkPolicy
+            return snapshot.pods().in(namespace).stream()
+                    .filter(p -> p.kind().equals(parts[1]) && p.name().equals(parts[2])).findFirst()
+                    .orElseThrow(() -> new InputException(describe(number) + ": no " + parts[1] + " " + namespace + "/"
+                            + parts[2] + " in the cluster manifests"));
+        }
+        String name = parts[1];
+        var pod = snapshot.pod(namespace, name);
+        if (pod.isPresent()) {
+            return pod.get();
+        }
+        List<PodEndpoint> workloads = snapshot.pods().in(namespace).stream()
+                .filter(p -> !p.isPod() && p.name().equals(name)).toList();
+        if (workloads.size() == 1) {
+            return workloads.get(0);
+        }
+        if (workloads.size() > 1) {
+            throw new InputException(describe(number) + ": " + text + " is ambiguous: name one of "
+                    + String.join(", ", workloads.stream().map(PodEndpoint::displayName).toList()));
+        }
+        throw new InputException(describe(number) + ": no Pod " + text + " (nor a workload named " + name
+                + ") in the cluster manifests");
     }
 
     private int portNumber(Endpoint destination, Protocol proto, int number) {

@@ -56,21 +56,39 @@ public class ProbeCommand implements Callable<Integer> {
             try (SequenceWriter array = Json.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                     .writeValuesAsArray(out)) {
                 for (int i = 0; i < probes.size(); i++) {
-                    Verdict verdict = engine.evaluate(connections.get(i));
-                    array.write(new ProbeResult(probes.get(i), verdict.allowed(), verdict.explanation()).toJson());
+                    array.write(judge(probes.get(i), connections.get(i), engine, snapshot, true).toJson());
                 }
             }
             out.println();
         } else {
             List<ProbeResult> results = new ArrayList<>(probes.size());
             for (int i = 0; i < probes.size(); i++) {
-                Verdict verdict = engine.evaluate(connections.get(i));
-                results.add(new ProbeResult(probes.get(i), verdict.allowed(),
-                        verdict.allowed() ? "" : verdict.explanation()));
+                results.add(judge(probes.get(i), connections.get(i), engine, snapshot, false));
             }
             ProbeResult.printTable(results, out);
         }
         out.flush();
         return CommandLines.EXIT_OK;
+    }
+
+    /** A probe to a Service is judged on each of its endpoints: allowed when every one is. */
+    private static ProbeResult judge(Probe probe, Connection connection, PolicyEngine engine, ClusterSnapshot snapshot,
+            boolean explainAllowed) {
+        var service = ServiceTranslation.of(connection, snapshot);
+        if (service.isEmpty()) {
+            Verdict verdict = engine.evaluate(connection);
+            return new ProbeResult(probe, verdict.allowed(),
+                    verdict.allowed() && !explainAllowed ? "" : verdict.explanation());
+        }
+        List<String> lines = new ArrayList<>(List.of(service.get().note()));
+        boolean allowed = !service.get().connections().isEmpty();
+        for (Connection translated : service.get().connections()) {
+            Verdict verdict = engine.evaluate(translated);
+            allowed &= verdict.allowed();
+            if (explainAllowed || !verdict.allowed()) {
+                lines.add(translated.describe() + ": " + verdict.explanation().replace("\n", "\n  "));
+            }
+        }
+        return new ProbeResult(probe, allowed, allowed && !explainAllowed ? "" : String.join("\n", lines));
     }
 }

@@ -50,7 +50,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
     }
 
     public PolicyEngine engine() {
-        return new PolicyEngine(policies, this);
+        return new PolicyEngine(policies, this, pods.families());
     }
 
     /** The Pod (not workload) with this namespace and name. */

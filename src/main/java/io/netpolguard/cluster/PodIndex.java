@@ -1,7 +1,9 @@
 package io.netpolguard.cluster;
 
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ public final class PodIndex {
     private final List<PodEndpoint> all;
     private final Map<String, List<PodEndpoint>> byNamespace;
     private final Map<String, PodEndpoint> podsByName;
+    private final List<Cidr> families;
     private volatile Map<String, List<PodEndpoint>> labelSetsByNamespace;
 
     private PodIndex(List<PodEndpoint> all) {
@@ -37,6 +40,30 @@ public final class PodIndex {
         }
         this.byNamespace = grouped;
         this.podsByName = byName;
+        this.families = families(this.all);
+    }
+
+    /**
+     * The whole of each IP family the pods' addresses are in (0.0.0.0/0, ::/0): where an address that is not
+     * known may be. Both when no pod has an address.
+     */
+    public List<Cidr> families() {
+        return families;
+    }
+
+    private static List<Cidr> families(List<PodEndpoint> pods) {
+        boolean ipv4 = false;
+        boolean ipv6 = false;
+        for (PodEndpoint pod : pods) {
+            for (InetAddress address : pod.addresses()) {
+                ipv4 |= address instanceof Inet4Address;
+                ipv6 |= !(address instanceof Inet4Address);
+            }
+        }
+        if (ipv4 == ipv6) {
+            return List.of(Cidr.wholeFamily(true), Cidr.wholeFamily(false));
+        }
+        return List.of(Cidr.wholeFamily(ipv4));
     }
 
     public static PodIndex of(List<PodEndpoint> pods) {

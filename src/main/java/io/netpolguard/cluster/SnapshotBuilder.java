@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.InvalidPolicyException;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
 import io.netpolguard.netpol.PolicySet;
@@ -105,6 +106,8 @@ public final class SnapshotBuilder {
             }
         } catch (ManifestException e) {
             throw e;
+        } catch (InvalidPolicyException e) {
+            throw new ManifestException(origin + ": NetworkPolicy " + e.policyId() + ": " + e.problem());
         } catch (IllegalArgumentException e) {
             throw new ManifestException(where + ": " + rootMessage(e));
         }

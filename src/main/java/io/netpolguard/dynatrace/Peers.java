@@ -17,7 +17,6 @@ import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,14 +121,9 @@ final class Peers {
     private Ends controlPlane(ClusterSnapshot snapshot) {
         List<Target> targets = new ArrayList<>();
         for (Cidr cidr : settings.controlPlaneCidrs()) {
-            InetAddress network;
-            try {
-                network = InetAddress.getByAddress(cidr.network());
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
+            // a range: every address of it may call the webhooks
             targets.add(new Target(new FlowEnd(PeerKind.CONTROL_PLANE.id(),
-                    new ExternalEndpoint("control plane " + cidr, List.of(network)), Map.of()), null));
+                    ExternalEndpoint.ofRange("control plane " + cidr, cidr), Map.of()), null));
         }
         if (!targets.isEmpty()) {
             return new Ends(targets, null, List.of());
@@ -254,7 +248,7 @@ final class Peers {
         ExternalEndpoint endpoint = new ExternalEndpoint(hostPort.host(), addresses);
         List<String> notes = addresses.isEmpty()
                 ? List.of(hostPort.host() + " (" + what + ") could not be resolved; give its address with --host "
-                        + hostPort.host() + "=IP or configuration")
+                        + hostPort.host() + "=IP (command line) or netpol-guard.hosts.\"" + hostPort.host() + "\"=IP (webhook)")
                 : List.of();
         return new Ends(List.of(new Target(new FlowEnd(peer.id(), endpoint, Map.of()),
                 new PortSpec(Protocol.TCP, hostPort.port()))), null, notes);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.netpolguard.dynatrace.Component;
+import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.FlowEnd;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.netpol.Direction;
@@ -20,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The smallest NetworkPolicy that would allow a blocked flow on one side: egress from the source's
@@ -46,14 +49,41 @@ final class FixSuggestion {
     /** A policy allowing the flow from {@code source} to {@code destination} on {@code direction}'s side. */
     static String policy(RequiredFlow flow, Direction direction, FlowEnd source, FlowEnd destination, Style style) {
         FlowEnd subject = direction == Direction.EGRESS ? source : destination;
-        FlowEnd peer = direction == Direction.EGRESS ? destination : source;
-        PodEndpoint pod = (PodEndpoint) subject.endpoint();
+        return write("allow-" + flow.id().replace("->", "-to-") + "-" + direction.field(), direction,
+                ((PodEndpoint) subject.endpoint()).namespace(), selector(List.of(subject.selector())),
+                peers(direction == Direction.EGRESS ? destination : source), ports(flow, source, destination), style);
+    }
+
+    /**
+     * One policy allowing several flows blocked for one reason: their pods (one namespace) to or from the same peer,
+     * on every port any of them needs. The pod selector keeps the labels the pods share and lists the values of the
+     * keys they all have with different values.
+     */
+    static String policy(List<FlowResult> flows, List<FlowConnection> connections, Direction direction, Style style) {
+        FlowConnection first = connections.get(0);
+        FlowEnd peer = direction == Direction.EGRESS ? first.destination() : first.source();
+        List<Map<String, String>> selectors = new ArrayList<>();
+        List<Map<String, Object>> ports = new ArrayList<>();
+        for (int i = 0; i < flows.size(); i++) {
+            FlowConnection connection = connections.get(i);
+            selectors.add((direction == Direction.EGRESS ? connection.source() : connection.destination()).selector());
+            ports(flows.get(i).flow(), connection.source(), connection.destination()).stream()
+                    .filter(p -> !ports.contains(p)).forEach(ports::add);
+        }
+        FlowEnd subject = direction == Direction.EGRESS ? first.source() : first.destination();
+        String name = direction == Direction.EGRESS ? "allow-egress-to-" + peer.role() : "allow-ingress-from-" + peer.role();
+        return write(name, direction, ((PodEndpoint) subject.endpoint()).namespace(), selector(selectors), peers(peer),
+                ports, style);
+    }
+
+    private static String write(String name, Direction direction, String namespace, Map<String, Object> podSelector,
+            List<Map<String, Object>> peers, List<Map<String, Object>> ports, Style style) {
         Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put(direction == Direction.EGRESS ? "to" : "from", peers(peer));
-        rule.put("ports", ports(flow, source, destination));
+        rule.put(direction == Direction.EGRESS ? "to" : "from", peers);
+        rule.put("ports", ports);
 
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("podSelector", subject.selector().isEmpty() ? Map.of() : Map.of("matchLabels", subject.selector()));
+        spec.put("podSelector", podSelector);
         spec.put("policyTypes", List.of(direction == Direction.EGRESS ? "Egress" : "Ingress"));
         spec.put(direction.field(), List.of(rule));
 
@@ -61,8 +91,8 @@ final class FixSuggestion {
         policy.put("apiVersion", "networking.k8s.io/v1");
         policy.put("kind", "NetworkPolicy");
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", "allow-" + flow.id().replace("->", "-to-") + "-" + direction.field());
-        metadata.put("namespace", pod.namespace());
+        metadata.put("name", name);
+        metadata.put("namespace", namespace);
         policy.put("metadata", metadata);
         policy.put("spec", spec);
         try {
@@ -73,6 +103,44 @@ final class FixSuggestion {
         }
     }
 
+    /** matchLabels for what every selector shares, matchExpressions In for keys all have with different values. */
+    private static Map<String, Object> selector(List<Map<String, String>> selectors) {
+        Map<String, String> shared = new TreeMap<>(selectors.get(0));
+        Map<String, Set<String>> differing = new TreeMap<>();
+        for (String key : selectors.get(0).keySet()) {
+            Set<String> values = new TreeSet<>();
+            boolean everywhere = true;
+            for (Map<String, String> selector : selectors) {
+                everywhere &= selector.containsKey(key);
+                if (selector.containsKey(key)) {
+                    values.add(selector.get(key));
+                }
+            }
+            if (!everywhere || values.size() > 1) {
+                shared.remove(key);
+            }
+            if (everywhere && values.size() > 1) {
+                differing.put(key, values);
+            }
+        }
+        Map<String, Object> selector = new LinkedHashMap<>();
+        if (!shared.isEmpty()) {
+            selector.put("matchLabels", shared);
+        }
+        if (!differing.isEmpty()) {
+            List<Map<String, Object>> expressions = new ArrayList<>();
+            differing.forEach((key, values) -> {
+                Map<String, Object> expression = new LinkedHashMap<>();
+                expression.put("key", key);
+                expression.put("operator", "In");
+                expression.put("values", List.copyOf(values));
+                expressions.add(expression);
+            });
+            selector.put("matchExpressions", expressions);
+        }
+        return selector;
+    }
+
     /** Selectors for pods; an ipBlock per address for hosts and host-network pods, which selectors never match. */
     private static List<Map<String, Object>> peers(FlowEnd end) {
         if (end.endpoint() instanceof PodEndpoint pod && pod.hostNetwork()) {
@@ -81,27 +149,27 @@ final class FixSuggestion {
             }
             return pod.addresses().stream().map(FixSuggestion::ipBlock).toList();
         }
-        return List.of(peer(end));
-    }
-
-    private static Map<String, Object> ipBlock(InetAddress address) {
-        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
-    }
-
-    private static Map<String, Object> peer(FlowEnd end) {
         if (end.endpoint() instanceof PodEndpoint pod) {
             Map<String, Object> peer = new LinkedHashMap<>();
             peer.put("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", pod.namespace())));
             if (!Component.MONITORED_APPS.id().equals(end.role()) && !end.selector().isEmpty()) {
                 peer.put("podSelector", Map.of("matchLabels", end.selector()));
             }
-            return peer;
+            return List.of(peer);
         }
         ExternalEndpoint external = (ExternalEndpoint) end.endpoint();
-        if (external.addresses().isEmpty()) {
-            return Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32"));
+        if (external.unresolved()) {
+            return List.of(Map.of("ipBlock", Map.of("cidr", "<address of " + external.host() + ">/32")));
         }
-        return ipBlock(external.addresses().get(0));
+        // every address and range the connection may use, or the fix would leave some of them blocked
+        List<Map<String, Object>> peers = new ArrayList<>();
+        external.addresses().forEach(address -> peers.add(ipBlock(address)));
+        external.ranges().forEach(range -> peers.add(Map.of("ipBlock", Map.of("cidr", range.toString()))));
+        return peers;
+    }
+
+    private static Map<String, Object> ipBlock(InetAddress address) {
+        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
     }
 
     private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {

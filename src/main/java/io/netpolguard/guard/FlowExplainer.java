@@ -1,11 +1,15 @@
 package io.netpolguard.guard;
 
+import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.FlowEnd;
 import io.netpolguard.dynatrace.PeerKind;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.Direction;
+import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.ExternalEndpoint;
 import io.netpolguard.netpol.Outcome;
 import io.netpolguard.netpol.Peer;
+import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import io.netpolguard.netpol.Rule;
 import io.netpolguard.netpol.SideVerdict;
@@ -40,9 +44,11 @@ public final class FlowExplainer {
     public String summary(FlowResult result) {
         StringBuilder line = new StringBuilder(result.flow().id()).append(": ").append(result.status().id());
         ConnectionResult first = firstNotAllowed(result);
-        if (result.flow().unverifiableReason() != null) {
-            line.append(" (").append(result.flow().unverifiableReason()).append(')');
-        } else if (first != null && first.verdict() != null) {
+        String reason = reason(result);
+        if (reason != null) {
+            line.append(" (").append(reason).append(')');
+        }
+        if (result.flow().unverifiableReason() == null && first != null && first.verdict() != null) {
             line.append(", ").append(first.connection().connection().describe());
             String isolating = isolatingPolicies(first.verdict());
             if (!isolating.isEmpty()) {
@@ -53,6 +59,86 @@ public final class FlowExplainer {
             line.append(" [").append(result.flow().owner()).append(']');
         }
         return line.toString();
+    }
+
+    /**
+     * Why an unverifiable flow cannot be verified, in one line (with what to do about an unresolved host); null for
+     * any other status.
+     */
+    public static String reason(FlowResult result) {
+        if (result.status() != FlowStatus.UNVERIFIABLE) {
+            return null;
+        }
+        if (result.flow().unverifiableReason() != null) {
+            return result.flow().unverifiableReason();
+        }
+        ConnectionResult first = firstNotAllowed(result);
+        if (first == null || first.verdict() == null) {
+            return null;
+        }
+        for (Endpoint end : List.of(first.connection().connection().destination(), first.connection().connection().source())) {
+            if (end instanceof ExternalEndpoint external && external.unresolved()) {
+                for (String note : result.flow().notes()) {
+                    if (note.startsWith(external.host() + " ")) {
+                        return note;
+                    }
+                }
+            }
+        }
+        return first.verdict().reason();
+    }
+
+    /**
+     * What blocks a flow when it is one side of its first blocked connection: flows with equal causes (the egress of
+     * pods of one namespace, isolated by the same policies, towards the same peer) are fixed by one policy. Null
+     * when both sides block or the flow is not blocked.
+     */
+    static Cause cause(FlowResult result) {
+        ConnectionResult first = firstNotAllowed(result);
+        if (first == null || first.status() != FlowStatus.BLOCKED || first.verdict() == null) {
+            return null;
+        }
+        Verdict verdict = first.verdict();
+        boolean egress = verdict.egress().outcome() == Outcome.BLOCKED;
+        if (egress == (verdict.ingress().outcome() == Outcome.BLOCKED)) {
+            return null;
+        }
+        Direction direction = egress ? Direction.EGRESS : Direction.INGRESS;
+        SideVerdict side = verdict.side(direction);
+        if (!(side.subject() instanceof PodEndpoint pod)) {
+            return null;
+        }
+        FlowEnd peer = egress ? first.connection().destination() : first.connection().source();
+        return new Cause(direction, pod.namespace(), side.isolating().stream().map(CompiledPolicy::id).toList(),
+                peer.role(), peer.endpoint());
+    }
+
+    /** See {@link #cause}. */
+    record Cause(Direction direction, String namespace, List<String> isolating, String peerRole, Endpoint peer) {
+    }
+
+    /** Several flows blocked for one cause: said once, with the first flow's explanation and one policy for all. */
+    String explainTogether(List<FlowResult> results) {
+        Cause cause = cause(results.get(0));
+        List<String> lines = new ArrayList<>();
+        lines.add(String.join(", ", results.stream().map(r -> r.flow().id()
+                + (r.flow().owner().isEmpty() ? "" : " (" + r.flow().owner() + ")")).toList())
+                + " (" + String.join(", ", results.stream().map(r -> settings.severity(r.flow().id(),
+                        r.flow().definition().severity()).id()).distinct().toList())
+                + "): blocked, all for one reason:");
+        lines.add("  the " + cause.direction().field() + " of their pods in namespace " + cause.namespace()
+                + " is isolated by " + String.join(", ", cause.isolating()) + ", and no rule allows "
+                + cause.peer().displayName() + " (" + cause.peerRole() + "); for example:");
+        ConnectionResult first = firstNotAllowed(results.get(0));
+        Verdict verdict = first.verdict();
+        lines.add("  " + verdict.connection().describe() + ":");
+        verdict.explanation().lines().forEach(l -> lines.add("    " + l));
+        serviceTranslationHint(results.get(0), verdict).ifPresent(h -> lines.add("  note: " + h));
+        List<FlowConnection> connections = results.stream().map(r -> firstNotAllowed(r).connection()).toList();
+        lines.add("  fix: one NetworkPolicy like this would allow them all:");
+        FixSuggestion.policy(results, connections, cause.direction(), FixSuggestion.Style.ONE_LINE).lines()
+                .forEach(l -> lines.add("    " + l));
+        return String.join("\n", lines);
     }
 
     /** A warning line: starts with the flow id, at most 256 characters. */

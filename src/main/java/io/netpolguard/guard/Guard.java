@@ -53,8 +53,20 @@ public final class Guard {
         return new ArrayList<>(derived.evaluated(snapshot, flows -> evaluate(flows, snapshot.engine())));
     }
 
+    /** What could not be read: NetworkPolicies read in part, DynaKubes and EdgeConnects; each names its object. */
     public List<String> problems(ClusterSnapshot snapshot) {
-        return requiredFlows.problems(snapshot);
+        List<String> problems = new ArrayList<>();
+        for (CompiledPolicy policy : unreadablePolicies(snapshot)) {
+            policy.problems().forEach(p -> problems.add("NetworkPolicy " + policy.id() + ": " + p
+                    + " (the rule is taken as unknown: flows it could allow are unverifiable)"));
+        }
+        problems.addAll(requiredFlows.problems(snapshot));
+        return problems;
+    }
+
+    /** The NetworkPolicies of which some part could not be read. */
+    public List<CompiledPolicy> unreadablePolicies(ClusterSnapshot snapshot) {
+        return snapshot.policies().all().stream().filter(p -> !p.problems().isEmpty()).toList();
     }
 
     /** Whether the snapshot has the Dynatrace Operator, a DynaKube or EdgeConnect, or the guard's own pods. */

@@ -20,6 +20,12 @@ public record Judgement(Decision decision, List<Finding> findings, List<String> 
         return decision != Decision.DENY;
     }
 
+    /** Each flow this change makes unverifiable, as {@code id: reason}. */
+    public List<String> newlyUnverifiable() {
+        return findings.stream().filter(f -> f.kind() == Finding.Kind.NEWLY_UNVERIFIABLE)
+                .map(f -> f.flowId() + ": " + FlowExplainer.reason(f.result())).distinct().toList();
+    }
+
     /** The ids of newly blocked flows, sorted and unique. */
     public List<String> newlyBlockedFlowIds() {
         return findings.stream().filter(f -> f.kind() == Finding.Kind.NEWLY_BLOCKED).map(Finding::flowId).distinct()

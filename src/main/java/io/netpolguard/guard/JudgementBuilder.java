@@ -80,9 +80,21 @@ final class JudgementBuilder {
         StringBuilder message = new StringBuilder("netpol-guard denied ").append(change.describe()).append(": it would block ")
                 .append(denying.size()).append(denying.size() == 1 ? " flow" : " flows")
                 .append(" the Dynatrace Operator needs.\n");
-        int number = 1;
+        // flows blocked for one cause (deleting a namespace's DNS policy) are explained once, with one fix
+        Map<Object, List<FlowResult>> byCause = new LinkedHashMap<>();
         for (Finding finding : denying) {
-            message.append('\n').append(number++).append(". ").append(explainer.explainBriefly(finding.result())).append('\n');
+            FlowExplainer.Cause cause = FlowExplainer.cause(finding.result());
+            byCause.computeIfAbsent(cause == null ? finding : cause, c -> new ArrayList<>()).add(finding.result());
+        }
+        int number = 1;
+        for (List<FlowResult> results : byCause.values()) {
+            if (results.stream().map(r -> r.flow().id()).distinct().count() > 1) {
+                message.append('\n').append(number++).append(". ").append(explainer.explainTogether(results)).append('\n');
+                continue;
+            }
+            for (FlowResult result : results) {
+                message.append('\n').append(number++).append(". ").append(explainer.explainBriefly(result)).append('\n');
+            }
         }
         message.append("\nAllow these flows (for example with the policies above), or, if this is intended, annotate the ")
                 .append(change.kind()).append(" or its namespace with ").append(GuardSettings.EXEMPT_ANNOTATION)

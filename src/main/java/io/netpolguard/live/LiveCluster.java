@@ -278,8 +278,11 @@ public final class LiveCluster implements SnapshotSource {
         public void onAdd(NetworkPolicy policy) {
             String key = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
             try {
-                policies.put(key, PolicyCompiler.compile(policy));
+                // the API server holds it: what cannot be read is unknown, and its selector still isolates
+                CompiledPolicy compiled = PolicyCompiler.compileAsStored(policy);
+                policies.put(key, compiled);
                 policiesChanged = true;
+                compiled.problems().forEach(p -> onRejectedPolicy.accept("NetworkPolicy " + key + ": " + p));
             } catch (InvalidPolicyException e) {
                 policies.remove(key);
                 policiesChanged = true;

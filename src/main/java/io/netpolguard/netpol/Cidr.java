@@ -18,19 +18,49 @@ public record Cidr(byte[] network, int prefixLength, String text) {
         if (slash < 0) {
             throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected address/prefix, e.g. 10.0.0.0/8)");
         }
-        byte[] address = IpAddresses.parse(value.substring(0, slash))
+        String addressText = value.substring(0, slash);
+        String prefixText = value.substring(slash + 1);
+        byte[] address = IpAddresses.parse(addressText).filter(a -> !addressText.startsWith("["))
                 .orElseThrow(() -> new IllegalArgumentException("'" + text + "' does not start with an IP address"))
                 .getAddress();
-        int prefix;
-        try {
-            prefix = Integer.parseInt(value.substring(slash + 1));
-        } catch (NumberFormatException e) {
+        if (prefixText.isEmpty() || prefixText.length() > 3 || !prefixText.chars().allMatch(Character::isDigit)) {
             throw new IllegalArgumentException("'" + text + "' has a prefix length that is not a number");
         }
-        if (prefix < 0 || prefix > address.length * 8) {
+        int prefix = Integer.parseInt(prefixText);
+        if (addressText.contains(":") && address.length == 4) {
+            // IPv4-mapped IPv6 (::ffff:10.0.0.0/104), which Java parses as IPv4: Go's net.ParseCIDR, used by the API
+            // server's validation, takes the prefix over 128 bits, and its networks contain the IPv4 addresses
+            if (prefix > 128) {
+                throw new IllegalArgumentException("'" + text + "' has prefix length " + prefix + ", outside 0..128");
+            }
+            if (prefix >= 96) {
+                return new Cidr(mask(address, prefix - 96), prefix - 96, value);
+            }
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(address, 0, mapped, 12, 4);
+            return new Cidr(mask(mapped, prefix), prefix, value);
+        }
+        if (prefix > address.length * 8) {
             throw new IllegalArgumentException("'" + text + "' has prefix length " + prefix + ", outside 0.." + address.length * 8);
         }
         return new Cidr(mask(address, prefix), prefix, value);
+    }
+
+    /** The network of exactly one address: /32 or /128. */
+    public static Cidr ofAddress(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return new Cidr(bytes, bytes.length * 8, address.getHostAddress());
+    }
+
+    /** Every address of one family: 0.0.0.0/0 or ::/0. */
+    public static Cidr wholeFamily(boolean ipv4) {
+        return ipv4 ? new Cidr(new byte[4], 0, "0.0.0.0/0") : new Cidr(new byte[16], 0, "::/0");
+    }
+
+    public boolean isSingleAddress() {
+        return prefixLength == network.length * 8;
     }
 
     public boolean isIpv4() {
@@ -54,6 +84,11 @@ public record Cidr(byte[] network, int prefixLength, String text) {
     public boolean covers(Cidr other) {
         return other.network.length == network.length && other.prefixLength >= prefixLength
                 && Arrays.equals(mask(other.network, prefixLength), network);
+    }
+
+    /** True when some address is in both networks. */
+    public boolean overlaps(Cidr other) {
+        return covers(other) || other.covers(this);
     }
 
     private static byte[] mask(byte[] address, int prefix) {

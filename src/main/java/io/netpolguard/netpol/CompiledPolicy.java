@@ -4,14 +4,21 @@ import java.util.List;
 
 /**
  * A NetworkPolicy compiled once into matchers. {@code isolatesIngress}/{@code isolatesEgress} are
- * its effective policyTypes.
+ * its effective policyTypes. {@code problems} says what could not be read (its rules then are
+ * {@link Rule#unreadable() unreadable}); empty for a policy read whole.
  */
 public record CompiledPolicy(String namespace, String name, Selector podSelector, boolean isolatesIngress,
-        boolean isolatesEgress, List<Rule> ingress, List<Rule> egress) {
+        boolean isolatesEgress, List<Rule> ingress, List<Rule> egress, List<String> problems) {
 
     public CompiledPolicy {
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
+        problems = List.copyOf(problems);
+    }
+
+    public CompiledPolicy(String namespace, String name, Selector podSelector, boolean isolatesIngress,
+            boolean isolatesEgress, List<Rule> ingress, List<Rule> egress) {
+        this(namespace, name, podSelector, isolatesIngress, isolatesEgress, ingress, egress, List.of());
     }
 
     public String id() {

@@ -19,6 +19,27 @@ final class Explainer {
         return String.join("\n", lines);
     }
 
+    /** One line: why the verdict is not ALLOWED, from the side(s) that decide it; null when allowed. */
+    static String reason(Verdict verdict) {
+        Outcome outcome = verdict.outcome();
+        if (outcome == Outcome.ALLOWED) {
+            return null;
+        }
+        Connection connection = verdict.connection();
+        List<String> reasons = new ArrayList<>();
+        for (SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
+            if (side.outcome() != outcome) {
+                continue;
+            }
+            Endpoint peer = side.direction() == Direction.EGRESS ? connection.destination() : connection.source();
+            String subject = "the " + side.direction().field() + " of " + side.subject().displayName();
+            reasons.add(outcome == Outcome.UNDETERMINED ? subject + ": " + undetermined(side, peer)
+                    : subject + " is isolated and no rule allows " + peer.displayName() + " on " + connection.protocol()
+                    + "/" + connection.port());
+        }
+        return String.join("; ", reasons);
+    }
+
     private static String summary(Verdict verdict) {
         Outcome outcome = verdict.outcome();
         if (outcome == Outcome.ALLOWED) {
@@ -47,9 +68,12 @@ final class Explainer {
                     + side.allowingRule().path());
             return lines;
         }
-        if (side.outcome() == Outcome.UNDETERMINED) {
-            lines.add("- " + subject + ": isolated by " + isolating + "; only ipBlock rules could allow "
-                    + peer.displayName() + ", and its address is not known");
+        if (!side.leftOut().isEmpty()) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; its rules allow " + peer.displayName()
+                    + " at some of its addresses but not at " + ranges(side.leftOut())
+                    + " (a connection may use any of them, so each must be allowed)");
+        } else if (side.outcome() == Outcome.UNDETERMINED) {
+            lines.add("- " + subject + ": isolated by " + isolating + "; " + undetermined(side, peer));
         } else {
             lines.add("- " + subject + ": isolated by " + isolating + "; no " + side.direction().field()
                     + " rule allows " + peer.displayName() + " on " + connection.protocol() + "/" + connection.port());
@@ -61,10 +85,34 @@ final class Explainer {
                         + side.direction().field() + ")");
             }
             for (Rule rule : rules) {
-                lines.add("  - " + policy.id() + " " + rule.path() + ": " + ruleMismatch(rule, connection, peer, namespaces));
+                lines.add("  - " + policy.id() + " " + rule.path() + ": "
+                        + ruleMismatch(rule, side.ranges(), connection, peer, namespaces));
             }
         }
         return lines;
+    }
+
+    /** Why a side can be neither allowed nor blocked. */
+    private static String undetermined(SideVerdict side, Endpoint peer) {
+        List<String> unreadable = new ArrayList<>();
+        for (CompiledPolicy policy : side.isolating()) {
+            policy.rules(side.direction()).stream().filter(r -> r.unreadable() != null)
+                    .forEach(r -> unreadable.add(policy.id() + " " + r.path()));
+        }
+        if (!unreadable.isEmpty()) {
+            return "no rule the guard can read allows it, and " + String.join(", ", unreadable)
+                    + " cannot be read, so it could";
+        }
+        if (peer instanceof ExternalEndpoint external && !external.ranges().isEmpty()) {
+            return "ipBlock rules cover only part of " + peer.displayName() + " (" + ranges(external.ranges())
+                    + "), and each of its addresses must be allowed";
+        }
+        String families = peer.addresses().isEmpty() ? " (it may be anywhere in " + ranges(side.ranges()) + ")" : "";
+        return "only ipBlock rules could allow " + peer.displayName() + ", and its address is not known" + families;
+    }
+
+    static String ranges(List<Cidr> ranges) {
+        return String.join(", ", ranges.stream().map(Cidr::toString).toList());
     }
 
     private static String whyNotIsolated(SideVerdict side) {
@@ -79,7 +127,11 @@ final class Explainer {
                 + (side.direction() == Direction.INGRESS ? "Ingress" : "Egress") + ")";
     }
 
-    private static String ruleMismatch(Rule rule, Connection connection, Endpoint peer, NamespaceDirectory namespaces) {
+    private static String ruleMismatch(Rule rule, List<Cidr> ranges, Connection connection, Endpoint peer,
+            NamespaceDirectory namespaces) {
+        if (rule.unreadable() != null) {
+            return "cannot be read (" + rule.unreadable() + "); it could allow this connection";
+        }
         List<String> reasons = new ArrayList<>();
         if (!rule.portMatches(connection.destination(), connection.port(), connection.protocol())) {
             List<String> ports = new ArrayList<>();
@@ -88,10 +140,13 @@ final class Explainer {
             }
             reasons.add("port does not match (" + String.join("; ", ports) + ")");
         }
-        Outcome peerOutcome = rule.peerMatch(peer, namespaces);
-        if (peerOutcome == Outcome.UNDETERMINED) {
-            reasons.add("peer depends on the address of " + peer.displayName() + ", which is not known ("
-                    + String.join(" or ", rule.peers().stream().map(Peer::describe).toList()) + ")");
+        Outcome peerOutcome = rule.peerMatch(peer, ranges, namespaces);
+        String alternatives = String.join(" or ", rule.peers().stream().map(Peer::describe).toList());
+        if (peerOutcome == Outcome.UNDETERMINED && peer.addresses().isEmpty()
+                && !(peer instanceof ExternalEndpoint external && !external.ranges().isEmpty())) {
+            reasons.add("peer depends on the address of " + peer.displayName() + ", which is not known (" + alternatives + ")");
+        } else if (peerOutcome == Outcome.UNDETERMINED) {
+            reasons.add("peer matches only part of " + peer.displayName() + " (" + alternatives + ")");
         } else if (peerOutcome == Outcome.BLOCKED) {
             List<String> peers = new ArrayList<>();
             for (Peer candidate : rule.peers()) {
@@ -112,7 +167,7 @@ final class Explainer {
         }
         Peer.IpBlock block = (Peer.IpBlock) candidate;
         List<String> inExcept = new ArrayList<>();
-        for (InetAddress address : Peer.IpBlock.addressesOf(peer)) {
+        for (InetAddress address : peer.addresses()) {
             if (block.cidr().contains(address)) {
                 inExcept.add(address.getHostAddress());
             }

@@ -6,8 +6,11 @@ import java.util.List;
 /** One entry of a rule's {@code from} or {@code to}. */
 public sealed interface Peer permits Peer.Pods, Peer.IpBlock {
 
-    /** Whether this peer matches the endpoint at the other end of the connection. */
-    Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces);
+    /**
+     * Whether this peer matches the endpoint at the other end of the connection, whose address is one of
+     * {@code ranges} (its addresses, its ranges, or where an address that is not known may be).
+     */
+    Outcome matches(Endpoint endpoint, List<Cidr> ranges, NamespaceDirectory namespaces);
 
     /** Why the endpoint is not matched, for explanations. */
     String describe();
@@ -19,7 +22,7 @@ public sealed interface Peer permits Peer.Pods, Peer.IpBlock {
     record Pods(Selector podSelector, Selector namespaceSelector, String policyNamespace) implements Peer {
 
         @Override
-        public Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces) {
+        public Outcome matches(Endpoint endpoint, List<Cidr> ranges, NamespaceDirectory namespaces) {
             if (!(endpoint instanceof PodEndpoint pod) || pod.hostNetwork()) {
                 return Outcome.BLOCKED;
             }
@@ -42,23 +45,32 @@ public sealed interface Peer permits Peer.Pods, Peer.IpBlock {
     /** An address inside {@code cidr} and outside every {@code except}. */
     record IpBlock(Cidr cidr, List<Cidr> except) implements Peer {
 
+        /** ALLOWED when every range is matched, BLOCKED when none is, else UNDETERMINED. */
         @Override
-        public Outcome matches(Endpoint endpoint, NamespaceDirectory namespaces) {
-            List<InetAddress> addresses = addressesOf(endpoint);
-            if (addresses.isEmpty()) {
-                return cidr.coversFamily() && except.isEmpty() ? Outcome.ALLOWED : Outcome.UNDETERMINED;
+        public Outcome matches(Endpoint endpoint, List<Cidr> ranges, NamespaceDirectory namespaces) {
+            boolean all = !ranges.isEmpty();
+            boolean none = true;
+            for (Cidr range : ranges) {
+                Outcome outcome = matches(range);
+                all &= outcome == Outcome.ALLOWED;
+                none &= outcome == Outcome.BLOCKED;
             }
-            Outcome result = Outcome.BLOCKED;
-            for (InetAddress address : addresses) {
-                if (contains(address)) {
-                    result = Outcome.ALLOWED;
-                }
-            }
-            return result;
+            return all ? Outcome.ALLOWED : none ? Outcome.BLOCKED : Outcome.UNDETERMINED;
         }
 
-        static List<InetAddress> addressesOf(Endpoint endpoint) {
-            return endpoint instanceof PodEndpoint pod ? pod.addresses() : ((ExternalEndpoint) endpoint).addresses();
+        /** Every address of {@code range} is matched (ALLOWED), none is (BLOCKED), or some are (UNDETERMINED). */
+        public Outcome matches(Cidr range) {
+            if (!cidr.overlaps(range)) {
+                return Outcome.BLOCKED;
+            }
+            boolean partly = !cidr.covers(range);
+            for (Cidr excluded : except) {
+                if (excluded.covers(range)) {
+                    return Outcome.BLOCKED;
+                }
+                partly |= excluded.overlaps(range);
+            }
+            return partly ? Outcome.UNDETERMINED : Outcome.ALLOWED;
         }
 
         public boolean contains(InetAddress address) {

@@ -1,5 +1,6 @@
 package io.netpolguard.netpol;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,10 +12,21 @@ import java.util.List;
 public final class PolicyEngine {
     private final PolicySet policies;
     private final NamespaceDirectory namespaces;
+    private final List<Cidr> unknownAddress;
 
+    /** An engine for a cluster whose address families are not known: an unknown address may be IPv4 or IPv6. */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces) {
+        this(policies, namespaces, List.of(Cidr.wholeFamily(true), Cidr.wholeFamily(false)));
+    }
+
+    /**
+     * @param unknownAddress where an address that is not known (an unresolved host, a pod template) may be: the
+     *     whole of each IP family the cluster's pods use
+     */
+    public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces, List<Cidr> unknownAddress) {
         this.policies = policies;
         this.namespaces = namespaces;
+        this.unknownAddress = List.copyOf(unknownAddress);
     }
 
     public PolicySet policies() {
@@ -64,17 +76,76 @@ public final class PolicyEngine {
         if (isolating.isEmpty()) {
             return SideVerdict.notIsolated(direction, subject);
         }
+        List<Cidr> ranges = rangesOf(peer);
         Outcome best = Outcome.BLOCKED;
+        List<CompiledPolicy> undecidedPolicies = new ArrayList<>();
+        List<Rule> undecidedRules = new ArrayList<>();
         for (CompiledPolicy policy : isolating) {
             for (Rule rule : policy.rules(direction)) {
-                Outcome outcome = rule.allows(peer, connection.destination(), connection.port(), connection.protocol(),
-                        namespaces);
+                Outcome outcome = rule.allows(peer, ranges, connection.destination(), connection.port(),
+                        connection.protocol(), namespaces);
                 if (outcome == Outcome.ALLOWED) {
-                    return new SideVerdict(direction, subject, isolating, Outcome.ALLOWED, policy, rule);
+                    return new SideVerdict(direction, subject, isolating, Outcome.ALLOWED, policy, rule, ranges, List.of());
+                }
+                if (outcome == Outcome.UNDETERMINED) {
+                    undecidedPolicies.add(policy);
+                    undecidedRules.add(rule);
                 }
                 best = best.or(outcome);
             }
         }
-        return new SideVerdict(direction, subject, isolating, best, null, null);
+        if (best == Outcome.BLOCKED || ranges.size() == 1) {
+            return new SideVerdict(direction, subject, isolating, best, null, null, ranges, List.of());
+        }
+        return eachRange(direction, subject, peer, connection, isolating, ranges, undecidedPolicies, undecidedRules);
+    }
+
+    /**
+     * The peer may use any of several addresses or ranges, and no rule allows all of them: each must be allowed,
+     * possibly by different rules. Only the rules that matched some of them are looked at again.
+     */
+    private SideVerdict eachRange(Direction direction, Endpoint subject, Endpoint peer, Connection connection,
+            List<CompiledPolicy> isolating, List<Cidr> ranges, List<CompiledPolicy> policiesToTry, List<Rule> rulesToTry) {
+        Outcome overall = Outcome.ALLOWED;
+        CompiledPolicy allowingPolicy = null;
+        Rule allowingRule = null;
+        List<Cidr> leftOut = new ArrayList<>();
+        boolean allBlocked = true;
+        for (Cidr range : ranges) {
+            Outcome forRange = Outcome.BLOCKED;
+            for (int i = 0; i < rulesToTry.size() && forRange != Outcome.ALLOWED; i++) {
+                Outcome outcome = rulesToTry.get(i).allows(peer, List.of(range), connection.destination(),
+                        connection.port(), connection.protocol(), namespaces);
+                if (outcome == Outcome.ALLOWED && allowingRule == null) {
+                    allowingPolicy = policiesToTry.get(i);
+                    allowingRule = rulesToTry.get(i);
+                }
+                forRange = forRange.or(outcome);
+            }
+            if (forRange != Outcome.ALLOWED) {
+                leftOut.add(range);
+            }
+            allBlocked &= forRange == Outcome.BLOCKED;
+            overall = overall.and(forRange);
+        }
+        if (ranges == unknownAddress && overall == Outcome.BLOCKED && !allBlocked) {
+            // an address that is not known need not be in every family: not blocked in one of them is not blocked
+            overall = Outcome.UNDETERMINED;
+            leftOut.clear();
+        }
+        boolean allowed = overall == Outcome.ALLOWED;
+        return new SideVerdict(direction, subject, isolating, overall, allowed ? allowingPolicy : null,
+                allowed ? allowingRule : null, ranges,
+                leftOut.size() < ranges.size() && ranges != unknownAddress ? leftOut : List.of());
+    }
+
+    /** Where the peer's address may be: its addresses and ranges, or anywhere in the cluster's families. */
+    private List<Cidr> rangesOf(Endpoint peer) {
+        List<Cidr> ranges = new ArrayList<>(peer.addresses().size() + 1);
+        peer.addresses().forEach(address -> ranges.add(Cidr.ofAddress(address)));
+        if (peer instanceof ExternalEndpoint external) {
+            ranges.addAll(external.ranges());
+        }
+        return ranges.isEmpty() ? unknownAddress : ranges;
     }
 }

@@ -4,21 +4,34 @@ import java.util.List;
 
 /**
  * One ingress or egress rule. An empty peer list matches every endpoint, including addresses
- * outside the cluster; an empty port list matches every port and protocol.
+ * outside the cluster; an empty port list matches every port and protocol. A rule the guard could
+ * not read ({@code unreadable} says why) could allow any connection: it never allows or blocks one.
  */
-public record Rule(Direction direction, int index, List<Peer> peers, List<PortMatch> ports) {
+public record Rule(Direction direction, int index, List<Peer> peers, List<PortMatch> ports, String unreadable) {
 
     public Rule {
         peers = List.copyOf(peers);
         ports = List.copyOf(ports);
     }
 
+    public Rule(Direction direction, int index, List<Peer> peers, List<PortMatch> ports) {
+        this(direction, index, peers, ports, null);
+    }
+
+    static Rule unreadable(Direction direction, int index, String problem) {
+        return new Rule(direction, index, List.of(), List.of(), problem);
+    }
+
     /** Whether this rule allows a connection whose other end is {@code peer}. */
-    public Outcome allows(Endpoint peer, Endpoint destination, int port, Protocol protocol, NamespaceDirectory namespaces) {
+    public Outcome allows(Endpoint peer, List<Cidr> ranges, Endpoint destination, int port, Protocol protocol,
+            NamespaceDirectory namespaces) {
+        if (unreadable != null) {
+            return Outcome.UNDETERMINED;
+        }
         if (!portMatches(destination, port, protocol)) {
             return Outcome.BLOCKED;
         }
-        return peerMatch(peer, namespaces);
+        return peerMatch(peer, ranges, namespaces);
     }
 
     public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
@@ -33,13 +46,13 @@ public record Rule(Direction direction, int index, List<Peer> peers, List<PortMa
         return false;
     }
 
-    public Outcome peerMatch(Endpoint peer, NamespaceDirectory namespaces) {
+    public Outcome peerMatch(Endpoint peer, List<Cidr> ranges, NamespaceDirectory namespaces) {
         if (peers.isEmpty()) {
             return Outcome.ALLOWED;
         }
         Outcome best = Outcome.BLOCKED;
         for (Peer candidate : peers) {
-            best = best.or(candidate.matches(peer, namespaces));
+            best = best.or(candidate.matches(peer, ranges, namespaces));
             if (best == Outcome.ALLOWED) {
                 break;
             }

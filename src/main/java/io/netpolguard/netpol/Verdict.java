@@ -68,6 +68,11 @@ public final class Verdict {
         return explanation;
     }
 
+    /** One line saying why the connection is not allowed (blocked or undetermined); null when it is allowed. */
+    public String reason() {
+        return Explainer.reason(this);
+    }
+
     @Override
     public String toString() {
         return connection.describe() + ": " + outcome();

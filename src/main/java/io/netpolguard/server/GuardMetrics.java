@@ -25,6 +25,8 @@ public class GuardMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
     private final Map<String, AtomicInteger> blockedByFlow = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> unverifiableByFlow = new ConcurrentHashMap<>();
+    private final AtomicInteger unreadablePolicies = new AtomicInteger();
     private volatile SnapshotSource source;
 
     @Inject
@@ -39,7 +41,16 @@ public class GuardMetrics {
             Gauge.builder("netpol_guard_blocked_flows", blocked, AtomicInteger::get)
                     .description("Required flows currently blocked, per flow id (from the last audit)")
                     .tag("flow", flow.id()).register(registry);
+            AtomicInteger unverifiable = new AtomicInteger();
+            unverifiableByFlow.put(flow.id(), unverifiable);
+            Gauge.builder("netpol_guard_unverifiable_flows", unverifiable, AtomicInteger::get)
+                    .description("Required flows that cannot be verified, per flow id (from the last audit; "
+                            + "GET /flows says why)")
+                    .tag("flow", flow.id()).register(registry);
         }
+        Gauge.builder("netpol_guard_unreadable_policies", unreadablePolicies, AtomicInteger::get)
+                .description("NetworkPolicies of which some rule could not be read (from the last audit)")
+                .register(registry);
         Gauge.builder("netpol_guard_snapshot_age_seconds", this, GuardMetrics::snapshotAgeSeconds)
                 .description("Seconds since the cluster snapshot was last rebuilt").register(registry);
     }
@@ -59,14 +70,19 @@ public class GuardMetrics {
         latency.record(Duration.ofNanos(nanos));
     }
 
-    void recordAudit(Iterable<FlowResult> results) {
+    void recordAudit(Iterable<FlowResult> results, int unreadable) {
+        unreadablePolicies.set(unreadable);
         Map<String, Integer> counts = new ConcurrentHashMap<>();
+        Map<String, Integer> unverifiable = new ConcurrentHashMap<>();
         for (FlowResult result : results) {
             if (result.status() == FlowStatus.BLOCKED) {
                 counts.merge(result.flow().id(), 1, Integer::sum);
+            } else if (result.status() == FlowStatus.UNVERIFIABLE) {
+                unverifiable.merge(result.flow().id(), 1, Integer::sum);
             }
         }
         blockedByFlow.forEach((id, gauge) -> gauge.set(counts.getOrDefault(id, 0)));
+        unverifiableByFlow.forEach((id, gauge) -> gauge.set(unverifiable.getOrDefault(id, 0)));
     }
 
     private double snapshotAgeSeconds() {

@@ -55,7 +55,8 @@ public class GuardServer {
     }
 
     /** One audit of all required flows, as published at GET /flows. */
-    public record AuditReport(Instant at, String source, List<FlowResult> results, FlowExplainer explainer) {
+    public record AuditReport(Instant at, String source, List<FlowResult> results, FlowExplainer explainer,
+            List<String> problems) {
     }
 
     /** Starts the source (informers) and the periodic audit; called when the server starts serving. */
@@ -139,8 +140,9 @@ public class GuardServer {
         SnapshotSource current = source();
         ClusterSnapshot snapshot = current.snapshot();
         List<FlowResult> results = guard.check(snapshot);
-        AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot));
-        metrics.recordAudit(results);
+        AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot),
+                guard.problems(snapshot));
+        metrics.recordAudit(results, guard.unreadablePolicies(snapshot).size());
         lastAudit = report;
         return report;
     }
@@ -156,7 +158,8 @@ public class GuardServer {
         };
         if (cluster) {
             LiveCluster live = new LiveCluster(client.get(), config.server().snapshotDelay().toMillis(),
-                    problem -> LOG.warnf("ignoring a NetworkPolicy the guard cannot read: %s", problem));
+                    problem -> LOG.warnf("cannot read part of a NetworkPolicy (flows it could allow are unverifiable): %s",
+                            problem));
             live.start();
             return live;
         }

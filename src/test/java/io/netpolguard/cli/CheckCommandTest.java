@@ -170,7 +170,7 @@ class CheckCommandTest {
                   activeGate: {capabilities: [routing, teleportation]}
                 """);
         Run text = check(temp.toString());
-        assertThat(text.out()).contains("Problems reading Dynatrace objects:",
+        assertThat(text.out()).contains("Problems reading objects:",
                 "- DynaKube dynatrace/dk: spec.apiUrl 'abc12345.live.dynatrace.com' is not an http(s) URL with a host",
                 "- DynaKube dynatrace/dk: spec.activeGate.capabilities has unknown capability 'teleportation'");
         JsonNode json = check(temp.toString(), "--output", "json").json();

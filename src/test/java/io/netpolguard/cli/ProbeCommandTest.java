@@ -115,6 +115,59 @@ class ProbeCommandTest {
     }
 
     @Test
+    void probesNameWorkloadPodsAndAreTranslatedFromAServiceToItsEndpoints() throws IOException {
+        Path cluster = temp.resolve("cluster.yaml");
+        Files.writeString(cluster, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: checkout, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: checkout}}
+                  template:
+                    metadata: {labels: {app: checkout}}
+                    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: cart, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: cart}}
+                  template: {metadata: {labels: {app: cart}}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: checkout, namespace: shop}
+                spec:
+                  clusterIP: 10.96.5.5
+                  selector: {app: checkout}
+                  ports: [{port: 80, targetPort: http}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: checkout-ingress, namespace: shop}
+                spec:
+                  podSelector: {matchLabels: {app: checkout}}
+                  ingress: [{from: [{podSelector: {matchLabels: {app: cart}}}], ports: [{port: 8080}]}]
+                """);
+        Path probes = temp.resolve("probes.yaml");
+        Files.writeString(probes, """
+                - {from: shop/cart, to: shop/Deployment/checkout, port: 8080}
+                - {from: shop/StatefulSet/cart, to: shop/checkout, port: http}
+                - {from: shop/cart, to: 10.96.5.5, port: 80}
+                - {from: 192.0.2.1, to: 10.96.5.5, port: 80}
+                """);
+
+        Run run = run("--cluster", cluster.toString(), "--probes", probes.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results).extracting(r -> r.get("allowed").asBoolean()).containsExactly(true, true, true, false);
+        assertThat(results.get(2).get("explanation").asText()).startsWith("10.96.5.5:80 is Service shop/checkout; "
+                + "NetworkPolicy applies after service address translation").contains("shop/Deployment/checkout:8080");
+        assertThat(results.get(3).get("explanation").asText()).contains("blocked by the ingress of shop/Deployment/checkout");
+    }
+
+    @Test
     void textOutputIsATableFollowedByTheReasonsForBlockedProbes() {
         Run run = probe("probe/probes.yaml");
 

@@ -304,6 +304,56 @@ class ManifestReadingTest {
                 .hasMessageContaining("203.0.113.0/33");
     }
 
+    /** The API server's validation of NetworkPolicy (pkg/apis/networking/validation): one line, file, object and field. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}                 | spec.egress[0].to[0].ipBlock.except[0]: 10.1.0.0/24 is not a strict subset of cidr 10.0.0.0/16",
+        "ipBlock: {cidr: 10.0.0.0/16, except: [10.0.0.0/16]}                 | spec.egress[0].to[0].ipBlock.except[0]: 10.0.0.0/16 is not a strict subset of cidr 10.0.0.0/16",
+        "ipBlock: {cidr: 10.0.0.0/16}, ports: [{port: Web_Port}]             | spec.egress[0].ports[0].port: 'Web_Port' is not a valid port name",
+        "ipBlock: {cidr: 10.0.0.0/16}, ports: [{port: 9000, endPort: 8000}]  | spec.egress[0].ports[0].endPort: 8000 is below port 9000 (it must be greater than or equal to port)",
+        "ipBlock: {cidr: 10.0.0.0/16}, ports: [{port: 70000}]                | spec.egress[0].ports[0].port: 70000 is not a port number (1-65535)",
+        "ipBlock: {cidr: 10.0.0.0/16}, ports: [{port: web, endPort: 8000}]   | spec.egress[0].ports[0].endPort: is not allowed with the named port 'web'",
+        "ipBlock: {cidr: 10.0.0.0/16}, ports: [{protocol: tcp, port: 80}]    | spec.egress[0].ports[0].protocol: 'tcp' is not TCP, UDP or SCTP",
+    })
+    void aPolicyTheApiServerWouldRejectIsRejectedWithOneLineNamingFileObjectAndField(String peer, String problem)
+            throws IOException {
+        String rule = peer.contains("ports:") ? "{to: [{" + peer.substring(0, peer.indexOf("}, ports:") + 1) + "}], "
+                + peer.substring(peer.indexOf("ports:")) + "}" : "{to: [{" + peer + "}]}";
+        Path file = write("policy.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: egress, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress: [%s]
+                """.formatted(rule));
+
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageStartingWith(file.toString()).hasMessageContaining(": NetworkPolicy shop/egress: " + problem)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").containsOnlyOnce("NetworkPolicy"));
+    }
+
+    @Test
+    void everyCidrFormTheApiServerAcceptsIsRead() throws IOException {
+        Path file = write("policy.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: egress, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock: {cidr: "::ffff:10.0.0.0/104", except: ["::ffff:10.1.0.0/112"]}
+                        - ipBlock: {cidr: 010.000.0.0/8}
+                        - ipBlock: {cidr: "0:0:0:0:0:ffff:c000:0200/120"}
+                """);
+
+        assertThat(read(file).policies().all()).singleElement()
+                .satisfies(p -> assertThat(p.egress().get(0).peers()).hasSize(3));
+    }
+
     @Test
     void aPolicyWithAnUnknownOperatorNamesFileAndPolicy() throws IOException {
         Path file = write("policies.yaml", """

@@ -218,24 +218,46 @@ class LiveClusterTest {
     }
 
     @Test
-    void anInvalidPolicyIsReportedAndSkipped() {
+    void aPolicyWithARuleThatCannotBeReadStillIsolatesAndMakesWhatTheRuleCouldAllowUnverifiable() {
         start();
-        NetworkPolicy invalid = new NetworkPolicyBuilder(policy("dynatrace", "bad-cidr")).editSpec()
+        PodEndpoint operator = live.snapshot().pod("dynatrace", "dynatrace-operator-5d9f8b7c6-abcde").orElseThrow();
+        PodEndpoint coredns = live.snapshot().pod("kube-system", "coredns-7db6d8ff4d-x2v9q").orElseThrow();
+        client.resource(new NetworkPolicyBuilder(policy("shop", "bad-cidr")).editSpec()
                 .withPolicyTypes("Egress").addNewEgress().addNewTo().withNewIpBlock().withCidr("10.0.0.300/33").endIpBlock()
-                .endTo().endEgress().endSpec().build();
-        client.resource(invalid).create();
-        awaitTrue("rejected policy reported", () -> !rejected.isEmpty());
-        assertThat(rejected).singleElement().asString().contains("dynatrace/bad-cidr").contains("10.0.0.300/33");
-        awaitSnapshot("snapshot rebuilt", s -> live.synced());
-        assertThat(policyIds(live.snapshot())).containsExactlyInAnyOrder("dynatrace/default-deny", "dynatrace/allow-dns");
+                .endTo().endEgress().endSpec().build()).create();
+        awaitTrue("unreadable rule reported", () -> !rejected.isEmpty());
+        assertThat(rejected).singleElement().asString().contains("shop/bad-cidr")
+                .contains("spec.egress[0].to[0].ipBlock.cidr").contains("10.0.0.300/33");
+        awaitSnapshot("bad-cidr kept", s -> policyIds(s).contains("shop/bad-cidr"));
 
-        // a valid policy that becomes invalid drops out instead of keeping its old meaning
+        // allow-dns becomes unreadable: it still isolates the operator; whether it allows DNS is unknown
         client.network().v1().networkPolicies().inNamespace("dynatrace").withName("allow-dns")
                 .edit(p -> new NetworkPolicyBuilder(p).editSpec().editFirstEgress().editFirstTo().withNewIpBlock()
                         .withCidr("nonsense").endIpBlock().endTo().endEgress().endSpec().build());
-        awaitSnapshot("allow-dns dropped", s -> !policyIds(s).contains("dynatrace/allow-dns"));
+        awaitSnapshot("allow-dns unreadable", s -> s.policies().all().stream()
+                .anyMatch(p -> p.name().equals("allow-dns") && !p.problems().isEmpty()));
+        ClusterSnapshot snapshot = live.snapshot();
         assertThat(rejected).hasSize(2);
         assertThat(rejected.get(1)).contains("dynatrace/allow-dns");
+        assertThat(snapshot.engine().evaluate(new Connection(operator, coredns, 53, Protocol.UDP)).outcome())
+                .isEqualTo(io.netpolguard.netpol.Outcome.UNDETERMINED);
+    }
+
+    @Test
+    void everyCidrFormTheApiServerAcceptsIsRead() {
+        start();
+        PodEndpoint operator = live.snapshot().pod("dynatrace", "dynatrace-operator-5d9f8b7c6-abcde").orElseThrow();
+        // the API server parses with Go's net.ParseCIDR: an IPv4-mapped IPv6 CIDR is the IPv4 network 10.0.0.0/8
+        client.resource(new NetworkPolicyBuilder(policy("dynatrace", "to-pods")).editSpec().withPolicyTypes("Egress")
+                .addNewEgress().addNewTo().withNewIpBlock().withCidr("::ffff:10.0.0.0/104").endIpBlock().endTo()
+                .addNewTo().withNewIpBlock().withCidr("fd00::/64").endIpBlock().endTo().endEgress().endSpec().build())
+                .create();
+        awaitSnapshot("to-pods read", s -> policyIds(s).contains("dynatrace/to-pods"));
+        ClusterSnapshot snapshot = live.snapshot();
+        PodEndpoint coredns = snapshot.pod("kube-system", "coredns-7db6d8ff4d-x2v9q").orElseThrow();
+
+        assertThat(rejected).isEmpty();
+        assertThat(snapshot.engine().evaluate(new Connection(operator, coredns, 8080, Protocol.TCP)).allowed()).isTrue();
     }
 
     @Test

@@ -195,6 +195,8 @@ class ExplanationTest {
                 - to:
                     - ipBlock:
                         cidr: 0.0.0.0/0
+                    - ipBlock:
+                        cidr: ::/0
                 """);
 
         Verdict verdict = cluster.probe(cluster.endpoint("x/a"), unresolved("api.example.com"), TCP, 443);

@@ -240,6 +240,8 @@ class PortTest {
                     - to:
                         - ipBlock:
                             cidr: 0.0.0.0/0
+                        - ipBlock:
+                            cidr: ::/0
                       ports:
                         - port: serve-80-tcp
                 """);
@@ -296,7 +298,7 @@ class PortTest {
         assertThatThrownBy(() -> ingressToXaOn("""
                 - port: 81
                   endPort: 80
-                """)).hasMessageContaining("x/ports-of-a").hasMessageContaining("81-80");
+                """)).hasMessageContaining("x/ports-of-a").hasMessageContaining("endPort: 80 is below port 81");
         assertThatThrownBy(() -> ingressToXaOn("- port: 80\n  protocol: ICMP"))
                 .hasMessageContaining("x/ports-of-a").hasMessageContaining("ICMP");
     }

@@ -66,6 +66,8 @@ class HealthAndMetricsTest {
                 "monitored-apps->activegate", "edgeconnect->sso", "control-plane->netpol-guard"}) {
             assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"" + flow + "\"}")).as(flow).hasValue(0.0);
         }
+        assertThat(value(metrics, "netpol_guard_unverifiable_flows{flow=\"operator->kube-dns\"}")).hasValue(0.0);
+        assertThat(value(metrics, "netpol_guard_unreadable_policies")).hasValue(0.0);
         assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"manifests\"}")).hasValue(1.0);
         assertThat(value(metrics, "netpol_guard_snapshot_age_seconds").orElseThrow()).isBetween(0.0, 3600.0);
     }
