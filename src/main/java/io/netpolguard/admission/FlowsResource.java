@@ -40,6 +40,7 @@ public class FlowsResource {
         body.put("auditedAt", report.at().toString());
         body.put("source", report.source());
         body.put("synced", server.source().synced());
+        body.put("operator", Map.of("found", report.operator().found(), "namespace", report.operator().namespace()));
         body.put("flows", flows);
         body.put("problems", report.problems());
         return body;

@@ -85,6 +85,11 @@ public final class RequiredFlows {
         return operator.found() || new Components(snapshot, settings, operator.namespace()).exists(Component.NETPOL_GUARD, "");
     }
 
+    /** Where the operator runs in this snapshot, and whether it is there at all. */
+    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
+        return OperatorNamespace.of(snapshot, settings);
+    }
+
     /** Problems found while locating the operator and reading the DynaKubes and EdgeConnects, each naming its object. */
     public List<String> problems(ClusterSnapshot snapshot) {
         List<String> problems = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.dynatrace.DynaKubeReader;
 import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
@@ -67,6 +68,11 @@ public final class Guard {
     /** The NetworkPolicies of which some part could not be read. */
     public List<CompiledPolicy> unreadablePolicies(ClusterSnapshot snapshot) {
         return snapshot.policies().all().stream().filter(p -> !p.problems().isEmpty()).toList();
+    }
+
+    /** Where the Dynatrace Operator runs, and whether the snapshot has it at all. */
+    public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
+        return requiredFlows.operatorNamespace(snapshot);
     }
 
     /** Whether the snapshot has the Dynatrace Operator, a DynaKube or EdgeConnect, or the guard's own pods. */

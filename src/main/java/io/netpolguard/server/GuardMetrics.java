@@ -27,6 +27,7 @@ public class GuardMetrics {
     private final Map<String, AtomicInteger> blockedByFlow = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> unverifiableByFlow = new ConcurrentHashMap<>();
     private final AtomicInteger unreadablePolicies = new AtomicInteger();
+    private final AtomicInteger operatorFound = new AtomicInteger();
     private volatile SnapshotSource source;
 
     @Inject
@@ -51,6 +52,9 @@ public class GuardMetrics {
         Gauge.builder("netpol_guard_unreadable_policies", unreadablePolicies, AtomicInteger::get)
                 .description("NetworkPolicies of which some rule could not be read (from the last audit)")
                 .register(registry);
+        Gauge.builder("netpol_guard_operator_found", operatorFound, AtomicInteger::get)
+                .description("1 when the cluster has the Dynatrace Operator (its pods, a DynaKube or an EdgeConnect), "
+                        + "0 when not (from the last audit)").register(registry);
         Gauge.builder("netpol_guard_snapshot_age_seconds", this, GuardMetrics::snapshotAgeSeconds)
                 .description("Seconds since the cluster snapshot was last rebuilt").register(registry);
     }
@@ -70,8 +74,9 @@ public class GuardMetrics {
         latency.record(Duration.ofNanos(nanos));
     }
 
-    void recordAudit(Iterable<FlowResult> results, int unreadable) {
+    void recordAudit(Iterable<FlowResult> results, int unreadable, boolean operator) {
         unreadablePolicies.set(unreadable);
+        operatorFound.set(operator ? 1 : 0);
         Map<String, Integer> counts = new ConcurrentHashMap<>();
         Map<String, Integer> unverifiable = new ConcurrentHashMap<>();
         for (FlowResult result : results) {

@@ -7,6 +7,7 @@ import io.netpolguard.admission.AdmissionResponses;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.config.GuardConfig;
 import io.netpolguard.config.GuardFactory;
+import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.guard.FlowExplainer;
 import io.netpolguard.guard.FlowResult;
 import io.netpolguard.guard.Guard;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,8 +58,12 @@ public class GuardServer {
 
     /** One audit of all required flows, as published at GET /flows. */
     public record AuditReport(Instant at, String source, List<FlowResult> results, FlowExplainer explainer,
-            List<String> problems) {
+            List<String> problems, OperatorNamespace operator) {
     }
+
+    /** Said in GET /flows and the log when the cluster has no Dynatrace Operator at all. */
+    static final String NO_OPERATOR = "no Dynatrace Operator found: no pods with the operator's or its webhook's labels, "
+            + "and no DynaKube or EdgeConnect; only the guard's own flow is checked";
 
     /** Starts the source (informers) and the periodic audit; called when the server starts serving. */
     public synchronized void start() {
@@ -140,9 +146,18 @@ public class GuardServer {
         SnapshotSource current = source();
         ClusterSnapshot snapshot = current.snapshot();
         List<FlowResult> results = guard.check(snapshot);
+        OperatorNamespace operator = guard.operatorNamespace(snapshot);
+        List<String> problems = new ArrayList<>();
+        if (!operator.found() && current.synced()) {
+            problems.add(NO_OPERATOR);
+            if (lastAudit == null || lastAudit.operator().found()) {
+                LOG.warn(NO_OPERATOR);
+            }
+        }
+        problems.addAll(guard.problems(snapshot));
         AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot),
-                guard.problems(snapshot));
-        metrics.recordAudit(results, guard.unreadablePolicies(snapshot).size());
+                problems, operator);
+        metrics.recordAudit(results, guard.unreadablePolicies(snapshot).size(), operator.found());
         lastAudit = report;
         return report;
     }

@@ -141,6 +141,34 @@ class GuardServerSourceTest {
                         + "java.lang.IllegalStateException: snapshot unavailable"));
     }
 
+    @Test
+    void aClusterWithoutTheOperatorSaysSoInFlowsAndMetrics(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("cluster.yaml"), """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: shop, labels: {app: web}}
+                spec: {containers: [{name: web}]}
+                """);
+        server.useSource(new ManifestSource(List.of(dir)));
+
+        given().when().get("/flows").then()
+                .statusCode(200)
+                .body("operator.found", equalTo(false))
+                .body("problems", contains(startsWith("no Dynatrace Operator found")))
+                .body("flows.id", contains("control-plane->netpol-guard"));
+        assertThat(value(metrics(), "netpol_guard_operator_found")).hasValue(0.0);
+
+        server.useSource(original);
+        given().when().get("/flows").then().statusCode(200)
+                .body("operator.found", equalTo(true))
+                .body("operator.namespace", equalTo("dynatrace"));
+        assertThat(value(metrics(), "netpol_guard_operator_found")).hasValue(1.0);
+    }
+
     /** The example cluster with the allow-dns policy removed. */
     private static Path exampleWithoutAllowDns(Path dir) throws IOException {
         Path example = Path.of("k8s/examples/cluster");
