@@ -34,7 +34,8 @@ public final class EdgeConnectReader {
             String host = DynaKubeReader.blankToNull(DynaKubeReader.text(proxy, "host"));
             if (host != null) {
                 int port = proxy.path("port").asInt(0);
-                proxySetting = new ProxySetting("http://" + host + (port > 0 ? ":" + port : ""), null);
+                proxySetting = new ProxySetting("http://" + host + (port > 0 ? ":" + port : ""), null,
+                        NoProxy.parse(DynaKubeReader.text(proxy, "noProxy")));
             } else if (DynaKubeReader.blankToNull(DynaKubeReader.text(proxy, "authRef")) != null) {
                 proxySetting = null;
             }

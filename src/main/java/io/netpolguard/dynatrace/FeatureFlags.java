@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.netpolguard.cluster.Manifests;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -14,16 +13,15 @@ import java.util.regex.PatternSyntaxException;
  * The DynaKube annotations ({@code feature.dynatrace.com/...}) that change where traffic goes
  * (pkg/api/exp/flag.go, injection.go, activegate.go, oneagent.go).
  */
-public record FeatureFlags(List<String> noProxy, List<Pattern> ignoredNamespaces, boolean activeGateIgnoresProxy,
+public record FeatureFlags(NoProxy noProxy, List<Pattern> ignoredNamespaces, boolean activeGateIgnoresProxy,
         boolean oneAgentIgnoresProxy) {
     public static final String NO_PROXY = "feature.dynatrace.com/no-proxy";
     public static final String IGNORED_NAMESPACES = "feature.dynatrace.com/ignored-namespaces";
     public static final String ACTIVEGATE_IGNORE_PROXY = "feature.dynatrace.com/activegate-ignore-proxy";
     public static final String ONEAGENT_IGNORE_PROXY = "feature.dynatrace.com/oneagent-ignore-proxy";
-    public static final FeatureFlags NONE = new FeatureFlags(List.of(), null, false, false);
+    public static final FeatureFlags NONE = new FeatureFlags(NoProxy.NONE, null, false, false);
 
     public FeatureFlags {
-        noProxy = List.copyOf(noProxy);
         ignoredNamespaces = ignoredNamespaces == null ? null : List.copyOf(ignoredNamespaces);
     }
 
@@ -32,16 +30,7 @@ public record FeatureFlags(List<String> noProxy, List<Pattern> ignoredNamespaces
         if (annotations == null || annotations.isEmpty()) {
             return NONE;
         }
-        List<String> noProxy = new ArrayList<>();
-        String noProxyValue = annotations.get(NO_PROXY);
-        if (noProxyValue != null) {
-            for (String entry : noProxyValue.split(",")) {
-                if (!entry.isBlank()) {
-                    noProxy.add(entry.trim().toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return new FeatureFlags(noProxy, ignoredNamespaces(annotations.get(IGNORED_NAMESPACES), problems),
+        return new FeatureFlags(NoProxy.parse(annotations.get(NO_PROXY)), ignoredNamespaces(annotations.get(IGNORED_NAMESPACES), problems),
                 "true".equalsIgnoreCase(annotations.get(ACTIVEGATE_IGNORE_PROXY)),
                 "true".equalsIgnoreCase(annotations.get(ONEAGENT_IGNORE_PROXY)));
     }
@@ -65,21 +54,7 @@ public record FeatureFlags(List<String> noProxy, List<Pattern> ignoredNamespaces
         }
     }
 
-    /**
-     * Whether a host bypasses the proxy: an entry equal to it, or a domain suffix of it ({@code .example.com}
-     * or {@code example.com}), as Go's http.ProxyFromEnvironment reads NO_PROXY.
-     */
     public boolean bypassesProxy(String host) {
-        String lower = host.toLowerCase(Locale.ROOT);
-        for (String entry : noProxy) {
-            if (entry.equals("*")) {
-                return true;
-            }
-            String domain = entry.startsWith(".") ? entry.substring(1) : entry.startsWith("*.") ? entry.substring(2) : entry;
-            if (lower.equals(domain) || lower.endsWith("." + domain)) {
-                return true;
-            }
-        }
-        return false;
+        return noProxy.bypasses(host);
     }
 }

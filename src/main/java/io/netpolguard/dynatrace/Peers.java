@@ -47,9 +47,9 @@ final class Peers {
                     : viaProxy(peer, owner.dynaKube(), source, HostPort.registryOf(owner.dynaKube().codeModulesImage()),
                             "registry of codeModulesImage " + owner.dynaKube().codeModulesImage(), snapshot);
             case EDGECONNECT_API -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().apiServer(),
-                    "spec.apiServer", source);
+                    "spec.apiServer", source, snapshot);
             case SSO -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().oauthEndpoint(),
-                    "spec.oauth.endpoint", source);
+                    "spec.oauth.endpoint", source, snapshot);
             case KUBELET -> kubelets(snapshot);
             case PROXY -> proxyPods(owner.dynaKube(), snapshot);
         };
@@ -228,19 +228,28 @@ final class Peers {
         return new Ends(List.of(new Target(new FlowEnd(PeerKind.KUBELET.id(), nodes, Map.of()), null)), null, notes);
     }
 
-    private Ends edgeConnectHost(PeerKind peer, EdgeConnect edgeConnect, HostPort target, String field, Component source) {
-        if (edgeConnect.proxy() != null && source == Component.EDGECONNECT) {
-            try {
-                return host(peer, HostPort.fromUrl(edgeConnect.proxy().value(), "spec.proxy"),
-                        "proxy of EdgeConnect " + edgeConnect.id());
-            } catch (IllegalArgumentException e) {
-                return unverifiable("EdgeConnect " + edgeConnect.id() + ": " + e.getMessage());
-            }
-        }
+    /**
+     * An EdgeConnect host. The EdgeConnect's pods use its proxy, unless the host is on its noProxy list
+     * (edgeconnect/secret/secret.go); the operator's own calls ignore that proxy (edgeconnect/controller.go).
+     */
+    private Ends edgeConnectHost(PeerKind peer, EdgeConnect edgeConnect, HostPort target, String field, Component source,
+            ClusterSnapshot snapshot) {
         if (target == null) {
             return unverifiable("EdgeConnect " + edgeConnect.id() + " has no readable " + field);
         }
-        return host(peer, target, field + " of EdgeConnect " + edgeConnect.id());
+        ProxySetting proxy = edgeConnect.proxy();
+        if (proxy == null || source != Component.EDGECONNECT || proxy.noProxy().bypasses(target.host())) {
+            return host(peer, target, field + " of EdgeConnect " + edgeConnect.id());
+        }
+        String what = "proxy of EdgeConnect " + edgeConnect.id();
+        HostPort proxyHost;
+        try {
+            proxyHost = HostPort.fromUrl(proxy.value(), "spec.proxy");
+        } catch (IllegalArgumentException e) {
+            return unverifiable("EdgeConnect " + edgeConnect.id() + ": " + e.getMessage());
+        }
+        var service = InClusterService.find(proxyHost, snapshot);
+        return service.isPresent() ? servicePods(peer, service.get(), snapshot, what) : host(peer, proxyHost, what);
     }
 
     private Ends host(PeerKind peer, HostPort hostPort, String what) {

@@ -3,6 +3,7 @@ package io.netpolguard.dynatrace;
 import static io.netpolguard.dynatrace.Resources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,7 +49,8 @@ class EdgeConnectReaderTest {
                 oauth: {endpoint: https://sso.dynatrace.com/sso/oauth2/token}
                 proxy: {host: proxy.corp.example, port: 3128, noProxy: .cluster.local}
                 """);
-        assertThat(ec.proxy()).isEqualTo(new ProxySetting("http://proxy.corp.example:3128", null));
+        assertThat(ec.proxy()).isEqualTo(new ProxySetting("http://proxy.corp.example:3128", null,
+                new NoProxy(List.of(".cluster.local"))));
         assertThat(ec.kubernetesAutomation()).isFalse();
     }
 

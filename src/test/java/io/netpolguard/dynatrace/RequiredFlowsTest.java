@@ -661,4 +661,25 @@ class RequiredFlowsTest {
         assertThat(((PodEndpoint) flow(flows, "edgeconnect->kube-dns").connections().get(0).connection().source())
                 .name()).isEqualTo("ec");
     }
+
+    @Test
+    void anEdgeConnectProxyIsSkippedForNoProxyHostsAndJudgedAtItsPodsWhenItIsAService() {
+        String edgeConnect = """
+                apiVersion: dynatrace.com/v1alpha2
+                kind: EdgeConnect
+                metadata: {name: ec, namespace: dynatrace}
+                spec:
+                  apiServer: abc12345.apps.dynatrace.com
+                  oauth: {endpoint: "https://sso.dynatrace.com/sso/oauth2/token"}
+                  proxy: {host: %s, port: 3128, noProxy: "sso.dynatrace.com"}
+                """;
+        List<RequiredFlow> external = derive(CONTROL_PLANE, OPERATOR, edgeConnect.formatted("proxy.corp.example"));
+        assertThat(host(flow(external, "edgeconnect->sso"))).as("on the noProxy list").isEqualTo("sso.dynatrace.com");
+        assertThat(host(flow(external, "edgeconnect->edgeconnect-api"))).isEqualTo("proxy.corp.example");
+        List<RequiredFlow> inCluster = derive(CONTROL_PLANE, OPERATOR, PROXY_SERVICE, edgeConnect.formatted("squid.proxy"));
+        assertThat(flow(inCluster, "edgeconnect->edgeconnect-api").connections()).singleElement().satisfies(c -> {
+            assertThat(((PodEndpoint) c.connection().destination()).namespace()).isEqualTo("proxy");
+            assertThat(c.connection().port()).isEqualTo(8080);
+        });
+    }
 }
