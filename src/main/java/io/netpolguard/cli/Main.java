@@ -4,7 +4,6 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
-import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -13,17 +12,24 @@ import picocli.CommandLine;
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
-    static final Set<String> OFFLINE_COMMANDS = Set.of("probe", "check", "review", "help", "--help", "-h", "--version",
-            "-V");
-
     @Inject
     CommandLine.IFactory factory;
 
     public static void main(String... args) {
-        if (args.length > 0 && OFFLINE_COMMANDS.contains(args[0])) {
+        if (args.length > 0) {
+            // a command, or a mistyped one: never open the HTTP port for it
             System.setProperty("quarkus.http.host-enabled", "false");
         }
-        Quarkus.run(Main.class, args);
+        Quarkus.run(Main.class, Main::exit, args);
+    }
+
+    /** Start-up failures (bad configuration) end in one line on standard error and exit code 2, no stack trace. */
+    private static void exit(int code, Throwable failure) {
+        if (failure != null) {
+            System.err.println("error: " + StartupFailure.describe(failure));
+            System.exit(CommandLines.EXIT_BAD_INPUT);
+        }
+        System.exit(code);
     }
 
     @Override
