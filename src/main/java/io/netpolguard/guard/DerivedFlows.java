@@ -4,8 +4,6 @@ import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
-import io.netpolguard.netpol.Endpoint;
-import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,8 +131,7 @@ final class DerivedFlows {
         List<RequiredFlow> touching = new ArrayList<>();
         for (RequiredFlow flow : flows) {
             List<FlowConnection> connections = flow.connections().stream()
-                    .filter(c -> inNamespace(c.connection().source(), namespace)
-                            || inNamespace(c.connection().destination(), namespace))
+                    .filter(c -> WholeFlows.touches(c, namespace))
                     .toList();
             if (!connections.isEmpty()) {
                 touching.add(new RequiredFlow(flow.definition(), flow.owner(), connections, flow.unverifiableReason(),
@@ -144,7 +141,4 @@ final class DerivedFlows {
         return List.copyOf(touching);
     }
 
-    private static boolean inNamespace(Endpoint endpoint, String namespace) {
-        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
-    }
 }

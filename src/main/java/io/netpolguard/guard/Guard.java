@@ -100,8 +100,11 @@ public final class Guard {
         if (change instanceof Change.PolicyChange policy) {
             DerivedFlows.Evaluated evaluated = derived.evaluatedTouching(before, policy.namespace(),
                     flows -> evaluate(flows, before.engine()));
-            beforeResults = evaluated.results();
-            afterResults = afterPolicyChange(evaluated, before, after, policy.namespace(), policy.name());
+            WholeFlows.Compared whole = WholeFlows.complete(evaluated.results(),
+                    afterPolicyChange(evaluated, before, after, policy.namespace(), policy.name()),
+                    derived.flows(before), policy.namespace(), before.engine());
+            beforeResults = whole.before();
+            afterResults = whole.after();
         } else {
             // Namespace labels and Dynatrace objects decide which flows are required: derive both sides.
             DerivedFlows.Evaluated evaluated = derived.evaluatedAll(before, flows -> evaluate(flows, before.engine()));
