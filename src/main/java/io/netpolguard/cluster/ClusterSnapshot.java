@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.NamespaceDirectory;
 import io.netpolguard.netpol.PodEndpoint;
@@ -12,6 +13,7 @@ import io.netpolguard.netpol.PolicySet;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -47,6 +49,16 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public Optional<NamespaceInfo> namespace(String name) {
         return Optional.ofNullable(namespaces.get(name));
+    }
+
+    /** The ClusterIP of Service default/kubernetes, if known (for the hint that policies see its endpoints). */
+    public InetAddress apiServerClusterIp() {
+        return services.stream()
+                .filter(s -> "kubernetes".equals(s.getMetadata().getName())
+                        && "default".equals(s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace()))
+                .map(s -> s.getSpec() == null ? null : s.getSpec().getClusterIP())
+                .map(ip -> IpAddresses.parse(ip).orElse(null))
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     public PolicyEngine engine() {

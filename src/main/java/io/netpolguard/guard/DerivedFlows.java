@@ -5,6 +5,7 @@ import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.PolicySet;
+import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,8 @@ final class DerivedFlows {
     static final class Evaluated {
         private final PolicySet policies;
         private final List<FlowResult> results;
-        private final Map<String, Object> indexes = new ConcurrentHashMap<>();
+        private volatile Map<SameConnection, Verdict> verdicts;
+        private volatile PolicyChangeRejudging.Sides sides;
 
         private Evaluated(PolicySet policies, List<FlowResult> results) {
             this.policies = policies;
@@ -64,15 +66,24 @@ final class DerivedFlows {
             return results;
         }
 
-        /** Something built from the results once and kept with them (an index of their connections). */
-        @SuppressWarnings("unchecked")
-        <T> T index(String name, Function<List<FlowResult>, T> build) {
-            Object built = indexes.get(name);
+        /** The verdict of every judged connection, for changes that keep policies and namespaces (DynaKube changes). */
+        Map<SameConnection, Verdict> verdicts() {
+            Map<SameConnection, Verdict> built = verdicts;
             if (built == null) {
-                built = build.apply(results);
-                indexes.put(name, built);
+                built = SameConnection.verdicts(results);
+                verdicts = built;
             }
-            return (T) built;
+            return built;
+        }
+
+        /** The connections by side in {@code namespace}, the namespace these results were restricted to. */
+        PolicyChangeRejudging.Sides sides(String namespace) {
+            PolicyChangeRejudging.Sides built = sides;
+            if (built == null) {
+                built = PolicyChangeRejudging.Sides.of(results, namespace);
+                sides = built;
+            }
+            return built;
         }
     }
 
@@ -93,7 +104,7 @@ final class DerivedFlows {
         return evaluatedAll(snapshot, evaluator).results();
     }
 
-    /** Like {@link #evaluated(ClusterSnapshot, Function)}, with the indexes kept alongside. */
+    /** Like {@link #evaluated(ClusterSnapshot, Function)}, with the verdict index kept alongside. */
     Evaluated evaluatedAll(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
         return evaluated(snapshot, ALL, () -> flows(snapshot), evaluator);
     }
