@@ -80,7 +80,8 @@ class ScenarioWebhookTest {
         assertThat(webhookScenarios()).hasSizeGreaterThan(Scenarios.all().size() * 3 / 4);
         assertThat(webhookScenarios()).extracting(Scenario::name).contains("logmonitoring-to-kubelet-blocked",
                 "kspm-to-kube-dns-blocked", "otel-collector-to-extension-controller-blocked",
-                "operator-to-sso-unblocked", "oneagent-to-kube-dns-blocked", "dynakube-v1beta6-create");
+                "operator-to-sso-unblocked", "oneagent-to-kube-dns-blocked", "dynakube-v1beta6-create",
+                "proxy-to-dynatrace-api-blocked", "in-cluster-proxy-service-range");
     }
 
     @TestFactory
