@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,9 +68,14 @@ public class GuardMetrics {
         }
     }
 
+    /** Label values a request can bring; anything else is {@code other}, so no request can grow the metrics. */
+    static final Set<String> KINDS = Set.of("NetworkPolicy", "Namespace", "DynaKube", "EdgeConnect");
+    static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+
     public void recordDecision(String kind, String operation, String decision, long nanos) {
         Counter.builder("netpol_guard_admission_requests").description("Admission requests answered")
-                .tag("kind", kind.isEmpty() ? "unknown" : kind).tag("operation", operation.isEmpty() ? "unknown" : operation)
+                .tag("kind", KINDS.contains(kind) ? kind : "other")
+                .tag("operation", OPERATIONS.contains(operation) ? operation : "other")
                 .tag("decision", decision).register(registry).increment();
         latency.record(Duration.ofNanos(nanos));
     }

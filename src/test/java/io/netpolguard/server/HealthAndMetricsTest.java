@@ -37,7 +37,8 @@ class HealthAndMetricsTest {
     void everyAnswerIsCountedByKindOperationAndDecisionAndTimed() {
         String deny = "netpol_guard_admission_requests_total{decision=\"deny\",kind=\"NetworkPolicy\",operation=\"DELETE\"}";
         String warn = "netpol_guard_admission_requests_total{decision=\"warn\",kind=\"NetworkPolicy\",operation=\"CREATE\"}";
-        String allow = "netpol_guard_admission_requests_total{decision=\"allow\",kind=\"ConfigMap\",operation=\"CREATE\"}";
+        // kinds the guard does not handle share one label value: no request can add metric series
+        String allow = "netpol_guard_admission_requests_total{decision=\"allow\",kind=\"other\",operation=\"CREATE\"}";
         String timed = "netpol_guard_decision_duration_seconds_count";
         String before = metrics();
 
@@ -51,6 +52,7 @@ class HealthAndMetricsTest {
         assertThat(value(after, deny).orElseThrow() - value(before, deny).orElse(0)).isEqualTo(1.0);
         assertThat(value(after, warn).orElseThrow() - value(before, warn).orElse(0)).isEqualTo(1.0);
         assertThat(value(after, allow).orElseThrow() - value(before, allow).orElse(0)).isEqualTo(2.0);
+        assertThat(after).doesNotContain("kind=\"ConfigMap\"");
         // a body that is not an AdmissionReview is not a decision
         assertThat(value(after, timed).orElseThrow() - value(before, timed).orElse(0)).isEqualTo(4.0);
         assertThat(after).contains("netpol_guard_decision_duration_seconds_bucket{le=")
