@@ -44,7 +44,7 @@ class EnginePropertyTest {
                 EnginePropertyTest::assertAgrees);
         assertThat(ran).isEqualTo(PropertyRunner.tries(TRIES));
         System.out.printf("engine property: %d probes allowed, %d blocked%n", ALLOWED_BLOCKED[0], ALLOWED_BLOCKED[1]);
-        assertThat(ALLOWED_BLOCKED).allMatch(n -> n > ran / 2);
+        assertThat(Math.min(ALLOWED_BLOCKED[0], ALLOWED_BLOCKED[1])).isGreaterThan(ran / 2);
     }
 
     /** Every probe of the case: the engine's outcome is ALLOWED exactly when the reference allows. */
