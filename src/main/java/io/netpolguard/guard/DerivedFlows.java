@@ -1,7 +1,6 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.Endpoint;
@@ -82,7 +81,7 @@ final class DerivedFlows {
         return entry(snapshot).flows();
     }
 
-    /** The flows with a connection that has an end in {@code namespace}, restricted to those connections. */
+    /** The flows with a connection that has an end in {@code namespace}, with all their connections. */
     List<RequiredFlow> touching(ClusterSnapshot snapshot, String namespace) {
         return entry(snapshot).byNamespace().computeIfAbsent(namespace, n -> restrict(entry(snapshot).flows(), n));
     }
@@ -129,16 +128,18 @@ final class DerivedFlows {
         return fresh;
     }
 
+    /**
+     * The flows with a connection that has an end in {@code namespace}, whole: a flow's status depends on all its
+     * connections (one already blocked elsewhere keeps it blocked), so none may be left out. Only the connections
+     * in {@code namespace} are judged again after a change there; the others keep their verdicts.
+     */
     private static List<RequiredFlow> restrict(List<RequiredFlow> flows, String namespace) {
         List<RequiredFlow> touching = new ArrayList<>();
         for (RequiredFlow flow : flows) {
-            List<FlowConnection> connections = flow.connections().stream()
-                    .filter(c -> inNamespace(c.connection().source(), namespace)
-                            || inNamespace(c.connection().destination(), namespace))
-                    .toList();
-            if (!connections.isEmpty()) {
-                touching.add(new RequiredFlow(flow.definition(), flow.owner(), connections, flow.unverifiableReason(),
-                        flow.notes()));
+            boolean touches = flow.connections().stream().anyMatch(c -> inNamespace(c.connection().source(), namespace)
+                    || inNamespace(c.connection().destination(), namespace));
+            if (touches) {
+                touching.add(flow);
             }
         }
         return List.copyOf(touching);
