@@ -9,14 +9,14 @@ import java.util.function.Function;
  * A minimal property-test runner on plain JUnit: generates {@code tries} inputs from a seeded {@link Random},
  * checks each, and on a failure shrinks the input greedily (the first smaller candidate that still fails, until
  * none does) and fails with the seed, the try and the shrunk input. Try {@code i} uses {@code new Random(seed + i)},
- * so a failure is reproduced with {@code -Dnetpol-guard.properties.seed=<seed>}.
+ * so a failure is reproduced with {@code -Dproperty-tests.seed=<seed>}.
  *
  * <p>System properties: {@value #TRIES} overrides every property's tries (the {@code properties-long} Maven
  * profile sets it), {@value #SEED} fixes the seed.
  */
 public final class PropertyRunner {
-    public static final String TRIES = "netpol-guard.properties.tries";
-    public static final String SEED = "netpol-guard.properties.seed";
+    public static final String TRIES = "property-tests.tries";
+    public static final String SEED = "property-tests.seed";
     private static final int MAX_SHRINK_STEPS = 5_000;
 
     private PropertyRunner() {
