@@ -1,9 +1,10 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
+import io.netpolguard.netpol.Endpoint;
+import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
 import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
@@ -91,9 +92,9 @@ final class DerivedFlows {
         return entry(snapshot).flows();
     }
 
-    /** The flows with a connection that has an end in {@code namespace}, restricted to those connections. */
+    /** The flows with a connection that has an end in {@code namespace}, with all their connections. */
     List<RequiredFlow> touching(ClusterSnapshot snapshot, String namespace) {
-        return entry(snapshot).byNamespace().computeIfAbsent(namespace, n -> restrict(entry(snapshot).flows(), n));
+        return entry(snapshot).byNamespace().computeIfAbsent(namespace, n -> touching(entry(snapshot).flows(), n));
     }
 
     /**
@@ -138,18 +139,24 @@ final class DerivedFlows {
         return fresh;
     }
 
-    private static List<RequiredFlow> restrict(List<RequiredFlow> flows, String namespace) {
+    /**
+     * The flows with a connection that has an end in {@code namespace}, whole: a flow's status depends on all its
+     * connections (one already blocked elsewhere keeps it blocked), so none may be left out. Only the connections
+     * in {@code namespace} are judged again after a change there ({@link PolicyChangeRejudging}); the others keep
+     * their verdicts.
+     */
+    private static List<RequiredFlow> touching(List<RequiredFlow> flows, String namespace) {
         List<RequiredFlow> touching = new ArrayList<>();
         for (RequiredFlow flow : flows) {
-            List<FlowConnection> connections = flow.connections().stream()
-                    .filter(c -> WholeFlows.touches(c, namespace))
-                    .toList();
-            if (!connections.isEmpty()) {
-                touching.add(new RequiredFlow(flow.definition(), flow.owner(), connections, flow.unverifiableReason(),
-                        flow.notes()));
+            if (flow.connections().stream().anyMatch(c -> inNamespace(c.connection().source(), namespace)
+                    || inNamespace(c.connection().destination(), namespace))) {
+                touching.add(flow);
             }
         }
         return List.copyOf(touching);
     }
 
+    private static boolean inNamespace(Endpoint endpoint, String namespace) {
+        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * What counts as newly blocked (spec §4): the flows before and after a change, compared flow by flow
- * (whole flows: see {@link WholeFlows}). A flow blocked after but not before is newly blocked, and denies
+ * (whole flows, as {@code check} reports them: see {@link DerivedFlows#touching}). A flow blocked after but not before is newly blocked, and denies
  * when it is critical and enforced; a flow that was already blocked never causes a denial, even when the
  * change blocks more of its connections; a flow allowed before and unverifiable after is a warning; a flow
  * blocked before and not after is unblocked.

@@ -89,11 +89,8 @@ public final class Guard {
         if (change instanceof Change.PolicyChange policy) {
             DerivedFlows.Evaluated evaluated = derived.evaluatedTouching(before, policy.namespace(),
                     flows -> evaluate(flows, before.engine()));
-            WholeFlows.Compared whole = WholeFlows.complete(evaluated.results(),
-                    PolicyChangeRejudging.after(evaluated, before, after, policy.namespace(), policy.name()),
-                    derived.flows(before), policy.namespace(), before.engine());
-            beforeResults = whole.before();
-            afterResults = whole.after();
+            beforeResults = evaluated.results();
+            afterResults = PolicyChangeRejudging.after(evaluated, before, after, policy.namespace(), policy.name());
         } else {
             // Namespace labels and Dynatrace objects decide which flows are required: derive both sides.
             DerivedFlows.Evaluated evaluated = derived.evaluatedAll(before, flows -> evaluate(flows, before.engine()));
