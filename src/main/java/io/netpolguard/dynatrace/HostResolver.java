@@ -1,14 +1,21 @@
 package io.netpolguard.dynatrace;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netpolguard.netpol.IpAddresses;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * for five minutes (thirty seconds when nothing was found); a stale answer is served while it is
  * refreshed in the background. A resolver that does not wait (the webhook) answers "unresolved"
  * for a host it has never looked up and resolves it in the background; {@link #generation()} then
- * changes, so cached results that used the old answer can be thrown away.
+ * changes, so cached results that used the old answer can be thrown away. Neither the cache nor the
+ * lookups can grow without bound, whatever host names requests bring: at most {@value #MAX_HOSTS} names
+ * are kept (each for an hour after its last use), and lookups run on at most {@value #DNS_THREADS} threads
+ * with {@value #DNS_QUEUE} waiting; a lookup that does not fit is "unresolved" until asked again.
  */
 public final class HostResolver {
     private final Map<String, List<InetAddress>> configured;
@@ -28,7 +38,12 @@ public final class HostResolver {
     private final Duration timeout;
     private static final Duration TTL = Duration.ofMinutes(5);
     private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    static final int MAX_HOSTS = 1000;
+    static final int DNS_THREADS = 4;
+    static final int DNS_QUEUE = 64;
+    private final ExecutorService dns = dnsExecutor();
+    private final Cache<String, Cached> entries;
+    private final ConcurrentMap<String, Cached> cache;
     private final boolean wait;
     private final AtomicLong generation = new AtomicLong();
 
@@ -41,6 +56,13 @@ public final class HostResolver {
 
     /** @param wait whether the first lookup of a host waits for DNS (commands) or not (the webhook) */
     public HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout, boolean wait) {
+        this(configured, dnsEnabled, timeout, wait, MAX_HOSTS);
+    }
+
+    HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout, boolean wait,
+            int maxHosts) {
+        this.entries = Caffeine.newBuilder().maximumSize(maxHosts).expireAfterAccess(Duration.ofHours(1)).build();
+        this.cache = entries.asMap();
         this.configured = Map.copyOf(configured);
         this.dnsEnabled = dnsEnabled;
         this.timeout = timeout;
@@ -92,12 +114,42 @@ public final class HostResolver {
             cached = cache.putIfAbsent(key, pending);
             if (cached == null) {
                 cached = pending;
-                CompletableFuture.runAsync(() -> store(key, fetch(key)));
+                refreshInBackground(key, pending);
             }
         } else if (cached.stale() && cached.refreshing().compareAndSet(false, true)) {
-            CompletableFuture.runAsync(() -> store(key, fetch(key)));
+            refreshInBackground(key, cached);
         }
         return cached.addresses();
+    }
+
+    /** Lookups on a few daemon threads of their own, with a short queue; idle threads end. */
+    private static ExecutorService dnsExecutor() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DNS_QUEUE), runnable -> {
+                    Thread thread = new Thread(runnable, "dns-lookup");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /** How many host names are cached (tests). */
+    long cachedHosts() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    private void refreshInBackground(String key, Cached current) {
+        try {
+            dns.execute(() -> store(key, new Cached(lookupHere(key), Instant.now(), new AtomicBoolean())));
+        } catch (RejectedExecutionException e) {
+            if (current.addresses().isEmpty() && current.fetched().equals(Instant.EPOCH)) {
+                cache.remove(key, current); // too many lookups at once: ask again next time
+            } else {
+                current.refreshing().set(false);
+            }
+        }
     }
 
     private void store(String key, Cached fresh) {
@@ -111,16 +163,19 @@ public final class HostResolver {
         return new Cached(lookup(host), Instant.now(), new AtomicBoolean());
     }
 
+    /** Waits at most the timeout for a lookup on the DNS threads. */
     private List<InetAddress> lookup(String host) {
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return List.of(InetAddress.getAllByName(host));
-                } catch (java.net.UnknownHostException e) {
-                    return List.<InetAddress>of();
-                }
-            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> lookupHere(host), dns).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private static List<InetAddress> lookupHere(String host) {
+        try {
+            return List.of(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
             return List.of();
         }
     }

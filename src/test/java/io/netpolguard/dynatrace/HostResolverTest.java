@@ -52,4 +52,14 @@ class HostResolverTest {
         assertThatThrownBy(() -> HostResolver.parseHostMapping("t.example.com=nope"))
                 .hasMessageContaining("'nope' is not an IP address");
     }
+
+    /** Host names come from requests (a DynaKube's apiUrl, proxy, registry): they cannot grow the cache without bound. */
+    @Test
+    void theCacheOfHostNamesIsBounded() {
+        HostResolver resolver = new HostResolver(Map.of(), true, Duration.ofMillis(200), false, 10);
+        for (int i = 0; i < 200; i++) {
+            assertThat(resolver.resolve("tenant-" + i + ".invalid")).as("never waits").isEmpty();
+        }
+        assertThat(resolver.cachedHosts()).isLessThanOrEqualTo(10);
+    }
 }
