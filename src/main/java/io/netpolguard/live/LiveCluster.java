@@ -167,6 +167,12 @@ public final class LiveCluster implements SnapshotSource {
         return true;
     }
 
+    /** True while every informer holds an open watch, so changes reach the snapshot. */
+    public boolean watching() {
+        return started && informers.values().stream().allMatch(SharedIndexInformer::isWatching)
+                && dynatrace.values().stream().allMatch(SharedIndexInformer::isWatching);
+    }
+
     @Override
     public Map<String, Boolean> syncState() {
         Map<String, Boolean> state = new LinkedHashMap<>();

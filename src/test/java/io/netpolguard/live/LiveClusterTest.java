@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 @EnableKubernetesMockClient(crud = true)
 class LiveClusterTest {
-    private static final long TIMEOUT_MILLIS = 10_000;
+    private static final long TIMEOUT_MILLIS = 30_000;
     /** The mock server logs every request at INFO; kept (strongly referenced) at WARNING. */
     private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
 
@@ -267,7 +267,8 @@ class LiveClusterTest {
 
         client.apiextensions().v1().customResourceDefinitions().resource(dynaKubeCrd()).create();
         awaitTrue("DynaKube informer started and synced",
-                () -> Boolean.TRUE.equals(live.syncState().get("dynakubes.dynatrace.com")) && live.synced());
+                () -> Boolean.TRUE.equals(live.syncState().get("dynakubes.dynatrace.com")) && live.synced()
+                        && live.watching());
 
         client.genericKubernetesResources("dynatrace.com/v1beta6", "DynaKube").inNamespace("dynatrace")
                 .resource(dynaKube("dynakube", "https://abc12345.live.dynatrace.com/api")).create();
@@ -296,6 +297,8 @@ class LiveClusterTest {
         assertThat(live.synced()).isFalse();
         live.start();
         awaitTrue("informers synced", live::synced);
+        // the mock API server, unlike a real one, does not replay changes made between list and watch
+        awaitTrue("informers watching", live::watching);
     }
 
     private void awaitSnapshot(String what, Predicate<ClusterSnapshot> condition) {
