@@ -4,12 +4,16 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.netpolguard.netpol.Cidr;
+import io.netpolguard.netpol.ClusterPolicies;
 import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.NamespaceDirectory;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.PolicySet;
+import io.netpolguard.netpol.Selector;
+import io.netpolguard.netpol.UnevaluatedPolicy;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +25,18 @@ import java.util.Optional;
  * {@link PodEndpoint}s (labels, addresses, ports), not as whole objects. Changes produce new
  * snapshots that share what they do not touch. {@code nodeAddresses} are the InternalIPs of the
  * Nodes (or, lacking Node objects, the pods' host IPs): where kubelets listen and host-network pods
- * connect from.
+ * connect from; {@code nodeLabels} the labels of the Node each address (of any type) belongs to, for cluster-wide
+ * node peers. {@code clusterPolicies} are the Admin and Baseline tiers; {@code unevaluatedPolicies} policies of
+ * kinds the guard does not evaluate.
  */
 public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex pods, PolicySet policies,
         List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
         List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects,
-        List<InetAddress> nodeAddresses) implements NamespaceDirectory {
+        List<InetAddress> nodeAddresses, Map<InetAddress, LabelSet> nodeLabels, ClusterPolicies clusterPolicies,
+        List<UnevaluatedPolicy> unevaluatedPolicies) implements NamespaceDirectory {
 
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), PodIndex.EMPTY, PolicySet.EMPTY, List.of(),
-            List.of(), List.of(), List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), ClusterPolicies.NONE, List.of());
 
     public ClusterSnapshot {
         namespaces = Map.copyOf(namespaces);
@@ -39,6 +46,23 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
         dynaKubes = List.copyOf(dynaKubes);
         edgeConnects = List.copyOf(edgeConnects);
         nodeAddresses = List.copyOf(nodeAddresses);
+        nodeLabels = Map.copyOf(nodeLabels);
+        unevaluatedPolicies = List.copyOf(unevaluatedPolicies);
+    }
+
+    @Override
+    public boolean nodesKnown() {
+        return !nodeLabels.isEmpty();
+    }
+
+    @Override
+    public LabelSet nodeLabelsAt(InetAddress address) {
+        return nodeLabels.get(address);
+    }
+
+    @Override
+    public boolean anyNodeIn(Cidr range, Selector selector) {
+        return nodeLabels.entrySet().stream().anyMatch(e -> range.contains(e.getKey()) && selector.matches(e.getValue()));
     }
 
     @Override
@@ -62,7 +86,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
     }
 
     public PolicyEngine engine() {
-        return new PolicyEngine(policies, this, pods.families());
+        return new PolicyEngine(policies, this, pods.families(), clusterPolicies, unevaluatedPolicies);
     }
 
     /** The Pod (not workload) with this namespace and name. */
@@ -72,17 +96,22 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public ClusterSnapshot withPolicies(PolicySet newPolicies) {
         return new ClusterSnapshot(namespaces, pods, newPolicies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses);
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
+    }
+
+    public ClusterSnapshot withClusterPolicies(ClusterPolicies newClusterPolicies) {
+        return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
+                edgeConnects, nodeAddresses, nodeLabels, newClusterPolicies, unevaluatedPolicies);
     }
 
     public ClusterSnapshot withNamespaces(Map<String, NamespaceInfo> newNamespaces) {
         return new ClusterSnapshot(newNamespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses);
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
     }
 
     public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,
             List<GenericKubernetesResource> newEdgeConnects) {
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, newDynaKubes,
-                newEdgeConnects, nodeAddresses);
+                newEdgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
     }
 }

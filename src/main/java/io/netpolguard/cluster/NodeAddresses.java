@@ -34,4 +34,23 @@ public final class NodeAddresses {
         }
         return IpAddresses.parse(pod.getStatus().getHostIP());
     }
+
+    /** Every IP address in a Node's status (InternalIP, ExternalIP), for node peers of cluster-wide policies. */
+    public static List<InetAddress> allIps(Node node) {
+        List<InetAddress> addresses = new ArrayList<>();
+        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return addresses;
+        }
+        for (NodeAddress address : node.getStatus().getAddresses()) {
+            if (address.getAddress() != null) {
+                IpAddresses.parse(address.getAddress()).ifPresent(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
+    public static io.netpolguard.netpol.LabelSet labels(Node node) {
+        return io.netpolguard.netpol.LabelSet.of(node.getMetadata() == null || node.getMetadata().getLabels() == null
+                ? java.util.Map.of() : node.getMetadata().getLabels());
+    }
 }

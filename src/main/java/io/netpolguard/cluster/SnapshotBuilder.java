@@ -17,7 +17,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netpolguard.netpol.ClusterPolicies;
+import io.netpolguard.netpol.ClusterPolicy;
+import io.netpolguard.netpol.ClusterPolicyCompiler;
+import io.netpolguard.netpol.ClusterPolicyKind;
 import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.UnevaluatedPolicy;
 import io.netpolguard.netpol.InvalidPolicyException;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
@@ -29,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -38,7 +45,9 @@ public final class SnapshotBuilder {
     public static final String DYNATRACE_GROUP = "dynatrace.com";
     private static final Set<String> KINDS = Set.of("Namespace", "Pod", "Deployment", "StatefulSet",
             "DaemonSet", "ReplicaSet", "Job", "CronJob", "NetworkPolicy", "Service", "EndpointSlice", "Endpoints",
-            "DynaKube", "EdgeConnect", "Node");
+            "DynaKube", "EdgeConnect", "Node", "ClusterNetworkPolicy", "AdminNetworkPolicy",
+            "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy",
+            "AuthorizationPolicy", "Sidecar");
 
     private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
     private final List<PodEndpoint> pods = new ArrayList<>();
@@ -50,6 +59,9 @@ public final class SnapshotBuilder {
     private final List<GenericKubernetesResource> edgeConnects = new ArrayList<>();
     private final Set<InetAddress> nodeAddresses = new LinkedHashSet<>();
     private final Set<InetAddress> hostIps = new LinkedHashSet<>();
+    private final Map<InetAddress, LabelSet> nodeLabels = new LinkedHashMap<>();
+    private final Map<String, ClusterPolicy> clusterPolicies = new LinkedHashMap<>();
+    private final List<UnevaluatedPolicy> unevaluated = new ArrayList<>();
     private final Consumer<String> skipped;
 
     /** @param skipped told about each object of a kind that is not read (for {@code --verbose}) */
@@ -80,6 +92,11 @@ public final class SnapshotBuilder {
             skipped.accept(where + ": skipped (kind " + kind + " is not used by the checks)");
             return this;
         }
+        Optional<UnevaluatedKinds.Kind> unevaluatedKind = UnevaluatedKinds.of(apiVersion, kind);
+        if (unevaluatedKind.isPresent()) {
+            UnevaluatedKinds.read(unevaluatedKind.get(), node).ifPresent(unevaluated::add);
+            return this;
+        }
         if (name.isEmpty()) {
             throw new ManifestException(where + ": metadata.name is missing");
         }
@@ -87,7 +104,7 @@ public final class SnapshotBuilder {
             switch (kind) {
                 case "Namespace" -> addNamespace(convert(node, Namespace.class));
                 case "Pod" -> addPod(convert(node, Pod.class));
-                case "Node" -> nodeAddresses.addAll(NodeAddresses.internalIps(convert(node, Node.class)));
+                case "Node" -> addNode(convert(node, Node.class));
                 case "Deployment" -> addWorkload(convert(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
                 case "StatefulSet" -> addWorkload(convert(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
                 case "DaemonSet" -> addWorkload(convert(node, DaemonSet.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
@@ -96,7 +113,15 @@ public final class SnapshotBuilder {
                 case "CronJob" -> addWorkload(convert(node, CronJob.class), c -> c.getSpec() == null
                         || c.getSpec().getJobTemplate() == null || c.getSpec().getJobTemplate().getSpec() == null
                         ? null : c.getSpec().getJobTemplate().getSpec().getTemplate());
-                case "NetworkPolicy" -> addPolicy(convert(node, NetworkPolicy.class));
+                case "NetworkPolicy" -> {
+                    if (apiVersion.startsWith("networking.k8s.io/")) {
+                        addPolicy(convert(node, NetworkPolicy.class));
+                    } else {
+                        skipped.accept(where + ": skipped (apiVersion " + apiVersion + " is not networking.k8s.io)");
+                    }
+                }
+                case "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy" ->
+                        addClusterPolicy(node, apiVersion, kind, where);
                 case "Service" -> services.add(convert(node, Service.class));
                 case "EndpointSlice" -> endpointSlices.add(convert(node, EndpointSlice.class));
                 case "Endpoints" -> endpoints.add(convert(node, Endpoints.class));
@@ -137,6 +162,24 @@ public final class SnapshotBuilder {
         pods.add(PodEndpoints.fromTemplate(workload.getKind(), workload.getMetadata(), template.apply(workload)));
     }
 
+    private void addNode(Node node) {
+        nodeAddresses.addAll(NodeAddresses.internalIps(node));
+        LabelSet labels = NodeAddresses.labels(node);
+        NodeAddresses.allIps(node).forEach(address -> nodeLabels.put(address, labels));
+    }
+
+    private void addClusterPolicy(JsonNode node, String apiVersion, String kind, String where) {
+        Optional<ClusterPolicyKind> clusterKind = ClusterPolicyCompiler.kindOf(apiVersion, kind);
+        if (clusterKind.isEmpty()) {
+            skipped.accept(where + ": skipped (apiVersion " + apiVersion + " is not " + ClusterPolicyKind.GROUP + ")");
+            return;
+        }
+        ClusterPolicy policy = ClusterPolicyCompiler.compile(clusterKind.get(), node);
+        policy.problems().forEach(problem -> skipped.accept(where + ": cannot read " + problem
+                + " (judged as possibly matching)"));
+        clusterPolicies.put(policy.id(), policy);
+    }
+
     private void addPolicy(NetworkPolicy policy) {
         CompiledPolicy compiled = PolicyCompiler.compile(policy);
         policies.put(compiled.id(), compiled);
@@ -159,6 +202,7 @@ public final class SnapshotBuilder {
         pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         policies.values().forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         return new ClusterSnapshot(allNamespaces, PodIndex.of(pods), PolicySet.of(policies.values()), services, endpointSlices,
-                endpoints, dynaKubes, edgeConnects, List.copyOf(nodeAddresses.isEmpty() ? hostIps : nodeAddresses));
+                endpoints, dynaKubes, edgeConnects, List.copyOf(nodeAddresses.isEmpty() ? hostIps : nodeAddresses),
+                nodeLabels, new ClusterPolicies(clusterPolicies.values()), unevaluated);
     }
 }

@@ -18,7 +18,15 @@ import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.NamespaceInfo;
 import io.netpolguard.cluster.NodeAddresses;
 import io.netpolguard.cluster.PodIndex;
+import io.netpolguard.cluster.Manifests;
+import io.netpolguard.cluster.UnevaluatedKinds;
+import io.netpolguard.netpol.ClusterPolicies;
+import io.netpolguard.netpol.ClusterPolicy;
+import io.netpolguard.netpol.ClusterPolicyCompiler;
+import io.netpolguard.netpol.ClusterPolicyKind;
 import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.UnevaluatedPolicy;
 import io.netpolguard.netpol.InvalidPolicyException;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
@@ -50,6 +58,8 @@ public final class LiveCluster implements SnapshotSource {
     private static final long LIST_PAGE = 500L;
     private static final Map<String, String> DYNATRACE_CRDS = Map.of("dynakubes.dynatrace.com", "DynaKube",
             "edgeconnects.dynatrace.com", "EdgeConnect");
+    private static final Map<String, ClusterPolicyKind> CLUSTER_POLICY_CRDS = clusterPolicyCrds();
+    private static final Map<String, UnevaluatedKinds.Kind> UNEVALUATED_CRDS = unevaluatedCrds();
 
     private final KubernetesClient client;
     private final long debounceMillis;
@@ -62,7 +72,11 @@ public final class LiveCluster implements SnapshotSource {
     private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
     private final Map<String, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
     private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
+    /** Informers of custom resources (DynaKubes, cluster-wide and unevaluated policies), by CRD name. */
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> dynatrace = new ConcurrentHashMap<>();
+    private final Map<String, ClusterPolicy> clusterPolicies = new ConcurrentHashMap<>();
+    private volatile boolean clusterPoliciesChanged = true;
+    private volatile ClusterPolicies clusterPolicySet = ClusterPolicies.NONE;
     private final CompactPodStore pods;
     private volatile boolean podsChanged = true;
     /** Policies are regrouped only when one changed, so pod churn keeps each namespace's selection cache. */
@@ -216,9 +230,14 @@ public final class LiveCluster implements SnapshotSource {
                 namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
                         namespace.getMetadata().getAnnotations()));
             }
+            if (clusterPoliciesChanged) {
+                clusterPoliciesChanged = false;
+                clusterPolicySet = new ClusterPolicies(clusterPolicies.values());
+            }
             snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
                     typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
-                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"), nodeAddresses());
+                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"), nodeAddresses(), nodeLabels(),
+                    clusterPolicySet, unevaluatedPolicies());
             builtAt = Instant.now();
             if (informersSynced) {
                 builtFromSyncedInformers = true;
@@ -238,6 +257,42 @@ public final class LiveCluster implements SnapshotSource {
             podIndex.all().stream().filter(PodEndpoint::hostNetwork).forEach(p -> addresses.addAll(p.addresses()));
         }
         return List.copyOf(addresses);
+    }
+
+    private Map<InetAddress, LabelSet> nodeLabels() {
+        Map<InetAddress, LabelSet> labels = new LinkedHashMap<>();
+        for (Object item : store("nodes")) {
+            Node node = (Node) item;
+            LabelSet nodeLabels = NodeAddresses.labels(node);
+            NodeAddresses.allIps(node).forEach(address -> labels.put(address, nodeLabels));
+        }
+        return labels;
+    }
+
+    private List<UnevaluatedPolicy> unevaluatedPolicies() {
+        List<UnevaluatedPolicy> found = new ArrayList<>();
+        dynatrace.forEach((crd, informer) -> {
+            UnevaluatedKinds.Kind kind = UNEVALUATED_CRDS.get(crd);
+            if (kind != null) {
+                informer.getStore().list().forEach(object ->
+                        UnevaluatedKinds.read(kind, Manifests.JSON.valueToTree(object)).ifPresent(found::add));
+            }
+        });
+        return found;
+    }
+
+    private static Map<String, ClusterPolicyKind> clusterPolicyCrds() {
+        Map<String, ClusterPolicyKind> crds = new LinkedHashMap<>();
+        for (ClusterPolicyKind kind : ClusterPolicyKind.values()) {
+            crds.put(kind.plural() + "." + ClusterPolicyKind.GROUP, kind);
+        }
+        return Map.copyOf(crds);
+    }
+
+    private static Map<String, UnevaluatedKinds.Kind> unevaluatedCrds() {
+        Map<String, UnevaluatedKinds.Kind> crds = new LinkedHashMap<>();
+        UnevaluatedKinds.KINDS.forEach(kind -> crds.put(kind.plural() + "." + kind.group(), kind));
+        return Map.copyOf(crds);
     }
 
     private List<?> store(String name) {
@@ -310,22 +365,32 @@ public final class LiveCluster implements SnapshotSource {
         }
     }
 
-    /** Starts a DynaKube or EdgeConnect informer when its CRD appears, stops it when the CRD goes. */
+    /**
+     * Starts an informer for a DynaKube, EdgeConnect, cluster-wide policy or unevaluated policy CRD when it appears,
+     * stops it when the CRD goes.
+     */
     private final class CrdHandler implements ResourceEventHandler<CustomResourceDefinition> {
         @Override
         public void onAdd(CustomResourceDefinition crd) {
             String name = crd.getMetadata().getName();
-            if (!DYNATRACE_CRDS.containsKey(name) || dynatrace.containsKey(name)) {
+            ClusterPolicyKind clusterKind = CLUSTER_POLICY_CRDS.get(name);
+            UnevaluatedKinds.Kind unevaluatedKind = UNEVALUATED_CRDS.get(name);
+            String kind = DYNATRACE_CRDS.containsKey(name) ? DYNATRACE_CRDS.get(name)
+                    : clusterKind != null ? clusterKind.kind() : unevaluatedKind != null ? unevaluatedKind.kind() : null;
+            if (kind == null || dynatrace.containsKey(name)) {
                 return;
             }
-            String version = servedVersion(crd);
+            String version = servedVersion(crd, clusterKind == null ? List.of() : clusterKind.versions());
             if (version == null) {
                 return;
             }
             String apiVersion = crd.getSpec().getGroup() + "/" + version;
-            LOG.infof("watching %s %s", DYNATRACE_CRDS.get(name), apiVersion);
-            dynatrace.put(name, launch(name, client.genericKubernetesResources(apiVersion, DYNATRACE_CRDS.get(name))
-                    .inAnyNamespace(), onAnyChange(), null));
+            LOG.infof("watching %s %s", kind, apiVersion);
+            ResourceEventHandler<GenericKubernetesResource> handler = clusterKind != null
+                    ? new ClusterPolicyHandler(clusterKind) : onAnyChange();
+            var resources = client.genericKubernetesResources(apiVersion, kind);
+            dynatrace.put(name, launch(name, "Namespaced".equals(crd.getSpec().getScope())
+                    ? resources.inAnyNamespace() : resources, handler, null));
             changed();
         }
 
@@ -336,25 +401,73 @@ public final class LiveCluster implements SnapshotSource {
 
         @Override
         public void onDelete(CustomResourceDefinition crd, boolean deletedFinalStateUnknown) {
-            SharedIndexInformer<GenericKubernetesResource> informer = dynatrace.remove(crd.getMetadata().getName());
+            String name = crd.getMetadata().getName();
+            SharedIndexInformer<GenericKubernetesResource> informer = dynatrace.remove(name);
             if (informer != null) {
                 informer.stop();
+                ClusterPolicyKind clusterKind = CLUSTER_POLICY_CRDS.get(name);
+                if (clusterKind != null && clusterPolicies.keySet().removeIf(id -> id.startsWith(clusterKind.kind() + "/"))) {
+                    clusterPoliciesChanged = true;
+                }
                 changed();
             }
         }
 
-        /** The storage version when it is served, else any served version: the API server converts. */
-        private static String servedVersion(CustomResourceDefinition crd) {
-            String any = null;
+        /**
+         * The first of {@code known} that is served (the versions the guard reads, preferred first), else the storage
+         * version when it is served, else any served version: the API server converts.
+         */
+        private static String servedVersion(CustomResourceDefinition crd, List<String> known) {
+            List<String> served = new ArrayList<>();
+            String storage = null;
             for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
                 if (Boolean.TRUE.equals(version.getServed())) {
+                    served.add(version.getName());
                     if (Boolean.TRUE.equals(version.getStorage())) {
-                        return version.getName();
+                        storage = version.getName();
                     }
-                    any = any == null ? version.getName() : any;
                 }
             }
-            return any;
+            for (String version : known) {
+                if (served.contains(version)) {
+                    return version;
+                }
+            }
+            return storage != null ? storage : served.isEmpty() ? null : served.get(0);
+        }
+    }
+
+    /** Compiles each cluster-wide policy once, when it enters or changes in the cache. */
+    private final class ClusterPolicyHandler implements ResourceEventHandler<GenericKubernetesResource> {
+        private final ClusterPolicyKind kind;
+
+        ClusterPolicyHandler(ClusterPolicyKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void onAdd(GenericKubernetesResource object) {
+            try {
+                ClusterPolicy compiled = ClusterPolicyCompiler.compile(kind, Manifests.JSON.valueToTree(object));
+                clusterPolicies.put(compiled.id(), compiled);
+                compiled.problems().forEach(p -> onRejectedPolicy.accept(compiled.id() + ": " + p));
+            } catch (InvalidPolicyException e) {
+                onRejectedPolicy.accept(e.getMessage());
+            }
+            clusterPoliciesChanged = true;
+            changed();
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObject, GenericKubernetesResource newObject) {
+            onAdd(newObject);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource object, boolean deletedFinalStateUnknown) {
+            clusterPolicies.remove(kind.kind() + "/" + object.getMetadata().getName());
+            clusterPoliciesChanged = true;
+            changed();
         }
     }
 }

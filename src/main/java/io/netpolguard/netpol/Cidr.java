@@ -63,6 +63,15 @@ public record Cidr(byte[] network, int prefixLength, String text) {
         return prefixLength == network.length * 8;
     }
 
+    /** The network address (the only address of a single-address range). */
+    public java.net.InetAddress address() {
+        try {
+            return java.net.InetAddress.getByAddress(network);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean isIpv4() {
         return network.length == 4;
     }

@@ -33,9 +33,15 @@ final class Explainer {
             }
             Endpoint peer = side.direction() == Direction.EGRESS ? connection.destination() : connection.source();
             String subject = "the " + side.direction().field() + " of " + side.subject().displayName();
-            reasons.add(outcome == Outcome.UNDETERMINED ? subject + ": " + undetermined(side, peer)
-                    : subject + " is isolated and no rule allows " + peer.displayName() + " on " + connection.protocol()
-                    + "/" + connection.port());
+            if (!side.unevaluated().isEmpty()) {
+                reasons.add(subject + ": " + unevaluated(side));
+            } else if (side.decidedByClusterRule()) {
+                reasons.add(subject + ": " + clusterRule(side, peer, connection));
+            } else {
+                reasons.add(outcome == Outcome.UNDETERMINED ? subject + ": " + undetermined(side, peer)
+                        : subject + " is isolated and no rule allows " + peer.displayName() + " on "
+                        + connection.protocol() + "/" + connection.port());
+            }
         }
         return String.join("; ", reasons);
     }
@@ -58,9 +64,33 @@ final class Explainer {
     private static List<String> side(SideVerdict side, Connection connection, Endpoint peer, NamespaceDirectory namespaces) {
         String subject = side.direction().field() + " of " + side.subject().displayName();
         List<String> lines = new ArrayList<>();
+        lines.addAll(sideLines(side, connection, peer, namespaces, subject));
+        if (!side.unevaluated().isEmpty()) {
+            lines.add("  - and " + unevaluated(side));
+        }
+        return lines;
+    }
+
+    private static List<String> sideLines(SideVerdict side, Connection connection, Endpoint peer,
+            NamespaceDirectory namespaces, String subject) {
+        List<String> lines = new ArrayList<>();
+        ClusterDecision cluster = side.cluster();
+        if (side.decidedByClusterRule()) {
+            lines.add("- " + subject + ": " + passes(cluster) + clusterRule(side, peer, connection));
+            return lines;
+        }
+        if (cluster != null && cluster.tier() == Tier.DEFAULT) {
+            lines.add("- " + subject + ": " + passes(cluster) + "no cluster-wide rule matches, and "
+                    + whyNotIsolated(side));
+            return lines;
+        }
         if (!side.isolated()) {
             lines.add("- " + subject + ": " + whyNotIsolated(side));
             return lines;
+        }
+        if (cluster != null) {
+            subject = subject + " (" + (cluster.passes().isEmpty() ? "no Admin rule matches"
+                    : "after " + String.join(", then ", cluster.passes())) + "; NetworkPolicy decides)";
         }
         String isolating = String.join(", ", side.isolating().stream().map(CompiledPolicy::id).toList());
         if (side.outcome() == Outcome.ALLOWED) {
@@ -90,6 +120,38 @@ final class Explainer {
             }
         }
         return lines;
+    }
+
+    private static String passes(ClusterDecision cluster) {
+        return cluster.passes().isEmpty() ? "" : "after " + String.join(", then ", cluster.passes()) + ", ";
+    }
+
+    /** The cluster-wide rule that decides a side, and whether it matches for certain. */
+    private static String clusterRule(SideVerdict side, Endpoint peer, Connection connection) {
+        ClusterDecision cluster = side.cluster();
+        String rule = cluster.describe();
+        String traffic = peer.displayName() + " on " + connection.protocol() + "/" + connection.port();
+        if (!cluster.ruleMayMatch()) {
+            return rule + " matches " + traffic + " (" + cluster.tier().display() + " tier"
+                    + (cluster.tier() == Tier.ADMIN ? ", before any NetworkPolicy)" : ", no NetworkPolicy isolates it)");
+        }
+        if (cluster.rule().unreadable() != null) {
+            return rule + " cannot be read (" + cluster.rule().unreadable() + "), so it may match " + traffic;
+        }
+        if (cluster.rule().action() == null) {
+            return rule + " has an action the guard does not know";
+        }
+        String why = peer.addresses().isEmpty() && !(peer instanceof ExternalEndpoint external && !external.ranges().isEmpty())
+                ? "its peers depend on the address of " + peer.displayName() + ", which is not known"
+                : "its peers match only part of " + peer.displayName() + ", or only by a name the guard cannot check";
+        return rule + " may match " + traffic + ": " + why;
+    }
+
+    private static String unevaluated(SideVerdict side) {
+        return String.join(", ", side.unevaluated()) + (side.unevaluated().size() == 1 ? " applies" : " apply")
+                + " to it, and the guard does not evaluate " + (side.unevaluated().size() == 1 ? "that kind" : "those kinds")
+                + (side.outcome() == Outcome.BLOCKED ? " (it can only cut traffic, so this stays blocked)"
+                        : " (it could decide this connection either way)");
     }
 
     /** Why a side can be neither allowed nor blocked. */

@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answers "is this new connection allowed?" with the semantics of networking.k8s.io/v1:
- * allowed iff the source is not egress-isolated or some egress rule of a policy selecting it allows
- * the connection, and the destination is not ingress-isolated or some ingress rule allows it.
- * Policies are a union: no order, no deny rules.
+ * Answers "is this new connection allowed?": allowed iff the egress side of the source and the ingress side of
+ * the destination both allow it. Each side is decided in tiers, as the network-policy-api documents: the Admin
+ * tier's cluster-wide rules in priority and rule order (Accept, Deny, or Pass to the next tier), then
+ * networking.k8s.io/v1 NetworkPolicy (which decides for a pod it isolates: a union of allow rules), then the
+ * Baseline tier, then Kubernetes' default: allowed. Policies of kinds the guard does not evaluate make a side
+ * they may apply to UNDETERMINED.
  */
 public final class PolicyEngine {
     private final PolicySet policies;
     private final NamespaceDirectory namespaces;
     private final List<Cidr> unknownAddress;
+    private final ClusterPolicies clusterPolicies;
+    private final List<UnevaluatedPolicy> unevaluated;
 
     /** An engine for a cluster whose address families are not known: an unknown address may be IPv4 or IPv6. */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces) {
@@ -24,9 +28,24 @@ public final class PolicyEngine {
      *     whole of each IP family the cluster's pods use
      */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces, List<Cidr> unknownAddress) {
+        this(policies, namespaces, unknownAddress, ClusterPolicies.NONE, List.of());
+    }
+
+    /**
+     * @param clusterPolicies the Admin and Baseline tiers
+     * @param unevaluated policies of kinds the guard does not evaluate
+     */
+    public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces, List<Cidr> unknownAddress,
+            ClusterPolicies clusterPolicies, List<UnevaluatedPolicy> unevaluated) {
         this.policies = policies;
         this.namespaces = namespaces;
         this.unknownAddress = List.copyOf(unknownAddress);
+        this.clusterPolicies = clusterPolicies;
+        this.unevaluated = List.copyOf(unevaluated);
+    }
+
+    public ClusterPolicies clusterPolicies() {
+        return clusterPolicies;
     }
 
     public PolicySet policies() {
@@ -69,6 +88,158 @@ public final class PolicyEngine {
     }
 
     private SideVerdict side(Direction direction, Endpoint subject, Endpoint peer, Connection connection) {
+        SideVerdict decided = tiered(direction, subject, peer, connection);
+        if (unevaluated.isEmpty()) {
+            return decided;
+        }
+        List<String> applying = new ArrayList<>();
+        boolean canAllow = false;
+        for (UnevaluatedPolicy policy : unevaluated) {
+            if (policy.mayApplyTo(subject, direction)) {
+                applying.add(policy.describe());
+                canAllow |= policy.canAllow();
+            }
+        }
+        if (applying.isEmpty()) {
+            return decided;
+        }
+        // a policy that can only cut a flow leaves a blocked side blocked
+        Outcome outcome = decided.outcome() == Outcome.BLOCKED && !canAllow ? Outcome.BLOCKED : Outcome.UNDETERMINED;
+        return decided.withUnevaluated(applying, outcome);
+    }
+
+    private SideVerdict tiered(Direction direction, Endpoint subject, Endpoint peer, Connection connection) {
+        if (clusterPolicies.isEmpty() || !(subject instanceof PodEndpoint pod) || pod.hostNetwork()) {
+            return networkPolicySide(direction, subject, peer, connection, null);
+        }
+        ClusterPolicies.Selection selection = clusterPolicies.select(pod, namespaces.labelsOf(pod.namespace()));
+        if (selection.isEmpty(direction)) {
+            return networkPolicySide(direction, subject, peer, connection, null);
+        }
+        List<Cidr> ranges = rangesOf(peer);
+        if (ranges.size() == 1) {
+            return new TierWalk(direction, pod, peer, connection, ranges, selection).decide();
+        }
+        // each address must be allowed, and each may be decided by a different rule or tier
+        List<SideVerdict> perRange = new ArrayList<>(ranges.size());
+        Outcome overall = Outcome.ALLOWED;
+        boolean allBlocked = true;
+        for (Cidr range : ranges) {
+            SideVerdict verdict = new TierWalk(direction, pod, peer, connection, List.of(range), selection).decide();
+            perRange.add(verdict);
+            overall = overall.and(verdict.outcome());
+            allBlocked &= verdict.outcome() == Outcome.BLOCKED;
+        }
+        if (ranges == unknownAddress && overall == Outcome.BLOCKED && !allBlocked) {
+            overall = Outcome.UNDETERMINED;
+        }
+        List<Cidr> leftOut = new ArrayList<>();
+        SideVerdict representative = null;
+        for (int i = 0; i < ranges.size(); i++) {
+            SideVerdict verdict = perRange.get(i);
+            if (verdict.outcome() != Outcome.ALLOWED) {
+                leftOut.add(ranges.get(i));
+            }
+            if (representative == null && (verdict.outcome() == overall
+                    || overall == Outcome.UNDETERMINED && verdict.outcome() != Outcome.ALLOWED)) {
+                representative = verdict;
+            }
+        }
+        boolean someAllowed = leftOut.size() < ranges.size();
+        return (representative == null ? perRange.get(0) : representative).withRanges(overall, ranges,
+                someAllowed && ranges != unknownAddress && overall != Outcome.ALLOWED ? leftOut : List.of());
+    }
+
+    /**
+     * One side through the tiers, for one range of peer addresses: the Admin rules in order, then NetworkPolicy
+     * when it isolates the pod, then the Baseline rules, then the default. A rule that may or may not match gives
+     * the outcome of both possibilities when they agree, else UNDETERMINED.
+     */
+    private final class TierWalk {
+        private final Direction direction;
+        private final PodEndpoint pod;
+        private final Endpoint peer;
+        private final Connection connection;
+        private final List<Cidr> ranges;
+        private final List<ClusterPolicy> admin;
+        private final List<ClusterPolicy> baseline;
+        private SideVerdict belowAdmin;
+
+        TierWalk(Direction direction, PodEndpoint pod, Endpoint peer, Connection connection, List<Cidr> ranges,
+                ClusterPolicies.Selection selection) {
+            this.direction = direction;
+            this.pod = pod;
+            this.peer = peer;
+            this.connection = connection;
+            this.ranges = ranges;
+            this.admin = selection.admin(direction);
+            this.baseline = selection.baseline(direction);
+        }
+
+        SideVerdict decide() {
+            return walk(admin, 0, 0, true);
+        }
+
+        /** From rule {@code ruleIndex} of policy {@code policyIndex} of a tier on. */
+        private SideVerdict walk(List<ClusterPolicy> tier, int policyIndex, int ruleIndex, boolean isAdmin) {
+            for (int p = policyIndex; p < tier.size(); p++) {
+                ClusterPolicy policy = tier.get(p);
+                List<ClusterRule> rules = policy.rules(direction);
+                for (int r = p == policyIndex ? ruleIndex : 0; r < rules.size(); r++) {
+                    ClusterRule rule = rules.get(r);
+                    Outcome match = rule.matches(peer, ranges, connection.destination(), connection.port(),
+                            connection.protocol(), namespaces);
+                    if (match == Outcome.BLOCKED) {
+                        continue;
+                    }
+                    SideVerdict applied = apply(policy, rule, isAdmin, match == Outcome.UNDETERMINED);
+                    if (match == Outcome.ALLOWED) {
+                        return applied;
+                    }
+                    SideVerdict otherwise = walk(tier, p, r + 1, isAdmin);
+                    if (otherwise.outcome() == applied.outcome()) {
+                        return otherwise;
+                    }
+                    return plain(ClusterDecision.byRule(policy, rule, true), Outcome.UNDETERMINED);
+                }
+            }
+            return isAdmin ? belowAdmin() : plain(ClusterDecision.byTier(Tier.DEFAULT), Outcome.ALLOWED);
+        }
+
+        private SideVerdict apply(ClusterPolicy policy, ClusterRule rule, boolean isAdmin, boolean mayMatch) {
+            if (rule.action() == null) {
+                return plain(ClusterDecision.byRule(policy, rule, true), Outcome.UNDETERMINED);
+            }
+            return switch (rule.action()) {
+                case ACCEPT -> plain(ClusterDecision.byRule(policy, rule, mayMatch), Outcome.ALLOWED);
+                case DENY -> plain(ClusterDecision.byRule(policy, rule, mayMatch), Outcome.BLOCKED);
+                case PASS -> {
+                    SideVerdict next = isAdmin ? belowAdmin() : plain(ClusterDecision.byTier(Tier.DEFAULT), Outcome.ALLOWED);
+                    yield next.withCluster(next.cluster().after(policy.describe(rule)), next.outcome());
+                }
+            };
+        }
+
+        /** NetworkPolicy decides for a pod it isolates; otherwise the Baseline tier does. */
+        private SideVerdict belowAdmin() {
+            if (belowAdmin == null) {
+                SideVerdict networkPolicy = networkPolicySide(direction, pod, peer, connection, ranges);
+                belowAdmin = networkPolicy.isolated()
+                        ? networkPolicy.withCluster(ClusterDecision.byTier(Tier.NETWORK_POLICY), networkPolicy.outcome())
+                        : walk(baseline, 0, 0, false);
+            }
+            return belowAdmin;
+        }
+
+        private SideVerdict plain(ClusterDecision decision, Outcome outcome) {
+            return new SideVerdict(direction, pod, policies.in(pod.namespace()).select(pod.labels()).isolating(direction),
+                    outcome, null, null, ranges, List.of(), decision, List.of());
+        }
+    }
+
+    /** The NetworkPolicy tier alone; {@code givenRanges} null means the peer's own ranges. */
+    private SideVerdict networkPolicySide(Direction direction, Endpoint subject, Endpoint peer, Connection connection,
+            List<Cidr> givenRanges) {
         if (!(subject instanceof PodEndpoint pod) || pod.hostNetwork()) {
             return SideVerdict.notIsolated(direction, subject);
         }
@@ -76,7 +247,7 @@ public final class PolicyEngine {
         if (isolating.isEmpty()) {
             return SideVerdict.notIsolated(direction, subject);
         }
-        List<Cidr> ranges = rangesOf(peer);
+        List<Cidr> ranges = givenRanges != null ? givenRanges : rangesOf(peer);
         Outcome best = Outcome.BLOCKED;
         List<CompiledPolicy> undecidedPolicies = new ArrayList<>();
         List<Rule> undecidedRules = new ArrayList<>();

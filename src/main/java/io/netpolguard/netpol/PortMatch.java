@@ -2,7 +2,8 @@ package io.netpolguard.netpol;
 
 /**
  * One entry of a rule's {@code ports}: a protocol with every port, a number or inclusive range, or
- * a named port resolved on the destination pod.
+ * a named port resolved on the destination pod. A named port of a cluster-wide policy has no protocol
+ * ({@code protocol} null): the pod's port of that name, whatever its protocol.
  */
 public record PortMatch(Protocol protocol, int from, int to, String name) {
 
@@ -18,8 +19,12 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
         return new PortMatch(protocol, 0, 0, name);
     }
 
+    public static PortMatch namedAnyProtocol(String name) {
+        return new PortMatch(null, 0, 0, name);
+    }
+
     public boolean matches(Endpoint destination, int port, Protocol connectionProtocol) {
-        if (protocol != connectionProtocol) {
+        if (protocol != null && protocol != connectionProtocol) {
             return false;
         }
         if (name == null) {
@@ -28,7 +33,7 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
         if (!(destination instanceof PodEndpoint pod)) {
             return false;
         }
-        ContainerPort declared = pod.namedPort(name, protocol);
+        ContainerPort declared = pod.namedPort(name, connectionProtocol);
         return declared != null && declared.number() == port;
     }
 
@@ -37,7 +42,7 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
         if (matches(destination, port, connectionProtocol)) {
             return null;
         }
-        if (protocol != connectionProtocol) {
+        if (protocol != null && protocol != connectionProtocol) {
             return "allows " + this + ", not " + connectionProtocol;
         }
         if (name == null) {
@@ -46,9 +51,9 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
         if (!(destination instanceof PodEndpoint pod)) {
             return "allows named port " + this + ", which never matches " + destination.displayName() + " (not a pod)";
         }
-        ContainerPort declared = pod.namedPort(name, protocol);
+        ContainerPort declared = pod.namedPort(name, connectionProtocol);
         if (declared == null) {
-            return "allows named port " + this + ", but " + pod.displayName() + " declares no " + protocol
+            return "allows named port " + this + ", but " + pod.displayName() + " declares no " + connectionProtocol
                     + " container port named '" + name + "'";
         }
         return "allows named port " + this + ", which is port " + declared.number() + " on " + pod.displayName()
@@ -58,7 +63,7 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
     @Override
     public String toString() {
         if (name != null) {
-            return protocol + "/" + name;
+            return protocol == null ? name : protocol + "/" + name;
         }
         if (from == 1 && to == 65535) {
             return protocol + "/any port";
