@@ -188,6 +188,9 @@ webhooks:
 - name: dynatrace.netpol-guard.io
   clientConfig:
     caBundle: $(cat "$work/ca.crt.b64")
+- name: clusterpolicies.netpol-guard.io
+  clientConfig:
+    caBundle: $(cat "$work/ca.crt.b64")
 PATCH
     install_file "$work/webhook-ca-bundle.yaml" "$overlay/webhook-ca-bundle.yaml" 644
     echo "wrote $overlay/{tls.key,tls.crt,ca.crt,webhook-ca-bundle.yaml} for k8s/overlays/plain" >&2

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.Manifests;
 import java.io.IOException;
+import io.netpolguard.netpol.ClusterPolicyKind;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Reads an admission.k8s.io/v1 AdmissionReview into an {@link AdmissionRequest}. */
 public final class AdmissionRequestReader {
@@ -83,6 +85,21 @@ public final class AdmissionRequestReader {
                     return skip(skipped, "the namespace's labels did not change");
                 }
                 return with(skipped, new Change.NamespaceChange(op, name, updated, old));
+            }
+            Optional<ClusterPolicyKind> clusterKind = ClusterPolicyKind.ofKind(objectKind)
+                    .filter(k -> ClusterPolicyKind.GROUP.equals(group));
+            if (clusterKind.isPresent()) {
+                GenericKubernetesResource resource = op == Change.Operation.DELETE ? null
+                        : convert(object, GenericKubernetesResource.class, "object");
+                GenericKubernetesResource old = present(oldObject)
+                        ? convert(oldObject, GenericKubernetesResource.class, "oldObject") : null;
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("request.object has no metadata.name");
+                }
+                if (resource != null && resource.getMetadata().getName() == null) {
+                    resource.getMetadata().setName(name);
+                }
+                return with(skipped, new Change.ClusterPolicyChange(op, clusterKind.get(), name, resource, old));
             }
             if ("dynatrace.com".equals(group) && ("DynaKube".equals(objectKind) || "EdgeConnect".equals(objectKind))) {
                 if (op == Change.Operation.DELETE) {

@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.netpolguard.netpol.ClusterPolicyKind;
 import java.util.Map;
 
 /** A change an admission request asks about. {@code object} is null on DELETE, {@code oldObject} on CREATE. */
-public sealed interface Change permits Change.PolicyChange, Change.NamespaceChange, Change.DynatraceChange {
+public sealed interface Change permits Change.PolicyChange, Change.NamespaceChange, Change.DynatraceChange,
+        Change.ClusterPolicyChange {
 
     enum Operation { CREATE, UPDATE, DELETE }
 
@@ -67,6 +69,25 @@ public sealed interface Change permits Change.PolicyChange, Change.NamespaceChan
     /** A DynaKube or EdgeConnect change, any version. */
     record DynatraceChange(Operation operation, String kind, String namespace, String name,
             GenericKubernetesResource object, GenericKubernetesResource oldObject) implements Change {
+        @Override
+        public HasMetadata subject() {
+            return object != null ? object : oldObject;
+        }
+    }
+
+    /** A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy change: cluster-scoped. */
+    record ClusterPolicyChange(Operation operation, ClusterPolicyKind policyKind, String name,
+            GenericKubernetesResource object, GenericKubernetesResource oldObject) implements Change {
+        @Override
+        public String kind() {
+            return policyKind.kind();
+        }
+
+        @Override
+        public String namespace() {
+            return null;
+        }
+
         @Override
         public HasMetadata subject() {
             return object != null ? object : oldObject;

@@ -1,6 +1,8 @@
 package io.netpolguard.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.netpolguard.netpol.ClusterPolicy;
+import io.netpolguard.netpol.ClusterPolicyCompiler;
 import io.netpolguard.netpol.PolicyCompiler;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,11 @@ public final class ChangeProjector {
                     ? before.policies().withoutPolicy(policy.namespace(), policy.name())
                     : before.policies().withPolicy(PolicyCompiler.compile(policy.object())));
         }
+        if (change instanceof Change.ClusterPolicyChange cluster) {
+            return before.withClusterPolicies(cluster.operation() == Change.Operation.DELETE
+                    ? before.clusterPolicies().without(cluster.policyKind(), cluster.name())
+                    : before.clusterPolicies().with(compile(cluster)));
+        }
         if (change instanceof Change.NamespaceChange namespace) {
             Map<String, NamespaceInfo> namespaces = new HashMap<>(before.namespaces());
             if (namespace.operation() == Change.Operation.DELETE) {
@@ -43,6 +50,11 @@ public final class ChangeProjector {
         }
         return dynaKube ? before.withDynatrace(objects, before.edgeConnects())
                 : before.withDynatrace(before.dynaKubes(), objects);
+    }
+
+    /** The changed cluster-wide policy as the guard reads it (with what it cannot read in its problems). */
+    public static ClusterPolicy compile(Change.ClusterPolicyChange change) {
+        return ClusterPolicyCompiler.compile(change.policyKind(), Manifests.JSON.valueToTree(change.object()));
     }
 
     private static String namespaceOf(GenericKubernetesResource resource) {

@@ -53,13 +53,25 @@ final class DerivedFlows {
     /** Flows evaluated on a snapshot: valid for every snapshot with the same inputs and the same policies. */
     static final class Evaluated {
         private final PolicySet policies;
+        private final Object clusterPolicies;
+        private final Object unevaluatedPolicies;
+        private final Object nodeLabels;
         private final List<FlowResult> results;
         private volatile Map<SameConnection, Verdict> verdicts;
         private volatile PolicyChangeRejudging.Sides sides;
 
-        private Evaluated(PolicySet policies, List<FlowResult> results) {
-            this.policies = policies;
+        private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results) {
+            this.policies = snapshot.policies();
+            this.clusterPolicies = snapshot.clusterPolicies();
+            this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
+            this.nodeLabels = snapshot.nodeLabels();
             this.results = results;
+        }
+
+        /** Whether the verdicts hold for {@code snapshot}: the same policies of every tier and the same nodes. */
+        boolean validFor(ClusterSnapshot snapshot) {
+            return policies == snapshot.policies() && clusterPolicies == snapshot.clusterPolicies()
+                    && unevaluatedPolicies == snapshot.unevaluatedPolicies() && nodeLabels == snapshot.nodeLabels();
         }
 
         /** Unmodifiable. */
@@ -120,10 +132,10 @@ final class DerivedFlows {
             Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
         Map<String, Evaluated> cache = entry(snapshot).evaluated();
         Evaluated cached = cache.get(key);
-        if (cached != null && cached.policies == snapshot.policies()) {
+        if (cached != null && cached.validFor(snapshot)) {
             return cached;
         }
-        Evaluated fresh = new Evaluated(snapshot.policies(), List.copyOf(evaluator.apply(flows.get())));
+        Evaluated fresh = new Evaluated(snapshot, List.copyOf(evaluator.apply(flows.get())));
         cache.put(key, fresh);
         return fresh;
     }

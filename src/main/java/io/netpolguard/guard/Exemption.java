@@ -20,7 +20,8 @@ final class Exemption {
         if (reason != null && !reason.isBlank()) {
             return Optional.of(reason.trim());
         }
-        if (change instanceof Change.NamespaceChange) {
+        if (change.namespace() == null) {
+            // a Namespace or a cluster-wide policy: only the object itself can carry the exemption
             return Optional.empty();
         }
         reason = before.namespace(change.namespace()).map(NamespaceInfo::annotations)

@@ -105,7 +105,7 @@ public final class FlowExplainer {
         }
         Direction direction = egress ? Direction.EGRESS : Direction.INGRESS;
         SideVerdict side = verdict.side(direction);
-        if (!(side.subject() instanceof PodEndpoint pod)) {
+        if (!(side.subject() instanceof PodEndpoint pod) || side.decidedByClusterRule()) {
             return null;
         }
         FlowEnd peer = egress ? first.connection().destination() : first.connection().source();
@@ -179,17 +179,29 @@ public final class FlowExplainer {
                         + (others.size() > 4 ? "; ..." : ""));
             }
             if (first.status() == FlowStatus.BLOCKED) {
-                lines.add("  fix: a NetworkPolicy like this would allow it:");
+                List<Direction> byNetworkPolicy = new ArrayList<>();
                 for (Direction direction : List.of(Direction.EGRESS, Direction.INGRESS)) {
-                    if (verdict.side(direction).outcome() != Outcome.ALLOWED) {
-                        FixSuggestion.policy(result.flow(), direction, first.connection().source(),
-                                first.connection().destination(), style).lines().forEach(l -> lines.add("    " + l));
-                        if (style == FixSuggestion.Style.YAML) {
-                            lines.add("    ---");
-                        }
+                    SideVerdict side = verdict.side(direction);
+                    if (side.outcome() == Outcome.ALLOWED) {
+                        continue;
+                    }
+                    if (side.decidedByClusterRule()) {
+                        lines.addAll(ClusterFixSuggestion.lines(result.flow(), first.connection(), side));
+                    } else {
+                        byNetworkPolicy.add(direction);
                     }
                 }
-                if (style == FixSuggestion.Style.YAML) {
+                if (!byNetworkPolicy.isEmpty()) {
+                    lines.add("  fix: a NetworkPolicy like this would allow it:");
+                }
+                for (Direction direction : byNetworkPolicy) {
+                    FixSuggestion.policy(result.flow(), direction, first.connection().source(),
+                            first.connection().destination(), style).lines().forEach(l -> lines.add("    " + l));
+                    if (style == FixSuggestion.Style.YAML) {
+                        lines.add("    ---");
+                    }
+                }
+                if (style == FixSuggestion.Style.YAML && !byNetworkPolicy.isEmpty()) {
                     lines.remove(lines.size() - 1);
                 }
             }
@@ -218,7 +230,7 @@ public final class FlowExplainer {
         List<String> ids = new ArrayList<>();
         for (SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
             if (side.outcome() != Outcome.ALLOWED) {
-                side.isolating().forEach(p -> ids.add(p.id()));
+                ids.addAll(side.decidingPolicies());
             }
         }
         return String.join(", ", ids);

@@ -100,6 +100,12 @@ public final class Guard {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine(),
                         evaluated.verdicts());
                 problems = problemsOf(dynatrace);
+            } else if (change instanceof Change.ClusterPolicyChange cluster) {
+                // the required flows stay the same; every verdict may change
+                afterResults = evaluate(derived.flows(before), after.engine());
+                problems = cluster.operation() == Change.Operation.DELETE ? List.of()
+                        : ChangeProjector.compile(cluster).problems().stream()
+                                .map(p -> cluster.kind() + " " + cluster.name() + ": " + p).toList();
             } else {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine());
             }

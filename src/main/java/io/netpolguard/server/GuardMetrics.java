@@ -69,7 +69,8 @@ public class GuardMetrics {
     }
 
     /** Label values a request can bring; anything else is {@code other}, so no request can grow the metrics. */
-    static final Set<String> KINDS = Set.of("NetworkPolicy", "Namespace", "DynaKube", "EdgeConnect");
+    static final Set<String> KINDS = Set.of("NetworkPolicy", "Namespace", "DynaKube", "EdgeConnect",
+            "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
     static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     public void recordDecision(String kind, String operation, String decision, long nanos) {

@@ -123,6 +123,13 @@ class ManifestsTest {
                 "customresourcedefinitions.apiextensions.k8s.io")) {
             expected.put(resource, Set.of("get", "list", "watch"));
         }
+        // the cluster-wide kinds the guard evaluates, and the kinds it only notices (LiveCluster's CRD handler)
+        for (io.netpolguard.netpol.ClusterPolicyKind kind : io.netpolguard.netpol.ClusterPolicyKind.values()) {
+            expected.put(kind.plural() + "." + io.netpolguard.netpol.ClusterPolicyKind.GROUP, Set.of("get", "list", "watch"));
+        }
+        for (io.netpolguard.cluster.UnevaluatedKinds.Kind kind : io.netpolguard.cluster.UnevaluatedKinds.KINDS) {
+            expected.put(kind.plural() + "." + kind.group(), Set.of("get", "list", "watch"));
+        }
         assertThat(granted).isEqualTo(expected);
     }
 
@@ -140,6 +147,12 @@ class ManifestsTest {
             informed.add(crd.group(1));
         }
         assertThat(informed).contains("pods", "customresourcedefinitions", "dynakubes", "edgeconnects");
+        // the CRD handler also informs the cluster-wide and unevaluated policy kinds once their CRDs exist
+        assertThat(source).contains("CLUSTER_POLICY_CRDS", "UNEVALUATED_CRDS");
+        for (io.netpolguard.netpol.ClusterPolicyKind kind : io.netpolguard.netpol.ClusterPolicyKind.values()) {
+            informed.add(kind.plural());
+        }
+        io.netpolguard.cluster.UnevaluatedKinds.KINDS.forEach(kind -> informed.add(kind.plural()));
         Set<String> granted = new TreeSet<>();
         rules(Kustomize.find(base, "ClusterRole", NAME)).keySet().forEach(r -> granted.add(r.split("\\.", 2)[0]));
         assertThat(granted).isEqualTo(informed);
@@ -188,7 +201,9 @@ class ManifestsTest {
         assertThat(rules).containsExactly(
                 Map.entry("networkpolicies.netpol-guard.io [networking.k8s.io] [v1] [networkpolicies]", "CREATE,UPDATE,DELETE"),
                 Map.entry("namespaces.netpol-guard.io [] [v1] [namespaces]", "UPDATE"),
-                Map.entry("dynatrace.netpol-guard.io [dynatrace.com] [*] [dynakubes, edgeconnects]", "CREATE,UPDATE"));
+                Map.entry("dynatrace.netpol-guard.io [dynatrace.com] [*] [dynakubes, edgeconnects]", "CREATE,UPDATE"),
+                Map.entry("clusterpolicies.netpol-guard.io [policy.networking.k8s.io] [*] [clusternetworkpolicies, "
+                        + "adminnetworkpolicies, baselineadminnetworkpolicies]", "CREATE,UPDATE,DELETE"));
     }
 
     @Test
@@ -540,7 +555,7 @@ class ManifestsTest {
 
     private static JsonNode webhooks() {
         JsonNode webhooks = Kustomize.find(base, "ValidatingWebhookConfiguration", NAME).path("webhooks");
-        assertThat(webhooks).hasSize(3);
+        assertThat(webhooks).hasSize(4);
         return webhooks;
     }
 
