@@ -40,6 +40,8 @@ public final class XyzCluster {
                 builder.add(document.node(), document.origin());
             }
         }
+        // what cannot be read of a cluster-wide policy is reported on the same channel, and is no mistake of a test
+        skipped.removeIf(message -> message.contains(": cannot read "));
         if (!skipped.isEmpty()) {
             throw new IllegalArgumentException("test manifests with kinds the reader skips: " + skipped);
         }
