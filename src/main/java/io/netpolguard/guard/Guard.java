@@ -9,7 +9,9 @@ import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
+import io.netpolguard.netpol.ClusterPolicy;
 import io.netpolguard.netpol.CompiledPolicy;
+import io.netpolguard.netpol.UnevaluatedPolicy;
 import io.netpolguard.netpol.InvalidPolicyException;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.Verdict;
@@ -49,6 +51,15 @@ public final class Guard {
         for (CompiledPolicy policy : unreadablePolicies(snapshot)) {
             policy.problems().forEach(p -> problems.add("NetworkPolicy " + policy.id() + ": " + p
                     + " (the rule is taken as unknown: flows it could allow are unverifiable)"));
+        }
+        for (ClusterPolicy policy : snapshot.clusterPolicies().all()) {
+            policy.problems().forEach(p -> problems.add(policy.id() + ": " + p
+                    + " (what cannot be read may match: flows it could decide are unverifiable)"));
+        }
+        for (UnevaluatedPolicy policy : snapshot.unevaluatedPolicies()) {
+            problems.add(policy.describe() + ": a kind the guard does not evaluate; flows of the pods it may apply to ("
+                    + (policy.namespace() == null ? "every namespace" : "namespace " + policy.namespace())
+                    + ") are unverifiable" + (policy.canAllow() ? "" : " unless already blocked"));
         }
         problems.addAll(requiredFlows.problems(snapshot));
         return problems;

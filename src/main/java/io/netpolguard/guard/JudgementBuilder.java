@@ -96,9 +96,11 @@ final class JudgementBuilder {
                 message.append('\n').append(number++).append(". ").append(explainer.explainBriefly(result)).append('\n');
             }
         }
-        message.append("\nAllow these flows (for example with the policies above), or, if this is intended, annotate the ")
-                .append(change.kind()).append(" or its namespace with ").append(GuardSettings.EXEMPT_ANNOTATION)
-                .append(": \"<reason>\".");
+        message.append("\nAllow these flows (for example with the ")
+                .append(change instanceof Change.ClusterPolicyChange ? "rules" : "policies")
+                .append(" above), or, if this is intended, annotate the ").append(change.kind())
+                .append(change.namespace() == null ? "" : " or its namespace").append(" with ")
+                .append(GuardSettings.EXEMPT_ANNOTATION).append(": \"<reason>\".");
         return message.toString();
     }
 }
