@@ -292,6 +292,67 @@ class LiveClusterTest {
         awaitSnapshot("DynaKube deleted", s -> s.dynaKubes().isEmpty());
     }
 
+    @Test
+    void clusterWidePoliciesAndUnevaluatedKindsAppearOnceTheirCrdsExist() {
+        start();
+        PodEndpoint operator = live.snapshot().pod("dynatrace", "dynatrace-operator-5d9f8b7c6-abcde").orElseThrow();
+        PodEndpoint coredns = live.snapshot().pod("kube-system", "coredns-7db6d8ff4d-x2v9q").orElseThrow();
+        Connection dns = new Connection(operator, coredns, 53, Protocol.UDP);
+        assertThat(live.snapshot().engine().evaluate(dns).allowed()).isTrue();
+
+        client.apiextensions().v1().customResourceDefinitions().resource(clusterScopedCrd("policy.networking.k8s.io",
+                "ClusterNetworkPolicy", "clusternetworkpolicies", "v1alpha2", "v1beta1")).create();
+        awaitTrue("ClusterNetworkPolicy informer synced", () -> Boolean.TRUE.equals(
+                live.syncState().get("clusternetworkpolicies.policy.networking.k8s.io")) && live.synced() && live.watching());
+        GenericKubernetesResource deny = new GenericKubernetesResourceBuilder()
+                .withApiVersion("policy.networking.k8s.io/v1beta1").withKind("ClusterNetworkPolicy")
+                .withNewMetadata().withName("deny-dns").endMetadata().build();
+        deny.setAdditionalProperty("spec", Map.of("tier", "Admin", "priority", 10,
+                "subject", Map.of("namespaces", Map.of()),
+                "egress", List.of(Map.of("action", "Deny", "to", List.of(Map.of("namespaces", Map.of())),
+                        "protocols", List.of(Map.of("udp", Map.of("destinationPort", Map.of("number", 53))))))));
+        client.genericKubernetesResources("policy.networking.k8s.io/v1beta1", "ClusterNetworkPolicy").resource(deny).create();
+        awaitSnapshot("ClusterNetworkPolicy in snapshot", s -> s.clusterPolicies().all().size() == 1);
+        assertThat(live.snapshot().engine().evaluate(dns).outcome()).isEqualTo(io.netpolguard.netpol.Outcome.BLOCKED);
+        assertThat(live.snapshot().engine().evaluate(dns).reason()).contains("[CNP deny-dns, tier Admin, priority 10");
+
+        client.genericKubernetesResources("policy.networking.k8s.io/v1beta1", "ClusterNetworkPolicy").withName("deny-dns")
+                .delete();
+        awaitSnapshot("ClusterNetworkPolicy deleted", s -> s.clusterPolicies().isEmpty());
+
+        client.apiextensions().v1().customResourceDefinitions().resource(namespacedCrd("cilium.io", "CiliumNetworkPolicy",
+                "ciliumnetworkpolicies", "v2")).create();
+        awaitTrue("Cilium informer synced", () -> Boolean.TRUE.equals(
+                live.syncState().get("ciliumnetworkpolicies.cilium.io")) && live.synced() && live.watching());
+        client.genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy").inNamespace("dynatrace")
+                .resource(new GenericKubernetesResourceBuilder().withApiVersion("cilium.io/v2")
+                        .withKind("CiliumNetworkPolicy").withNewMetadata().withName("l7").withNamespace("dynatrace")
+                        .endMetadata().build()).create();
+        awaitSnapshot("Cilium policy noticed", s -> s.unevaluatedPolicies().size() == 1);
+        assertThat(live.snapshot().engine().evaluate(dns).outcome()).isEqualTo(io.netpolguard.netpol.Outcome.UNDETERMINED);
+    }
+
+    private static CustomResourceDefinition clusterScopedCrd(String group, String kind, String plural, String... versions) {
+        return crd(group, kind, plural, "Cluster", versions);
+    }
+
+    private static CustomResourceDefinition namespacedCrd(String group, String kind, String plural, String... versions) {
+        return crd(group, kind, plural, "Namespaced", versions);
+    }
+
+    private static CustomResourceDefinition crd(String group, String kind, String plural, String scope, String... versions) {
+        List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion> served = new java.util.ArrayList<>();
+        for (int i = 0; i < versions.length; i++) {
+            served.add(new CustomResourceDefinitionVersionBuilder().withName(versions[i]).withServed(true)
+                    .withStorage(i == versions.length - 1).build());
+        }
+        return new CustomResourceDefinitionBuilder().withNewMetadata().withName(plural + "." + group).endMetadata()
+                .withNewSpec().withGroup(group).withScope(scope)
+                .withNewNames().withKind(kind).withListKind(kind + "List").withPlural(plural)
+                .withSingular(kind.toLowerCase(java.util.Locale.ROOT)).endNames()
+                .withVersions(served).endSpec().build();
+    }
+
     private void start() {
         live = new LiveCluster(client, 10, rejected::add);
         assertThat(live.synced()).isFalse();
