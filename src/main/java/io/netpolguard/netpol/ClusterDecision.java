@@ -9,18 +9,26 @@ import java.util.List;
  * on, as {@link ClusterPolicy#describe} writes them.
  */
 public record ClusterDecision(Tier tier, ClusterPolicy policy, ClusterRule rule, boolean ruleMayMatch,
-        List<String> passes) {
+        List<String> passes, String tiedWith) {
 
     public ClusterDecision {
         passes = List.copyOf(passes);
     }
 
     static ClusterDecision byRule(ClusterPolicy policy, ClusterRule rule, boolean mayMatch) {
-        return new ClusterDecision(policy.tier(), policy, rule, mayMatch, List.of());
+        return new ClusterDecision(policy.tier(), policy, rule, mayMatch, List.of(), null);
     }
 
     static ClusterDecision byTier(Tier tier) {
-        return new ClusterDecision(tier, null, null, false, List.of());
+        return new ClusterDecision(tier, null, null, false, List.of(), null);
+    }
+
+    /**
+     * {@code rule} matches, but so does {@code other} of a policy with the same priority, with another outcome: the
+     * API lets an implementation apply either first.
+     */
+    static ClusterDecision tied(ClusterPolicy policy, ClusterRule rule, String other) {
+        return new ClusterDecision(policy.tier(), policy, rule, false, List.of(), other);
     }
 
     /** This decision, reached after {@code pass} handed it on. */
@@ -28,7 +36,7 @@ public record ClusterDecision(Tier tier, ClusterPolicy policy, ClusterRule rule,
         List<String> all = new java.util.ArrayList<>();
         all.add(pass);
         all.addAll(passes);
-        return new ClusterDecision(tier, policy, rule, ruleMayMatch, all);
+        return new ClusterDecision(tier, policy, rule, ruleMayMatch, all, tiedWith);
     }
 
     /** Whether a cluster-wide rule (not NetworkPolicy, not the default) decided. */

@@ -131,6 +131,11 @@ final class Explainer {
         ClusterDecision cluster = side.cluster();
         String rule = cluster.describe();
         String traffic = peer.displayName() + " on " + connection.protocol() + "/" + connection.port();
+        if (cluster.tiedWith() != null) {
+            return rule + " matches " + traffic + ", and so does " + cluster.tiedWith()
+                    + ", of the same tier and priority, which would decide otherwise (the API lets an implementation "
+                    + "apply either first; give them different priorities)";
+        }
         if (!cluster.ruleMayMatch()) {
             return rule + " matches " + traffic + " (" + cluster.tier().display() + " tier"
                     + (cluster.tier() == Tier.ADMIN ? ", before any NetworkPolicy)" : ", no NetworkPolicy isolates it)");

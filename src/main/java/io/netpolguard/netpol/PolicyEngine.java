@@ -194,7 +194,8 @@ public final class PolicyEngine {
                     }
                     SideVerdict applied = apply(policy, rule, isAdmin, match == Outcome.UNDETERMINED);
                     if (match == Outcome.ALLOWED) {
-                        return applied;
+                        SideVerdict tie = tie(tier, p, rule, applied, isAdmin);
+                        return tie != null ? tie : applied;
                     }
                     SideVerdict otherwise = walk(tier, p, r + 1, isAdmin);
                     if (otherwise.outcome() == applied.outcome()) {
@@ -204,6 +205,31 @@ public final class PolicyEngine {
                 }
             }
             return isAdmin ? belowAdmin() : plain(ClusterDecision.byTier(Tier.DEFAULT), Outcome.ALLOWED);
+        }
+
+        /**
+         * The API lets an implementation apply policies of one tier and priority in any order: when a later policy of
+         * the same priority also has a rule for this traffic, with another outcome, the side is UNDETERMINED.
+         */
+        private SideVerdict tie(List<ClusterPolicy> tier, int policyIndex, ClusterRule rule, SideVerdict applied,
+                boolean isAdmin) {
+            ClusterPolicy policy = tier.get(policyIndex);
+            for (int q = policyIndex + 1; q < tier.size() && tier.get(q).priority() == policy.priority(); q++) {
+                ClusterPolicy other = tier.get(q);
+                for (ClusterRule otherRule : other.rules(direction)) {
+                    Outcome match = otherRule.matches(peer, ranges, connection.destination(), connection.port(),
+                            connection.protocol(), namespaces);
+                    if (match == Outcome.BLOCKED) {
+                        continue;
+                    }
+                    SideVerdict alternative = apply(other, otherRule, isAdmin, match == Outcome.UNDETERMINED);
+                    if (alternative.outcome() != applied.outcome()) {
+                        return plain(ClusterDecision.tied(policy, rule, other.describe(otherRule)), Outcome.UNDETERMINED);
+                    }
+                    break;
+                }
+            }
+            return null;
         }
 
         private SideVerdict apply(ClusterPolicy policy, ClusterRule rule, boolean isAdmin, boolean mayMatch) {

@@ -189,6 +189,17 @@ class ClusterTiersTest {
         }
 
         @Test
+        void policiesOfTheSamePriorityThatDisagreeLeaveTheSideUndetermined() {
+            String deny = cnp("deny-y", "Admin", 10, X, EGRESS_TO_Y_80_ACTION.formatted("Deny"));
+            String accept = cnp("accept-y", "Admin", 10, X, EGRESS_TO_Y_80_ACTION.formatted("Accept"));
+            Verdict verdict = XyzCluster.with(deny, accept).probe("x/a", "y/b", 80);
+            assertThat(verdict.outcome()).isEqualTo(Outcome.UNDETERMINED);
+            assertThat(verdict.reason()).contains("of the same tier and priority");
+            String alsoDeny = cnp("also-deny-y", "Admin", 10, X, EGRESS_TO_Y_80_ACTION.formatted("Deny"));
+            assertThat(outcome(XyzCluster.with(deny, alsoDeny), "x/a", "y/b", 80)).isEqualTo(Outcome.BLOCKED);
+        }
+
+        @Test
         void anIngressDenyAtTheDestinationBlocks() {
             XyzCluster cluster = XyzCluster.with(cnp("protect-y", "Admin", 3, "{namespaces: {matchLabels: {ns: y}}}", """
                     ingress:
