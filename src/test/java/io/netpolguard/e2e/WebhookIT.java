@@ -296,7 +296,10 @@ class WebhookIT {
                             .equals(renewed.getSerialNumber()));
             ControlPlane.log("renewed certificate served after %d ms", (System.nanoTime() - start) / 1_000_000);
             servedAt = Instant.now();
-            ControlPlane.sleep(2500); // one more reload period
+            // keep probing through one more reload period: 50 handshakes at 50 ms intervals take at least 2.5 s
+            int handshakesAtSwap = prober.handshakes();
+            KubeEnvironment.awaitTrue("50 more handshakes after the swap", Duration.ofSeconds(60),
+                    () -> prober.handshakes() >= handshakesAtSwap + 50);
         } finally {
             prober.close();
         }

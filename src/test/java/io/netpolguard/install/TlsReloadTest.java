@@ -72,7 +72,8 @@ class TlsReloadTest {
     @Test
     void aReplacedCertificateIsServedWithoutARestart() throws Exception {
         Path cert = Path.of(certFile);
-        X509Certificate first = served();
+        // the first handshake can race the TLS registry's start-up: retry until the port serves a certificate
+        X509Certificate first = servedWithin(DEADLINE);
         assertThat(first.getEncoded()).as("the HTTPS port serves the configured certificate")
                 .isEqualTo(Certs.certificate(cert).getEncoded());
 
@@ -97,6 +98,20 @@ class TlsReloadTest {
         assertThat(now.getEncoded()).isEqualTo(replacement.getEncoded());
         assertThat(served().getSerialNumber()).as("handshakes after the swap keep succeeding")
                 .isEqualTo(replacement.getSerialNumber());
+    }
+
+    private X509Certificate servedWithin(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                return served();
+            } catch (java.io.IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The certificate the HTTPS port presents, on a fresh connection (no session resumption). */

@@ -194,26 +194,32 @@ class LiveClusterTest {
     void onceSyncedItStaysSyncedWhilePodsKeepChanging() throws Exception {
         start();
         // pods churn all the time in a large cluster: each change schedules a rebuild, but the guard
-        // must keep answering (and stay ready) on the snapshot it has
+        // must keep answering (and stay ready) on the snapshot it has. The churn waits for a sample
+        // after each change, so every change is sampled however busy the machine is.
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger unsynced = new java.util.concurrent.atomic.AtomicInteger();
         Thread churn = new Thread(() -> {
             for (int i = 0; i < 80 && !Thread.currentThread().isInterrupted(); i++) {
+                int seen = samples.get();
                 client.resource(pod("shop", "churn-" + i, Map.of("app", "churn"), false, List.of("10.244.9." + (i + 1))))
                         .create();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(TIMEOUT_MILLIS / 1000);
+                while (samples.get() <= seen + 1 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
             }
         });
         churn.start();
-        int samples = 0;
-        int unsynced = 0;
         while (churn.isAlive()) {
-            samples++;
             if (!live.synced()) {
-                unsynced++;
+                unsynced.incrementAndGet();
             }
+            samples.incrementAndGet();
             Thread.sleep(1);
         }
         churn.join();
-        assertThat(samples).isGreaterThan(50);
-        assertThat(unsynced).as("samples reporting 'not synced' during churn, of %d", samples).isZero();
+        assertThat(samples.get()).as("at least two samples per change").isGreaterThanOrEqualTo(160);
+        assertThat(unsynced.get()).as("samples reporting 'not synced' during churn, of %d", samples.get()).isZero();
         awaitSnapshot("all churned pods", s -> s.pods().in("shop").size() == 80);
     }
 
