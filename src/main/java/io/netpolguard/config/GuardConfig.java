@@ -65,6 +65,15 @@ public interface GuardConfig {
         @WithName("snapshot-delay")
         @WithDefault("100ms")
         Duration snapshotDelay();
+
+        /**
+         * How long an informer may be without a watch (API server restart, network cut, RBAC revoked, a CRD version
+         * no longer served) before the guard stops judging from its stale state: readiness turns false and changes are
+         * allowed with a warning until the watch is back.
+         */
+        @WithName("stale-grace")
+        @WithDefault("30s")
+        Duration staleGrace();
     }
 
     interface FlowOverride {

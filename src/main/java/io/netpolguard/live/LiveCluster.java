@@ -87,6 +87,7 @@ public final class LiveCluster implements SnapshotSource {
     private volatile Instant builtAt;
     private volatile boolean started;
     private volatile boolean builtFromSyncedInformers;
+    private final Map<String, Instant> notWatchingSince = new ConcurrentHashMap<>();
 
     public LiveCluster(KubernetesClient client, long debounceMillis, Consumer<String> onRejectedPolicy) {
         this.client = client;
@@ -114,6 +115,30 @@ public final class LiveCluster implements SnapshotSource {
                 client.apiextensions().v1().customResourceDefinitions(), new CrdHandler(), null));
         started = true;
         changed();
+        rebuilder.scheduleWithFixedDelay(this::checkWatches, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Notes which informers, once synced, have no open watch, and since when; a reopened watch clears it. */
+    private void checkWatches() {
+        Map<String, SharedIndexInformer<?>> all = new LinkedHashMap<>(informers);
+        all.putAll(dynatrace);
+        Instant now = Instant.now();
+        for (Map.Entry<String, SharedIndexInformer<?>> entry : all.entrySet()) {
+            SharedIndexInformer<?> informer = entry.getValue();
+            if (informer.hasSynced() && !informer.isWatching()) {
+                if (notWatchingSince.putIfAbsent(entry.getKey(), now) == null) {
+                    LOG.warnf("the %s informer has lost its watch; retrying", entry.getKey());
+                }
+            } else if (notWatchingSince.remove(entry.getKey()) != null) {
+                LOG.infof("the %s informer is watching again", entry.getKey());
+            }
+        }
+        notWatchingSince.keySet().retainAll(all.keySet());
+    }
+
+    @Override
+    public Map<String, Instant> notWatchingSince() {
+        return Map.copyOf(notWatchingSince);
     }
 
     /**

@@ -20,4 +20,9 @@ public interface SnapshotSource {
     Instant builtAt();
 
     String description();
+
+    /** Per informer that has lost its watch after syncing, since when; empty while every watch is open. */
+    default Map<String, Instant> notWatchingSince() {
+        return Map.of();
+    }
 }

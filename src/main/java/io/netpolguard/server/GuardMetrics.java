@@ -62,10 +62,31 @@ public class GuardMetrics {
 
     void watch(SnapshotSource watched) {
         this.source = watched;
-        for (String name : watched.syncState().keySet()) {
+        registerInformers();
+    }
+
+    /**
+     * Gauges for every informer of the source, also those started late (a CRD installed after the guard). Registering
+     * the same gauge again is a no-op; informer names are fixed or come from the CRDs the guard knows.
+     */
+    void registerInformers() {
+        SnapshotSource current = source;
+        if (current == null) {
+            return;
+        }
+        for (String name : current.syncState().keySet()) {
             Gauge.builder("netpol_guard_informer_synced", this, m -> m.synced(name))
                     .description("1 when the informer has listed its objects").tag("resource", name).register(registry);
+            Gauge.builder("netpol_guard_informer_not_watching_seconds", this, m -> m.notWatchingSeconds(name))
+                    .description("Seconds since the informer lost its watch; 0 while it watches").tag("resource", name)
+                    .register(registry);
         }
+    }
+
+    private double notWatchingSeconds(String name) {
+        SnapshotSource current = source;
+        Instant since = current == null ? null : current.notWatchingSince().get(name);
+        return since == null ? 0 : Duration.between(since, Instant.now()).toMillis() / 1000.0;
     }
 
     /** Label values a request can bring; anything else is {@code other}, so no request can grow the metrics. */

@@ -113,6 +113,13 @@ public class GuardServer {
             return new AdmissionHandler.Outcome(request,
                     AdmissionResponses.allow(request.uid(), List.of(SYNCING_WARNING), "warn"), "warn", List.of());
         }
+        List<String> stale = stale(current);
+        if (!stale.isEmpty() && request.change() != null) {
+            String warning = FlowExplainer.warning("netpol-guard lost its watch of " + String.join(", ", stale)
+                    + " and did not check this change against a stale view; it was allowed");
+            return new AdmissionHandler.Outcome(request, AdmissionResponses.allow(request.uid(), List.of(warning), "warn"),
+                    "warn", List.of());
+        }
         try {
             return handler.handle(request, current.snapshot());
         } catch (RuntimeException e) {
@@ -124,6 +131,19 @@ public class GuardServer {
             return new AdmissionHandler.Outcome(request, AdmissionResponses.allow(request.uid(), List.of(warning), "warn"),
                     "warn", List.of());
         }
+    }
+
+    /** The informers without a watch for longer than the grace period, each with since when. */
+    public List<String> stale(SnapshotSource current) {
+        Instant limit = Instant.now().minus(config.server().staleGrace());
+        List<String> stale = new ArrayList<>();
+        current.notWatchingSince().forEach((name, since) -> {
+            if (!since.isAfter(limit)) {
+                stale.add(name + " (since " + since + ")");
+            }
+        });
+        java.util.Collections.sort(stale);
+        return stale;
     }
 
     public AuditReport audit() {
@@ -158,6 +178,7 @@ public class GuardServer {
         AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot),
                 problems, operator);
         metrics.recordAudit(results, guard.unreadablePolicies(snapshot).size(), operator.found());
+        metrics.registerInformers();
         lastAudit = report;
         return report;
     }

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once every informer has synced and a snapshot was built; until then requests are allowed with a warning. */
+/**
+ * Ready once every informer has synced and a snapshot was built, and while no informer has been without its watch
+ * for longer than {@code netpol-guard.server.stale-grace}; when not ready, requests are allowed with a warning.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -16,9 +19,13 @@ public class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var source = server.source();
-        var response = HealthCheckResponse.named("cluster-snapshot").status(source.synced())
+        var stale = server.stale(source);
+        var response = HealthCheckResponse.named("cluster-snapshot").status(source.synced() && stale.isEmpty())
                 .withData("source", source.description());
         source.syncState().forEach(response::withData);
+        if (!stale.isEmpty()) {
+            response.withData("not watching", String.join(", ", stale));
+        }
         return response.build();
     }
 }

@@ -29,6 +29,7 @@ import io.netpolguard.netpol.ContainerPort;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -176,6 +177,19 @@ class LiveClusterTest {
         awaitSnapshot("API server endpoint moved", s -> s.endpointSlices().size() == 1
                 && s.endpointSlices().get(0).getEndpoints().get(0).getAddresses().equals(List.of("172.18.0.9")));
         assertThat(live.synced()).isTrue();
+    }
+
+    @Test
+    void aLostWatchIsNoticedWithTheTimeItWasLost() {
+        start();
+        assertThat(live.notWatchingSince()).isEmpty();
+        Instant before = Instant.now();
+        server.shutdown();
+        awaitTrue("every informer noticed as not watching", () -> live.notWatchingSince().keySet()
+                .containsAll(List.of("namespaces", "pods", "networkpolicies", "nodes")));
+        assertThat(live.notWatchingSince().values()).allSatisfy(since -> assertThat(since).isAfterOrEqualTo(
+                before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        assertThat(live.watching()).isFalse();
     }
 
     @Test

@@ -93,6 +93,69 @@ class GuardServerSourceTest {
     }
 
     @Test
+    void aWatchLostForLongerThanTheGraceMakesTheGuardUnreadyAndAllowWithAWarningUntilItIsBack() {
+        Instant lost = Instant.now().minusSeconds(120);
+        LostWatch source = new LostWatch(original, Map.of("pods", lost));
+        server.useSource(source);
+
+        review("delete-allow-dns.json")
+                .body("response.allowed", equalTo(true))
+                .body("response.warnings", contains(startsWith("netpol-guard lost its watch of pods (since " + lost)))
+                .body("response.auditAnnotations", equalTo(Map.of("decision", "warn")));
+        given().when().get("/q/health/ready").then()
+                .statusCode(503)
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.'not watching'", startsWith("pods (since "));
+        server.audit();
+        assertThat(value(metrics(), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}").orElseThrow())
+                .isGreaterThanOrEqualTo(120.0);
+
+        // within the grace period (30 s by default) a reconnecting watch changes nothing
+        server.useSource(new LostWatch(original, Map.of("pods", Instant.now())));
+        review("delete-allow-dns.json").body("response.allowed", equalTo(false));
+        given().when().get("/q/health/ready").then().statusCode(200);
+
+        // the watch is back: judged again
+        server.useSource(new LostWatch(original, Map.of()));
+        review("delete-allow-dns.json").body("response.allowed", equalTo(false));
+        assertThat(value(metrics(), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}")).hasValue(0.0);
+    }
+
+    /** Another source's state, with some informers reported as having lost their watch. */
+    record LostWatch(SnapshotSource delegate, Map<String, Instant> lost) implements SnapshotSource {
+        @Override
+        public ClusterSnapshot snapshot() {
+            return delegate.snapshot();
+        }
+
+        @Override
+        public boolean synced() {
+            return delegate.synced();
+        }
+
+        @Override
+        public Map<String, Boolean> syncState() {
+            Map<String, Boolean> state = new LinkedHashMap<>(delegate.syncState());
+            lost.keySet().forEach(name -> state.put(name, true));
+            return state;
+        }
+
+        @Override
+        public Instant builtAt() {
+            return delegate.builtAt();
+        }
+
+        @Override
+        public String description() {
+            return delegate.description();
+        }
+
+        @Override
+        public Map<String, Instant> notWatchingSince() {
+            return lost;
+        }
+    }
+
+    @Test
     void aFlowBlockedInTheClusterShowsInFlowsAndMetricsAndIsNoReasonToDeny(@TempDir Path dir) throws IOException {
         server.useSource(new ManifestSource(List.of(exampleWithoutAllowDns(dir))));
 
