@@ -111,8 +111,12 @@ public final class LiveCluster implements SnapshotSource {
         informers.put("services", launch("services", client.services().inAnyNamespace().withLimit(LIST_PAGE),
                 onAnyChange(), null));
         informers.put("nodes", launch("nodes", client.nodes().withLimit(LIST_PAGE), onAnyChange(), null));
-        informers.put("customresourcedefinitions", launch("customresourcedefinitions",
-                client.apiextensions().v1().customResourceDefinitions(), new CrdHandler(), null));
+        // only the CRDs the guard needs, each by name: a cluster's CRDs in full (their schemas) can be many megabytes
+        CrdHandler crds = new CrdHandler();
+        for (String crd : knownCrds()) {
+            informers.put("crd/" + crd, launch("crd/" + crd, client.apiextensions().v1().customResourceDefinitions()
+                    .withField("metadata.name", crd), crds, null));
+        }
         started = true;
         changed();
         rebuilder.scheduleWithFixedDelay(this::checkWatches, 1, 1, TimeUnit.SECONDS);
@@ -304,6 +308,14 @@ public final class LiveCluster implements SnapshotSource {
             }
         });
         return found;
+    }
+
+    /** The names of every CRD whose objects the guard reads. */
+    static List<String> knownCrds() {
+        List<String> names = new ArrayList<>(new java.util.TreeSet<>(DYNATRACE_CRDS.keySet()));
+        names.addAll(new java.util.TreeSet<>(CLUSTER_POLICY_CRDS.keySet()));
+        names.addAll(new java.util.TreeSet<>(UNEVALUATED_CRDS.keySet()));
+        return names;
     }
 
     private static Map<String, ClusterPolicyKind> clusterPolicyCrds() {

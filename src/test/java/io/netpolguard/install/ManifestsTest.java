@@ -146,6 +146,9 @@ class ManifestsTest {
         while (crd.find()) {
             informed.add(crd.group(1));
         }
+        // CRDs are informed one by one ("crd/<name>", by field selector), only those the guard reads
+        assertThat(source).contains("customResourceDefinitions()").contains("informers.put(\"crd/\"");
+        informed.add("customresourcedefinitions");
         assertThat(informed).contains("pods", "customresourcedefinitions", "dynakubes", "edgeconnects");
         // the CRD handler also informs the cluster-wide and unevaluated policy kinds once their CRDs exist
         assertThat(source).contains("CLUSTER_POLICY_CRDS", "UNEVALUATED_CRDS");

@@ -98,8 +98,10 @@ class LiveClusterTest {
     @Test
     void theSnapshotShowsWhatIsInTheCluster() {
         start();
-        assertThat(live.syncState()).containsOnlyKeys("namespaces", "pods", "networkpolicies", "endpointslices",
-                "services", "nodes", "customresourcedefinitions").doesNotContainValue(false);
+        assertThat(live.syncState()).containsKeys("namespaces", "pods", "networkpolicies", "endpointslices",
+                "services", "nodes", "crd/dynakubes.dynatrace.com", "crd/clusternetworkpolicies.policy.networking.k8s.io",
+                "crd/ciliumnetworkpolicies.cilium.io").doesNotContainValue(false);
+        assertThat(live.syncState().keySet()).filteredOn(k -> k.startsWith("crd/")).hasSize(13);
         assertThat(live.builtAt()).isNotNull();
         assertThat(live.description()).startsWith("the live cluster at ");
 
