@@ -84,6 +84,17 @@ public class GuardServer {
         }
     }
 
+    /** Stops the audit and the informers when the application stops (after in-flight requests finished). */
+    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        ScheduledExecutorService running = auditor;
+        if (running != null) {
+            running.shutdownNow();
+        }
+        if (source instanceof LiveCluster live) {
+            live.stop();
+        }
+    }
+
     /** The source in use, chosen on first use: the live cluster when reachable, else the configured manifests. */
     public SnapshotSource source() {
         SnapshotSource current = source;
