@@ -97,7 +97,9 @@ final class JudgementBuilder {
             }
         }
         message.append("\nAllow these flows (for example with the policies above), or, if this is intended, annotate the ")
-                .append(change.kind()).append(" or its namespace with ").append(GuardSettings.EXEMPT_ANNOTATION)
+                // a Namespace or a cluster-wide policy has no namespace: only the object itself can carry it
+                .append(change.kind()).append(change.namespace() == null ? " with " : " or its namespace with ")
+                .append(GuardSettings.EXEMPT_ANNOTATION)
                 .append(": \"<reason>\".");
         return message.toString();
     }
