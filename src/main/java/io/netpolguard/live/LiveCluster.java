@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -425,9 +426,17 @@ public final class LiveCluster implements SnapshotSource {
             LOG.infof("watching %s %s", kind, apiVersion);
             ResourceEventHandler<GenericKubernetesResource> handler = clusterKind != null
                     ? new ClusterPolicyHandler(clusterKind) : onAnyChange();
-            var resources = client.genericKubernetesResources(apiVersion, kind);
-            dynatrace.put(name, launch(name, "Namespaced".equals(crd.getSpec().getScope())
-                    ? resources.inAnyNamespace() : resources, handler, null));
+            // The resource as the CRD defines it, not looked up by apiVersion and kind: that lookup asks the API
+            // server's discovery, which serves a new CRD's group only some time after the CRD appears (the lookup
+            // failed, and the CRD's later status updates may all come before discovery catches up). Until the CRD
+            // is established the informer's list fails and is retried.
+            boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
+            ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                    .withGroup(crd.getSpec().getGroup()).withVersion(version)
+                    .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
+                    .withNamespaced(namespaced).build();
+            var resources = client.genericKubernetesResources(context);
+            dynatrace.put(name, launch(name, namespaced ? resources.inAnyNamespace() : resources, handler, null));
             changed();
         }
 

@@ -115,7 +115,9 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     public void beforeAll(ExtensionContext context) throws Exception {
         long start = System.nanoTime();
         repo = findRepo();
-        work = repo.resolve("target/e2e/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        // One cluster per test class: run-<time>-<class>.
+        work = repo.resolve("target/e2e/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + context.getRequiredTestClass().getSimpleName());
         Files.createDirectories(work);
         ControlPlane.log("work directory %s", work);
         shutdownHook = new Thread(this::stopAll, "e2e-shutdown");
@@ -311,6 +313,115 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
             developer.check("apply", "--dry-run=server", "-f", harmless.toString());
             return admissionRequests() > before;
         });
+    }
+
+    /**
+     * Installs the CRDs of the network-policy-api project (ClusterNetworkPolicy, AdminNetworkPolicy,
+     * BaselineAdminNetworkPolicy) into the running cluster, as the admin, and waits until the API server
+     * serves them (condition Established) and the guard, which watches CRDs, has started and synced an
+     * informer for each kind. The CRD files come from the Go module cache (e2e/network-policy-api-crds.sh
+     * runs {@code go mod download}); nothing is copied into the repository.
+     *
+     * @return the CRD files applied
+     */
+    List<Path> installNetworkPolicyApi() throws IOException {
+        long start = System.nanoTime();
+        // The script downloads through the Go module proxy when the modules are not cached: unlike the
+        // other commands it keeps the proxy settings (Processes drops them by default).
+        Map<String, String> env = new java.util.TreeMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.equalsIgnoreCase("http_proxy") || name.equalsIgnoreCase("https_proxy")
+                    || name.equalsIgnoreCase("no_proxy")) {
+                env.put(name, value);
+            }
+        });
+        Processes.Result result = Processes.run(List.of("bash", repo.resolve("e2e/network-policy-api-crds.sh").toString()),
+                repo, env, null, Duration.ofMinutes(5), work.resolve("tmp"));
+        if (result.exitCode() != 0) {
+            throw new AssertionError("e2e/network-policy-api-crds.sh could not provide the network-policy-api CRDs: "
+                    + result.err().strip());
+        }
+        List<Path> files = result.out().strip().lines().map(Path::of).toList();
+        Files.writeString(work.resolve("manifests/network-policy-api-crds.txt"),
+                files.stream().map(Path::toString).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        for (Path file : files) {
+            // Server-side: the ClusterNetworkPolicy CRD (~130 kB) needs no last-applied annotation.
+            admin.check("apply", "--server-side", "-f", file.toString());
+        }
+        List<String> crds = NETWORK_POLICY_API_CRDS.stream().map(name -> "crd/" + name).toList();
+        List<String> wait = new ArrayList<>(List.of("wait", "--for", "condition=Established", "--timeout", "60s"));
+        wait.addAll(crds);
+        admin.check(wait.toArray(String[]::new));
+        ControlPlane.log("network-policy-api CRDs established in %d ms: %s", (System.nanoTime() - start) / 1_000_000, files);
+        awaitGuardWatching(NETWORK_POLICY_API_CRDS, Duration.ofSeconds(60));
+        ControlPlane.log("the guard watches %s after %d ms", NETWORK_POLICY_API_CRDS, (System.nanoTime() - start) / 1_000_000);
+        return files;
+    }
+
+    /** The CRDs {@link #installNetworkPolicyApi()} installs, by name: the informer names in the guard's readiness data. */
+    static final List<String> NETWORK_POLICY_API_CRDS = List.of("clusternetworkpolicies.policy.networking.k8s.io",
+            "adminnetworkpolicies.policy.networking.k8s.io", "baselineadminnetworkpolicies.policy.networking.k8s.io");
+
+    /**
+     * Polls the guard's readiness check (GET /q/health/ready, 200 once every informer has synced) until its data
+     * lists an informer for each of {@code crds} as synced: the guard saw the CRDs appear and read their objects.
+     */
+    void awaitGuardWatching(List<String> crds, Duration timeout) {
+        String[] last = new String[1];
+        try {
+            awaitTrue("the guard to watch " + crds, timeout, () -> {
+                JsonNode health = JSON.readTree(guard.get("/q/health/ready"));
+                last[0] = health.toString();
+                if (!"UP".equals(health.path("status").asText())) {
+                    return false;
+                }
+                for (JsonNode check : health.path("checks")) {
+                    JsonNode data = check.path("data");
+                    if (crds.stream().allMatch(crd -> data.path(crd).asBoolean(false))) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlast GET /q/health/ready: " + last[0], e);
+        }
+    }
+
+    /**
+     * An AdmissionReview for deleting {@code object} (as kubectl get -o json shows it), as the API server would send
+     * it, marked as a dry run: sent straight to the guard, it asks what the guard would answer now.
+     *
+     * @param resource the resource's plural (networkpolicies, clusternetworkpolicies, ...)
+     */
+    static String deleteReview(JsonNode object, String resource) throws IOException {
+        String apiVersion = object.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode request = review.putObject("request");
+        request.put("uid", java.util.UUID.randomUUID().toString());
+        request.putObject("kind").put("group", group).put("version", version).put("kind", object.path("kind").asText());
+        request.putObject("resource").put("group", group).put("version", version).put("resource", resource);
+        if (object.path("metadata").has("namespace")) {
+            request.put("namespace", object.path("metadata").path("namespace").asText());
+        }
+        request.put("name", object.path("metadata").path("name").asText());
+        request.put("operation", "DELETE");
+        request.putObject("userInfo").put("username", "e2e-barrier");
+        request.putNull("object");
+        request.set("oldObject", object);
+        request.put("dryRun", true);
+        return JSON.writeValueAsString(review);
+    }
+
+    /**
+     * Waits until the guard, asked directly (not through the API server), would answer the delete of
+     * {@code object} with {@code allowed}: a barrier that the guard's informers have the state a scenario builds on.
+     */
+    void awaitDeleteAnswer(String what, JsonNode object, String resource, boolean allowed) {
+        awaitTrue(what, Duration.ofSeconds(30), () -> JSON.readTree(guard.validate(deleteReview(object, resource)))
+                .path("response").path("allowed").asBoolean(!allowed) == allowed);
     }
 
     /** netpol_guard_admission_requests_total, summed over all labels. */

@@ -3,7 +3,6 @@ package io.netpolguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -157,9 +155,7 @@ class WebhookIT {
         // Wait until the guard's informers have the lockdown (the next scenarios depend on it).
         JsonNode allowDns = KubeEnvironment.JSON.readTree(ENV.admin().check("get", "networkpolicy", "allow-dns", "-n",
                 "dynatrace", "-o", "json").out());
-        KubeEnvironment.awaitTrue("the guard to see the egress lockdown", Duration.ofSeconds(30), () ->
-                !KubeEnvironment.JSON.readTree(ENV.guard().validate(deleteReview(allowDns))).path("response")
-                        .path("allowed").asBoolean(true));
+        ENV.awaitDeleteAnswer("the guard to see the egress lockdown", allowDns, "networkpolicies", false);
     }
 
     @Test
@@ -404,7 +400,9 @@ class WebhookIT {
         JsonNode webhooks = KubeEnvironment.JSON.readTree(ENV.admin().check("get", "validatingwebhookconfiguration",
                 "netpol-guard", "-o", "json").out()).path("webhooks");
         String ca = Files.readString(install.resolve("certs/ca.crt.b64")).strip();
-        assertThat(webhooks).hasSize(3).allSatisfy(webhook -> {
+        assertThat(webhooks).map(webhook -> webhook.path("name").asText()).containsExactly(NETPOL_WEBHOOK,
+                "namespaces.netpol-guard.io", DYNATRACE_WEBHOOK, "clusterpolicies.netpol-guard.io");
+        assertThat(webhooks).allSatisfy(webhook -> {
             assertThat(webhook.path("clientConfig").path("service").path("name").asText()).isEqualTo("netpol-guard");
             assertThat(webhook.path("clientConfig").path("service").path("namespace").asText()).isEqualTo("netpol-guard");
             assertThat(webhook.path("clientConfig").path("caBundle").asText()).isEqualTo(ca);
@@ -439,24 +437,5 @@ class WebhookIT {
         Processes.Result result = ENV.kubectl().run("get", kind, name, "-n", namespace);
         assertThat(result.exitCode()).as(result.describe()).isNotZero();
         assertThat(result.err()).as(result.describe()).contains("NotFound");
-    }
-
-    /** An AdmissionReview for deleting {@code policy}, as the API server would send it. */
-    private static String deleteReview(JsonNode policy) throws IOException {
-        ObjectNode review = KubeEnvironment.JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1")
-                .put("kind", "AdmissionReview");
-        ObjectNode request = review.putObject("request");
-        request.put("uid", UUID.randomUUID().toString());
-        request.putObject("kind").put("group", "networking.k8s.io").put("version", "v1").put("kind", "NetworkPolicy");
-        request.putObject("resource").put("group", "networking.k8s.io").put("version", "v1")
-                .put("resource", "networkpolicies");
-        request.put("namespace", policy.path("metadata").path("namespace").asText());
-        request.put("name", policy.path("metadata").path("name").asText());
-        request.put("operation", "DELETE");
-        request.putObject("userInfo").put("username", "e2e-barrier");
-        request.putNull("object");
-        request.set("oldObject", policy);
-        request.put("dryRun", true);
-        return KubeEnvironment.JSON.writeValueAsString(review);
     }
 }

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.netpolguard.cluster.ClusterSnapshot;
@@ -375,6 +376,42 @@ class LiveClusterTest {
                 .withVersions(served).endSpec().build();
     }
 
+    @Test
+    void clusterNetworkPoliciesAreWatchedOnceTheirCrdExistsEvenBeforeDiscoveryServesTheirGroup() {
+        // A real API server serves a new CRD's group in discovery only some time after the CRD appears, and the CRD's
+        // status updates may all come before that (seen in the e2e tests: the informer was never started). Here
+        // discovery never serves it: the guard must watch the resource as the CRD defines it.
+        for (String path : List.of("/apis/policy.networking.k8s.io", "/apis/policy.networking.k8s.io/v1beta1",
+                "/apis/policy.networking.k8s.io/v1alpha2")) {
+            server.expect().get().withPath(path).andReturn(404, "").always();
+        }
+        start();
+
+        client.apiextensions().v1().customResourceDefinitions().resource(clusterNetworkPolicyCrd()).create();
+        awaitTrue("ClusterNetworkPolicy informer started and synced",
+                () -> Boolean.TRUE.equals(live.syncState().get("clusternetworkpolicies.policy.networking.k8s.io"))
+                        && live.synced() && live.watching());
+
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup("policy.networking.k8s.io")
+                .withVersion("v1beta1").withKind("ClusterNetworkPolicy").withPlural("clusternetworkpolicies")
+                .withNamespaced(false).build();
+        GenericKubernetesResource policy = new GenericKubernetesResourceBuilder()
+                .withApiVersion("policy.networking.k8s.io/v1beta1").withKind("ClusterNetworkPolicy")
+                .withNewMetadata().withName("deny-operator-dns").endMetadata().build();
+        policy.setAdditionalProperty("spec", Map.of("tier", "Admin", "priority", 10,
+                "subject", Map.of("namespaces", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "dynatrace"))),
+                "egress", List.of(Map.of("name", "no-dns", "action", "Deny",
+                        "to", List.of(Map.of("namespaces", Map.of("matchLabels",
+                                Map.of("kubernetes.io/metadata.name", "kube-system"))))))));
+        client.genericKubernetesResources(context).resource(policy).create();
+        awaitSnapshot("ClusterNetworkPolicy in the snapshot", s -> s.clusterPolicies().all().stream()
+                .map(io.netpolguard.netpol.ClusterPolicy::id).toList().equals(List.of("ClusterNetworkPolicy/deny-operator-dns")));
+
+        client.genericKubernetesResources(context).withName("deny-operator-dns").delete();
+        awaitSnapshot("ClusterNetworkPolicy deleted", s -> s.clusterPolicies().isEmpty());
+        assertThat(rejected).isEmpty();
+    }
+
     private void start() {
         live = new LiveCluster(client, 10, rejected::add);
         assertThat(live.synced()).isFalse();
@@ -470,6 +507,21 @@ class LiveClusterTest {
                         new CustomResourceDefinitionVersionBuilder().withName("v1beta5").withServed(true).withStorage(false)
                                 .withDeprecated(true).build(),
                         new CustomResourceDefinitionVersionBuilder().withName("v1beta6").withServed(true).withStorage(true)
+                                .build())
+                .endSpec().build();
+    }
+
+    /** As network-policy-api v0.3.0 defines it (config/crd/standard), without the schemas. */
+    private static CustomResourceDefinition clusterNetworkPolicyCrd() {
+        return new CustomResourceDefinitionBuilder().withNewMetadata()
+                .withName("clusternetworkpolicies.policy.networking.k8s.io").endMetadata()
+                .withNewSpec().withGroup("policy.networking.k8s.io").withScope("Cluster")
+                .withNewNames().withKind("ClusterNetworkPolicy").withListKind("ClusterNetworkPolicyList")
+                .withPlural("clusternetworkpolicies").withSingular("clusternetworkpolicy").withShortNames("cnp").endNames()
+                .withVersions(
+                        new CustomResourceDefinitionVersionBuilder().withName("v1alpha2").withServed(true).withStorage(false)
+                                .build(),
+                        new CustomResourceDefinitionVersionBuilder().withName("v1beta1").withServed(true).withStorage(true)
                                 .build())
                 .endSpec().build();
     }
