@@ -27,6 +27,9 @@ public final class AdmissionHandler {
         }
     }
 
+    static final String EXEMPTION = "exemption";
+    static final String EXEMPTED_BY = "exempted-by";
+
     public Outcome handle(AdmissionRequest request, ClusterSnapshot snapshot) {
         if (request.unreadable() != null) {
             String warning = FlowExplainer.warning("netpol-guard could not read this " + request.kind()
@@ -37,6 +40,11 @@ public final class AdmissionHandler {
             return new Outcome(request, AdmissionResponses.allow(request.uid(), List.of(), "allow"), "allow", List.of());
         }
         Judgement judgement = guard.judge(snapshot, request.change());
+        if (judgement.auditAnnotations().containsKey(EXEMPTION) && request.user() != null && !request.user().isEmpty()) {
+            // who made the exempted change; that they may grant exemptions is checked by the admission policy
+            // netpol-guard-exemption-approval (k8s/base/exemption-policy.yaml) before the change reaches the guard
+            judgement = judgement.withAuditAnnotation(EXEMPTED_BY, request.user());
+        }
         return new Outcome(request, AdmissionResponses.review(request.uid(), judgement), judgement.decision().id(),
                 judgement.newlyBlockedFlowIds(), judgement.newlyUnverifiable());
     }

@@ -61,7 +61,9 @@ public final class AdmissionRequestReader {
             name = present(named) ? named.path("metadata").path("name").asText("") : "";
         }
         boolean dryRun = request.path("dryRun").asBoolean(false);
-        AdmissionRequest skipped = new AdmissionRequest(uid, objectKind, operation, namespace, name, dryRun, null, null, null);
+        String user = request.path("userInfo").path("username").asText("");
+        AdmissionRequest skipped = new AdmissionRequest(uid, objectKind, operation, namespace, name, dryRun, null, null, null,
+                user);
         Change.Operation op;
         try {
             op = Change.Operation.valueOf(operation);
@@ -121,7 +123,8 @@ public final class AdmissionRequestReader {
                 return with(skipped, new Change.DynatraceChange(op, objectKind, ns, name, resource, old));
             }
         } catch (IllegalArgumentException e) {
-            return new AdmissionRequest(uid, objectKind, operation, namespace, name, dryRun, null, null, e.getMessage());
+            return new AdmissionRequest(uid, objectKind, operation, namespace, name, dryRun, null, null, e.getMessage(),
+                    user);
         }
         return skip(skipped, (group.isEmpty() ? "" : group + "/") + objectKind + " is not checked");
     }
@@ -152,11 +155,11 @@ public final class AdmissionRequestReader {
 
     private static AdmissionRequest skip(AdmissionRequest request, String reason) {
         return new AdmissionRequest(request.uid(), request.kind(), request.operation(), request.namespace(), request.name(),
-                request.dryRun(), null, reason, null);
+                request.dryRun(), null, reason, null, request.user());
     }
 
     private static AdmissionRequest with(AdmissionRequest request, Change change) {
         return new AdmissionRequest(request.uid(), request.kind(), request.operation(), request.namespace(), request.name(),
-                request.dryRun(), change, null, null);
+                request.dryRun(), change, null, null, request.user());
     }
 }

@@ -16,6 +16,13 @@ public record Judgement(Decision decision, List<Finding> findings, List<String> 
         auditAnnotations = Map.copyOf(auditAnnotations);
     }
 
+    /** This judgement with one more audit annotation. */
+    public Judgement withAuditAnnotation(String key, String value) {
+        Map<String, String> annotations = new java.util.LinkedHashMap<>(auditAnnotations);
+        annotations.put(key, value);
+        return new Judgement(decision, findings, warnings, denialMessage, annotations);
+    }
+
     public boolean allowed() {
         return decision != Decision.DENY;
     }

@@ -39,6 +39,7 @@ final class ControlPlane implements AutoCloseable {
     private final User admin;
     private final User developer;
     private final User oncall;
+    private final User approver;
     private final User guard;
     private Process etcd;
     private Process apiserver;
@@ -53,6 +54,7 @@ final class ControlPlane implements AutoCloseable {
         this.admin = new User("e2e-admin", token(), "system:masters");
         this.developer = new User("developer", token(), "e2e:developers");
         this.oncall = new User("oncall", token(), "e2e:sre");
+        this.approver = new User("approver", token(), "e2e:security");
         // The guard authenticates as its ServiceAccount would in a cluster, so the ClusterRoleBinding of
         // k8s/base (subject ServiceAccount netpol-guard/netpol-guard) applies to it.
         this.guard = new User("system:serviceaccount:netpol-guard:netpol-guard", token(),
@@ -98,7 +100,7 @@ final class ControlPlane implements AutoCloseable {
             Processes.check(List.of("openssl", "rsa", "-in", pki.resolve("sa.key").toString(), "-pubout", "-out",
                     pki.resolve("sa.pub").toString()), work, Map.of(), null, Duration.ofSeconds(60), scratch);
             StringBuilder tokens = new StringBuilder();
-            for (User user : List.of(admin, developer, oncall, guard)) {
+            for (User user : List.of(admin, developer, oncall, approver, guard)) {
                 tokens.append(user.token()).append(',').append(user.name()).append(',').append(user.name())
                         .append("-uid,\"").append(user.groups()).append("\"\n");
             }
@@ -162,10 +164,11 @@ final class ControlPlane implements AutoCloseable {
 
     /**
      * kubeconfig: contexts "admin" (system:masters), "developer" (RBAC role e2e-developer) and
-     * "oncall" (e2e-developer plus the break-glass ClusterRole of k8s/base).
+     * "oncall" (e2e-developer plus the break-glass ClusterRole of k8s/base) and "approver" (e2e-developer plus, in
+     * namespace dynatrace, the exemption-approver ClusterRole of k8s/base; see ExemptionIT).
      */
     Path kubeconfig() {
-        return kubeconfigFile("kubeconfig", List.of(admin, developer, oncall));
+        return kubeconfigFile("kubeconfig", List.of(admin, developer, oncall, approver));
     }
 
     /** guard.kubeconfig: the guard's ServiceAccount identity only. */
@@ -197,7 +200,8 @@ final class ControlPlane implements AutoCloseable {
     }
 
     private String contextName(User user) {
-        return user == admin ? "admin" : user == developer ? "developer" : user == oncall ? "oncall" : "netpol-guard";
+        return user == admin ? "admin" : user == developer ? "developer" : user == oncall ? "oncall"
+                : user == approver ? "approver" : "netpol-guard";
     }
 
     @Override

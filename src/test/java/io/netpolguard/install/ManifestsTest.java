@@ -73,7 +73,9 @@ class ManifestsTest {
         assertThat(base).extracting(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
                 .containsExactlyInAnyOrder("Namespace netpol-guard", "ServiceAccount netpol-guard",
                         "ClusterRole netpol-guard", "ClusterRoleBinding netpol-guard",
-                        "ClusterRole netpol-guard-break-glass", "Deployment netpol-guard",
+                        "ClusterRole netpol-guard-break-glass", "ClusterRole netpol-guard-exemption-approver",
+                        "ValidatingAdmissionPolicy netpol-guard-exemption-approval",
+                        "ValidatingAdmissionPolicyBinding netpol-guard-exemption-approval", "Deployment netpol-guard",
                         "PodDisruptionBudget netpol-guard", "Service netpol-guard",
                         "ValidatingWebhookConfiguration netpol-guard");
     }
@@ -85,8 +87,8 @@ class ManifestsTest {
         for (JsonNode entry : Kustomize.kustomization(BASE).path("resources")) {
             for (JsonNode object : Kustomize.documents(BASE.resolve(entry.asText()))) {
                 String kind = object.path("kind").asText();
-                if (!Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration")
-                        .contains(kind)) {
+                if (!Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration",
+                        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding").contains(kind)) {
                     assertThat(object.path("metadata").path("namespace").asText()).as(entry.asText()).isEqualTo(NAMESPACE);
                 }
             }
@@ -187,6 +189,51 @@ class ManifestsTest {
                 .matcher(BREAK_GLASS);
         assertThat(check.find()).isTrue();
         assertThat(check.group(2) + "." + check.group(1) + " " + check.group(3)).isEqualTo("breakglass.netpol-guard.io create");
+    }
+
+    // --- exemptions need authority -------------------------------------------------------------
+
+    @Test
+    void theExemptionPolicyCoversEveryKindTheWebhookJudgesExceptDeletes() {
+        ObjectNode policy = Kustomize.find(base, "ValidatingAdmissionPolicy", "netpol-guard-exemption-approval");
+        assertThat(policy.path("spec").path("failurePolicy").asText()).isEqualTo("Fail");
+        Set<String> guarded = new TreeSet<>();
+        for (JsonNode rule : policy.path("spec").path("matchConstraints").path("resourceRules")) {
+            assertThat(strings(rule.path("operations"))).containsExactly("CREATE", "UPDATE");
+            for (String resource : strings(rule.path("resources"))) {
+                guarded.add(resource + "." + strings(rule.path("apiGroups")).get(0));
+            }
+        }
+        Set<String> judged = new TreeSet<>();
+        for (JsonNode webhook : webhooks()) {
+            for (JsonNode rule : webhook.path("rules")) {
+                for (String resource : strings(rule.path("resources"))) {
+                    judged.add(resource + "." + strings(rule.path("apiGroups")).get(0));
+                }
+            }
+        }
+        assertThat(guarded).isEqualTo(judged);
+        ObjectNode binding = Kustomize.find(base, "ValidatingAdmissionPolicyBinding", "netpol-guard-exemption-approval");
+        assertThat(binding.path("spec").path("policyName").asText()).isEqualTo("netpol-guard-exemption-approval");
+        assertThat(strings(binding.path("spec").path("validationActions"))).containsExactly("Deny");
+    }
+
+    @Test
+    void theExemptionPolicyAsksForTheApproverRoleAndDisqualifiesWildcards() {
+        assertThat(rules(Kustomize.find(base, "ClusterRole", "netpol-guard-exemption-approver")))
+                .isEqualTo(Map.of("exemptions.netpol-guard.io", Set.of("create")));
+        ObjectNode policy = Kustomize.find(base, "ValidatingAdmissionPolicy", "netpol-guard-exemption-approval");
+        String approver = "";
+        for (JsonNode variable : policy.path("spec").path("variables")) {
+            if (variable.path("name").asText().equals("approver")) {
+                approver = variable.path("expression").asText();
+            }
+        }
+        assertThat(approver).contains("authorizer.group('netpol-guard.io').resource('exemptions')")
+                .contains(".check('create').allowed()")
+                .contains("!authorizer.group('netpol-guard.io').resource('wildcard-probe').check('never-granted').allowed()");
+        assertThat(policy.path("spec").path("validations").get(0).path("expression").asText())
+                .isEqualTo("variables.exempt == '' || variables.exempt == variables.exemptBefore || variables.approver");
     }
 
     // --- the webhook configuration ---------------------------------------------------------------

@@ -21,11 +21,12 @@ import java.util.TreeMap;
  *     empty = no warnings at all
  * @param messageContains strings the denial message contains (only for denied requests)
  * @param exemption the audit annotation {@code exemption}; null = absent
+ * @param exemptedBy the audit annotation {@code exempted-by} (who made the exempted change); null = absent
  * @param check flow key ({@code id}, or {@code id (DynaKube ns/name)}) to status in the before-cluster;
  *     a bare id applies to every instance, status {@code not-required} means no instance
  */
 public record Expectation(boolean allowed, String decision, List<String> blockedFlows, List<String> warningsStartWith,
-        List<String> messageContains, String exemption, Map<String, String> check) {
+        List<String> messageContains, String exemption, String exemptedBy, Map<String, String> check) {
     public static final String NOT_REQUIRED = "not-required";
 
     public Expectation {
@@ -67,6 +68,11 @@ public record Expectation(boolean allowed, String decision, List<String> blocked
         }
         if (blocked != null && blocked.isEmpty()) {
             failures.add("blocked-flows is present but empty");
+        }
+        String actualExemptedBy = audit.path("exempted-by").asText(null);
+        if (exemptedBy == null ? actualExemptedBy != null : !exemptedBy.equals(actualExemptedBy)) {
+            failures.add("exempted-by: expected " + (exemptedBy == null ? "absent" : exemptedBy) + ", got "
+                    + (actualExemptedBy == null ? "absent" : actualExemptedBy));
         }
         String actualExemption = audit.path("exemption").asText(null);
         if (exemption == null ? actualExemption != null : !exemption.equals(actualExemption)) {

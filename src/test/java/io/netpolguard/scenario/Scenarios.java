@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class Scenarios {
     public static final String RESOURCE_ROOT = "scenarios";
     private static final Set<String> KEYS = Set.of("description", "clusters", "hosts", "settings", "allowed", "decision",
-            "blockedFlows", "warningsStartWith", "messageContains", "exemption", "check");
+            "blockedFlows", "warningsStartWith", "messageContains", "exemption", "exemptedBy", "check");
     private static final Set<String> SETTINGS_KEYS = Set.of("mode", "dynakubeMode", "edgeconnectMode", "flows");
     private static final Set<String> FLOW_KEYS = Set.of("mode", "severity");
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -133,7 +133,7 @@ public final class Scenarios {
         Expectation expectation = new Expectation(root.path("allowed").asBoolean(), root.path("decision").asText(""),
                 strings(root.path("blockedFlows")), strings(root.path("warningsStartWith")),
                 strings(root.path("messageContains")), root.hasNonNull("exemption") ? root.get("exemption").asText() : null,
-                check);
+                root.hasNonNull("exemptedBy") ? root.get("exemptedBy").asText() : null, check);
         return new Scenario(name, directory, description, List.copyOf(clusters), Map.copyOf(hosts),
                 settings(root.path("settings")), expectation);
     }
