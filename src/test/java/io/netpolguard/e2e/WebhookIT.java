@@ -310,7 +310,12 @@ class WebhookIT {
         Instant swapped = servedAt;
         assertThat(failures).as("handshakes that failed after the renewed certificate was served")
                 .noneMatch(failure -> failure.at().isAfter(swapped));
-        assertThat(failures).as("handshakes that failed during the swap").hasSizeLessThanOrEqualTo(5);
+        // Bounded in time, not in number: on a busy machine more probes fall into the same short window.
+        if (!failures.isEmpty()) {
+            Duration window = Duration.between(failures.get(0).at(), failures.get(failures.size() - 1).at());
+            ControlPlane.log("handshakes failed during a window of %d ms at the swap", window.toMillis());
+            assertThat(window).as("how long handshakes failed during the swap").isLessThanOrEqualTo(Duration.ofSeconds(2));
+        }
         assertThat(ENV.guard().pid()).as("no restart").isEqualTo(pid);
 
         // The API server still reaches the guard: a denial can only come from the guard (with
