@@ -1,5 +1,6 @@
 package io.netpolguard.property;
 
+import io.netpolguard.property.PolicyModel.ClusterPolicy;
 import io.netpolguard.property.PolicyModel.Policy;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,18 +8,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A generated input of the engine property: namespaces, pods, policies and the connections (probes) to judge.
+ * A generated input of the engine property: namespaces, pods, NetworkPolicies, cluster-wide policies and the
+ * connections (probes) to judge.
  * Every pod has at least one address; probe ends are pods or single IP addresses, never unknown addresses or
  * ranges, so the documented semantics always give allowed or blocked.
  */
 public record EngineCase(Map<String, Map<String, String>> namespaces, List<Pod> pods, List<Policy> policies,
-        List<Probe> probes) {
+        List<ClusterPolicy> clusterPolicies, List<Probe> probes) {
 
     public EngineCase {
         namespaces = new TreeMap<>(namespaces);
         pods = List.copyOf(pods);
         policies = List.copyOf(policies);
+        clusterPolicies = List.copyOf(clusterPolicies);
         probes = List.copyOf(probes);
+    }
+
+    /** A case without cluster-wide policies. */
+    public EngineCase(Map<String, Map<String, String>> namespaces, List<Pod> pods, List<Policy> policies,
+            List<Probe> probes) {
+        this(namespaces, pods, policies, List.of(), probes);
     }
 
     /** A declared container port; names are unique per pod, as the API server requires. */
@@ -63,16 +72,20 @@ public record EngineCase(Map<String, Map<String, String>> namespaces, List<Pod> 
     public List<EngineCase> shrinks() {
         List<EngineCase> out = new ArrayList<>();
         if (probes.size() > 1) {
-            probes.forEach(p -> out.add(new EngineCase(namespaces, pods, policies, List.of(p))));
+            probes.forEach(p -> out.add(new EngineCase(namespaces, pods, policies, clusterPolicies, List.of(p))));
         }
-        PolicyModel.without(policies).forEach(p -> out.add(new EngineCase(namespaces, pods, p, probes)));
-        PolicyModel.each(policies, Policy::shrinks).forEach(p -> out.add(new EngineCase(namespaces, pods, p, probes)));
+        PolicyModel.without(clusterPolicies).forEach(c -> out.add(new EngineCase(namespaces, pods, policies, c, probes)));
+        PolicyModel.without(policies).forEach(p -> out.add(new EngineCase(namespaces, pods, p, clusterPolicies, probes)));
+        PolicyModel.each(clusterPolicies, ClusterPolicy::shrinks)
+                .forEach(c -> out.add(new EngineCase(namespaces, pods, policies, c, probes)));
+        PolicyModel.each(policies, Policy::shrinks)
+                .forEach(p -> out.add(new EngineCase(namespaces, pods, p, clusterPolicies, probes)));
         for (List<Pod> fewer : PolicyModel.without(pods)) {
             boolean used = probes.stream().allMatch(p -> fewer.stream().anyMatch(pod -> pod.ref().equals(p.from()))
                     || !p.from().contains("/")) && probes.stream().allMatch(p -> !p.to().contains("/")
                     || fewer.stream().anyMatch(pod -> pod.ref().equals(p.to())));
             if (used) {
-                out.add(new EngineCase(namespaces, fewer, policies, probes));
+                out.add(new EngineCase(namespaces, fewer, policies, clusterPolicies, probes));
             }
         }
         return out;
@@ -84,6 +97,7 @@ public record EngineCase(Map<String, Map<String, String>> namespaces, List<Pod> 
         out.append("namespaces ").append(namespaces).append('\n');
         pods.forEach(p -> out.append("pod ").append(p).append('\n'));
         policies.forEach(p -> out.append("policy ").append(p).append('\n'));
+        clusterPolicies.forEach(p -> out.append("cluster policy ").append(p).append('\n'));
         probes.forEach(p -> out.append("probe ").append(p).append('\n'));
         return out.toString();
     }

@@ -3,6 +3,8 @@ package io.netpolguard.property;
 import io.netpolguard.property.EngineCase.ContainerPort;
 import io.netpolguard.property.EngineCase.Pod;
 import io.netpolguard.property.EngineCase.Probe;
+import io.netpolguard.property.PolicyModel.ClusterKind;
+import io.netpolguard.property.PolicyModel.ClusterPolicy;
 import io.netpolguard.property.PolicyModel.Policy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +15,12 @@ import java.util.Random;
 /**
  * Generates {@link EngineCase}s: namespaces x, y, z; one to three pods each, labelled from a small set, at
  * 10.0.N.P (and fd00::N:P when dual-stack) or in the host network on a node address; up to five policies;
- * probes between pods, to and from outside addresses, and from a pod to itself.
+ * probes between pods, to and from outside addresses, and from a pod to itself; in about half the cases cluster-wide
+ * policies too: up to three in the Admin tier (ClusterNetworkPolicy {@code tier: Admin}, AdminNetworkPolicy), up to
+ * two ClusterNetworkPolicies {@code tier: Baseline} and the BaselineAdminNetworkPolicy {@code default}, at most five
+ * in all. Priorities come from {@link #PRIORITIES}, so two policies of a tier sometimes share one: the upstream API
+ * lets an implementation apply such policies in either order, and {@link ReferenceEvaluator} answers with every
+ * order (the property skips a probe whose answer depends on it).
  */
 public final class EngineGen {
     static final PolicyGen.Universe UNIVERSE = new PolicyGen.Universe(
@@ -21,6 +28,8 @@ public final class EngineGen {
             Map.of("kubernetes.io/metadata.name", List.of("x", "y", "z"), "team", List.of("red", "blue")),
             blocks(), List.of(53, 80, 81, 443, 8080, 9090), List.of("http", "dns", "metrics", "nope"));
     private static final List<String> NAMESPACES = List.of("x", "y", "z");
+    /** Ten values: about one case in four with three Admin policies has a tie, far fewer a tie that matters. */
+    static final List<Integer> PRIORITIES = List.of(0, 1, 2, 5, 10, 20, 50, 100, 999, 1000);
     private static final List<String> OUTSIDE = List.of("192.0.2.10", "192.0.2.20", "10.0.1.1", "10.0.9.9",
             "172.18.0.11", "2001:db8::10", "fd00::1:9");
     private static final List<Integer> PROBE_PORTS = List.of(53, 80, 81, 82, 443, 8080, 8081, 9090, 9200);
@@ -75,7 +84,29 @@ public final class EngineGen {
             }
             probes.add(new Probe(from, to, gen.pick(PROBE_PORTS), gen.pick(List.of("TCP", "TCP", "UDP", "SCTP"))));
         }
-        return new EngineCase(namespaces, pods, policies, probes);
+        // drawn last, so that the rest of a case is what the same seed gave before the tiers were generated
+        return new EngineCase(namespaces, pods, policies, clusterPolicies(gen), probes);
+    }
+
+    private static List<ClusterPolicy> clusterPolicies(PolicyGen gen) {
+        List<ClusterPolicy> policies = new ArrayList<>();
+        if (!gen.chance(0.5)) {
+            return policies;
+        }
+        int admin = gen.between(0, 3);
+        for (int i = 0; i < admin; i++) {
+            boolean cnp = gen.chance(0.6);
+            policies.add(gen.clusterPolicy(cnp ? ClusterKind.CNP : ClusterKind.ANP, (cnp ? "admin" : "anp") + i, "Admin",
+                    gen.pick(PRIORITIES)));
+        }
+        int baseline = gen.between(0, 2);
+        for (int i = 0; i < baseline && policies.size() < 5; i++) {
+            policies.add(gen.clusterPolicy(ClusterKind.CNP, "baseline" + i, "Baseline", gen.pick(PRIORITIES)));
+        }
+        if (gen.chance(0.4) && policies.size() < 5) {
+            policies.add(gen.clusterPolicy(ClusterKind.BANP, "default", "Baseline", null));
+        }
+        return policies;
     }
 
     private static Pod pod(PolicyGen gen, String namespace, int n, int p) {

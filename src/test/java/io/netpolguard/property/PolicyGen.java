@@ -1,5 +1,10 @@
 package io.netpolguard.property;
 
+import io.netpolguard.property.PolicyModel.ClusterKind;
+import io.netpolguard.property.PolicyModel.ClusterPeer;
+import io.netpolguard.property.PolicyModel.ClusterPolicy;
+import io.netpolguard.property.PolicyModel.ClusterPort;
+import io.netpolguard.property.PolicyModel.ClusterRule;
 import io.netpolguard.property.PolicyModel.Expr;
 import io.netpolguard.property.PolicyModel.Peer;
 import io.netpolguard.property.PolicyModel.Policy;
@@ -8,13 +13,15 @@ import io.netpolguard.property.PolicyModel.Rule;
 import io.netpolguard.property.PolicyModel.Sel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Generates valid NetworkPolicies (what the API server accepts) over a small {@link Universe} of labels, CIDRs
- * and ports, so that selectors, blocks and ports often hit the generated pods.
+ * Generates valid NetworkPolicies and cluster-wide policies (what the API server and the CRDs' validation accept)
+ * over a small {@link Universe} of labels, CIDRs and ports, so that selectors, blocks and ports often hit the
+ * generated pods.
  */
 public final class PolicyGen {
     private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
@@ -121,6 +128,85 @@ public final class PolicyGen {
                 yield new Port(protocol, from, null, from + between(0, 3) * between(0, 200));
             }
             default -> new Port(protocol, pick(universe.ports()), null, null);
+        };
+    }
+
+    /**
+     * A cluster-wide policy of {@code kind} ({@code tier} Admin or Baseline for a ClusterNetworkPolicy; a
+     * BaselineAdminNetworkPolicy has no priority, give null): a subject by namespaces or by pods, up to three
+     * ingress and three egress rules (a direction may have none) with the kind's actions.
+     */
+    public ClusterPolicy clusterPolicy(ClusterKind kind, String name, String tier, Integer priority) {
+        Sel namespaces = selector(universe.namespaceLabels(), 0.3);
+        Sel pods = chance(0.4) ? selector(universe.podLabels(), 0.3) : null;
+        List<String> actions = kind == ClusterKind.BANP ? List.of(kind.allowWord, "Deny")
+                : List.of(kind.allowWord, "Deny", "Pass");
+        return new ClusterPolicy(kind, name, tier, priority, namespaces, pods, clusterRules(kind, actions, false),
+                clusterRules(kind, actions, true));
+    }
+
+    private List<ClusterRule> clusterRules(ClusterKind kind, List<String> actions, boolean egress) {
+        List<ClusterRule> rules = new ArrayList<>();
+        int count = chance(0.3) ? 0 : between(1, 3);
+        for (int i = 0; i < count; i++) {
+            rules.add(clusterRule(kind, pick(actions), egress));
+        }
+        return rules;
+    }
+
+    /**
+     * One rule: one to three peers (ingress: namespaces or pods; egress also networks), no ports or one or two.
+     * A named port is left out of an egress rule with a networks peer, which the CRDs' validation rejects.
+     */
+    public ClusterRule clusterRule(ClusterKind kind, String action, boolean egress) {
+        List<ClusterPeer> peers = new ArrayList<>();
+        int peerCount = between(1, 3);
+        for (int i = 0; i < peerCount; i++) {
+            peers.add(switch (random.nextInt(egress ? 4 : 2)) {
+                case 0 -> new ClusterPeer(selector(universe.namespaceLabels(), 0.3), null, null);
+                case 1 -> new ClusterPeer(selector(universe.namespaceLabels(), 0.4), selector(universe.podLabels(), 0.2),
+                        null);
+                default -> new ClusterPeer(null, null, networks());
+            });
+        }
+        boolean namedAllowed = peers.stream().noneMatch(ClusterPeer::isNetworks);
+        List<ClusterPort> ports = new ArrayList<>();
+        int portCount = chance(0.35) ? 0 : between(1, 2);
+        for (int i = 0; i < portCount; i++) {
+            ports.add(clusterPort(kind, namedAllowed));
+        }
+        return new ClusterRule(action, peers, ports);
+    }
+
+    /** One or two CIDRs of the universe (blocks and their excepts: all masked, as ClusterNetworkPolicy requires). */
+    private List<String> networks() {
+        LinkedHashSet<String> all = new LinkedHashSet<>(universe.blocks().keySet());
+        universe.blocks().values().forEach(all::addAll);
+        List<String> cidrs = new ArrayList<>(all);
+        List<String> chosen = new ArrayList<>();
+        chosen.add(pick(cidrs));
+        if (chance(0.3)) {
+            String second = pick(cidrs);
+            if (!chosen.contains(second)) {
+                chosen.add(second);
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * A port number, a range (start below end, as both API versions require), or a named port; the protocol is
+     * left out only in v1alpha1 (where it defaults to TCP).
+     */
+    public ClusterPort clusterPort(ClusterKind kind, boolean namedAllowed) {
+        String protocol = kind != ClusterKind.CNP && chance(0.25) ? null : pick(PROTOCOLS);
+        return switch (random.nextInt(namedAllowed ? 3 : 2)) {
+            case 0 -> new ClusterPort(protocol, pick(universe.ports()), null, null);
+            case 1 -> {
+                int start = pick(universe.ports());
+                yield new ClusterPort(protocol, start, start + pick(List.of(1, 2, 9, 200, 1000)), null);
+            }
+            default -> new ClusterPort(null, null, null, pick(universe.portNames()));
         };
     }
 

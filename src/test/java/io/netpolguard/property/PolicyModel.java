@@ -10,8 +10,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * NetworkPolicies as plain data, as generators make them and a reader of the API documentation sees them, with
- * their manifests ({@link Policy#manifest()}) for the code under test. Every list may shrink element by element.
+ * NetworkPolicies and the cluster-wide policies of the network-policy-api as plain data, as generators make them
+ * and a reader of the API documentation sees them, with their manifests ({@link Policy#manifest()},
+ * {@link ClusterPolicy#manifest()}) for the code under test. Every list may shrink element by element.
  */
 public final class PolicyModel {
 
@@ -235,6 +236,215 @@ public final class PolicyModel {
         @Override
         public String toString() {
             return namespace + "/" + name + " podSelector " + podSelector + " types " + (types.isEmpty() ? "(absent)" : types)
+                    + " ingress " + ingress + " egress " + egress;
+        }
+    }
+
+    /** The cluster-wide kinds of the network-policy-api: ClusterNetworkPolicy (v1alpha2) and the v1alpha1 pair. */
+    public enum ClusterKind {
+        CNP("ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", "Accept"),
+        ANP("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "Allow"),
+        BANP("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "Allow");
+
+        public final String kind;
+        public final String apiVersion;
+        /** How the kind spells its allow action. */
+        public final String allowWord;
+
+        ClusterKind(String kind, String apiVersion, String allowWord) {
+            this.kind = kind;
+            this.apiVersion = apiVersion;
+            this.allowWord = allowWord;
+        }
+    }
+
+    /**
+     * A cluster-wide peer: {@code namespaces} alone (every pod of the selected namespaces), {@code pods} (a
+     * namespaceSelector and a podSelector), or {@code networks} (CIDRs; egress only).
+     */
+    public record ClusterPeer(Sel namespaces, Sel pods, List<String> networks) {
+        public ClusterPeer {
+            networks = networks == null ? List.of() : List.copyOf(networks);
+        }
+
+        public boolean isNetworks() {
+            return !networks.isEmpty();
+        }
+
+        ObjectNode json() {
+            ObjectNode node = Manifests.JSON.createObjectNode();
+            if (isNetworks()) {
+                networks.forEach(node.putArray("networks")::add);
+            } else if (pods == null) {
+                node.set("namespaces", namespaces.json());
+            } else {
+                ObjectNode selected = node.putObject("pods");
+                selected.set("namespaceSelector", namespaces.json());
+                selected.set("podSelector", pods.json());
+            }
+            return node;
+        }
+
+        List<ClusterPeer> shrinks() {
+            List<ClusterPeer> out = new ArrayList<>();
+            if (isNetworks()) {
+                without(networks).stream().filter(n -> !n.isEmpty()).forEach(n -> out.add(new ClusterPeer(null, null, n)));
+                return out;
+            }
+            if (pods != null) {
+                out.add(new ClusterPeer(namespaces, null, null));
+                pods.shrinks().forEach(s -> out.add(new ClusterPeer(namespaces, s, null)));
+            }
+            namespaces.shrinks().forEach(s -> out.add(new ClusterPeer(s, pods, null)));
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            if (isNetworks()) {
+                return "networks " + networks;
+            }
+            return pods == null ? "namespaces " + namespaces : "pods " + pods + " in namespaces " + namespaces;
+        }
+    }
+
+    /**
+     * A cluster-wide port entry: {@code name} (a named port, any protocol), or a protocol (null: left out, which
+     * v1alpha1 defaults to TCP; ClusterNetworkPolicy always names it) with a number, or a range number..end.
+     */
+    public record ClusterPort(String protocol, Integer number, Integer end, String name) {
+        ObjectNode json(ClusterKind kind) {
+            ObjectNode node = Manifests.JSON.createObjectNode();
+            if (kind == ClusterKind.CNP) {
+                if (name != null) {
+                    node.put("destinationNamedPort", name);
+                    return node;
+                }
+                ObjectNode port = node.putObject(protocol.toLowerCase(java.util.Locale.ROOT)).putObject("destinationPort");
+                if (end == null) {
+                    port.put("number", number);
+                } else {
+                    port.putObject("range").put("start", number).put("end", end);
+                }
+                return node;
+            }
+            if (name != null) {
+                node.put("namedPort", name);
+                return node;
+            }
+            ObjectNode port = end == null ? node.putObject("portNumber").put("port", number)
+                    : node.putObject("portRange").put("start", number).put("end", end);
+            if (protocol != null) {
+                port.put("protocol", protocol);
+            }
+            return node;
+        }
+
+        @Override
+        public String toString() {
+            if (name != null) {
+                return "named " + name;
+            }
+            return (protocol == null ? "(TCP)" : protocol) + "/" + number + (end == null ? "" : "-" + end);
+        }
+    }
+
+    /** A cluster-wide rule: an action word as the manifest spells it, peers (at least one), ports (none: every port). */
+    public record ClusterRule(String action, List<ClusterPeer> peers, List<ClusterPort> ports) {
+        public ClusterRule {
+            peers = List.copyOf(peers);
+            ports = List.copyOf(ports);
+        }
+
+        ObjectNode json(ClusterKind kind, String peerField) {
+            ObjectNode node = Manifests.JSON.createObjectNode().put("action", action);
+            peers.forEach(p -> node.withArray(peerField).add(p.json()));
+            if (!ports.isEmpty()) {
+                ports.forEach(p -> node.withArray(kind == ClusterKind.CNP ? "protocols" : "ports").add(p.json(kind)));
+            }
+            return node;
+        }
+
+        List<ClusterRule> shrinks() {
+            List<ClusterRule> out = new ArrayList<>();
+            without(peers).stream().filter(p -> !p.isEmpty()).forEach(p -> out.add(new ClusterRule(action, p, ports)));
+            without(ports).forEach(p -> out.add(new ClusterRule(action, peers, p)));
+            each(peers, ClusterPeer::shrinks).forEach(p -> out.add(new ClusterRule(action, p, ports)));
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "{" + action + " peers " + peers + ", ports " + (ports.isEmpty() ? "any" : ports) + "}";
+        }
+    }
+
+    /**
+     * A ClusterNetworkPolicy ({@code tier} Admin or Baseline), AdminNetworkPolicy ({@code tier} Admin) or
+     * BaselineAdminNetworkPolicy ({@code tier} Baseline, no priority: {@code priority} null). The subject is
+     * {@code subjectNamespaces} alone (the {@code namespaces} subject) or, when {@code subjectPods} is not null,
+     * both (the {@code pods} subject).
+     */
+    public record ClusterPolicy(ClusterKind kind, String name, String tier, Integer priority, Sel subjectNamespaces,
+            Sel subjectPods, List<ClusterRule> ingress, List<ClusterRule> egress) {
+        public ClusterPolicy {
+            ingress = List.copyOf(ingress);
+            egress = List.copyOf(egress);
+        }
+
+        public ObjectNode manifest() {
+            ObjectNode node = Manifests.JSON.createObjectNode();
+            node.put("apiVersion", kind.apiVersion).put("kind", kind.kind);
+            node.putObject("metadata").put("name", name);
+            ObjectNode spec = node.putObject("spec");
+            if (kind == ClusterKind.CNP) {
+                spec.put("tier", tier);
+            }
+            if (priority != null) {
+                spec.put("priority", priority);
+            }
+            ObjectNode subject = spec.putObject("subject");
+            if (subjectPods == null) {
+                subject.set("namespaces", subjectNamespaces.json());
+            } else {
+                ObjectNode pods = subject.putObject("pods");
+                pods.set("namespaceSelector", subjectNamespaces.json());
+                pods.set("podSelector", subjectPods.json());
+            }
+            if (!ingress.isEmpty()) {
+                ingress.forEach(r -> spec.withArray("ingress").add(r.json(kind, "from")));
+            }
+            if (!egress.isEmpty()) {
+                egress.forEach(r -> spec.withArray("egress").add(r.json(kind, "to")));
+            }
+            return node;
+        }
+
+        public List<ClusterPolicy> shrinks() {
+            List<ClusterPolicy> out = new ArrayList<>();
+            without(ingress).forEach(r -> out.add(with(r, egress)));
+            without(egress).forEach(r -> out.add(with(ingress, r)));
+            each(ingress, ClusterRule::shrinks).forEach(r -> out.add(with(r, egress)));
+            each(egress, ClusterRule::shrinks).forEach(r -> out.add(with(ingress, r)));
+            if (subjectPods != null) {
+                out.add(new ClusterPolicy(kind, name, tier, priority, subjectNamespaces, null, ingress, egress));
+                subjectPods.shrinks().forEach(s -> out.add(new ClusterPolicy(kind, name, tier, priority,
+                        subjectNamespaces, s, ingress, egress)));
+            }
+            subjectNamespaces.shrinks().forEach(s -> out.add(new ClusterPolicy(kind, name, tier, priority, s,
+                    subjectPods, ingress, egress)));
+            return out;
+        }
+
+        private ClusterPolicy with(List<ClusterRule> newIngress, List<ClusterRule> newEgress) {
+            return new ClusterPolicy(kind, name, tier, priority, subjectNamespaces, subjectPods, newIngress, newEgress);
+        }
+
+        @Override
+        public String toString() {
+            return kind + " " + name + " tier " + tier + (priority == null ? "" : " priority " + priority) + " subject "
+                    + (subjectPods == null ? "namespaces " + subjectNamespaces
+                            : "pods " + subjectPods + " in namespaces " + subjectNamespaces)
                     + " ingress " + ingress + " egress " + egress;
         }
     }
