@@ -39,7 +39,15 @@ public record ClusterRule(Direction direction, int index, String name, RuleActio
     }
 
     public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
-        return ports.isEmpty() || ports.stream().anyMatch(p -> p.matches(destination, port, protocol));
+        if (ports.isEmpty()) {
+            return true;
+        }
+        for (PortMatch match : ports) {
+            if (match.matches(destination, port, protocol)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code egress[0]}, or {@code egress[0] "deny-internet"} when the rule is named. */
