@@ -124,7 +124,36 @@ public final class Guard {
         Optional<String> exemption = Exemption.of(change, before);
         List<Finding> findings = new FlowComparison(settings).compare(beforeResults, afterResults, change,
                 exemption.isPresent());
-        return new JudgementBuilder(change, explainer(after), exemption.orElse(null)).build(findings, problems);
+        return new JudgementBuilder(change, explainer(after), exemption.orElse(null))
+                .allowedBefore(allowedByChangedPolicy(change, beforeResults)).build(findings, problems);
+    }
+
+    /**
+     * For an update or delete of a cluster-wide policy: each of its rules that allowed a flow before the change, with
+     * those flows (the denial says what the policy was doing).
+     */
+    private static Map<String, java.util.Set<String>> allowedByChangedPolicy(Change change, List<FlowResult> before) {
+        if (!(change instanceof Change.ClusterPolicyChange cluster) || cluster.operation() == Change.Operation.CREATE) {
+            return Map.of();
+        }
+        Map<String, java.util.Set<String>> rules = new java.util.TreeMap<>();
+        for (FlowResult result : before) {
+            for (ConnectionResult connection : result.connections()) {
+                Verdict verdict = connection.verdict();
+                if (verdict == null) {
+                    continue;
+                }
+                for (io.netpolguard.netpol.SideVerdict side : List.of(verdict.egress(), verdict.ingress())) {
+                    if (side.decidedByClusterRule() && side.outcome() == io.netpolguard.netpol.Outcome.ALLOWED
+                            && side.cluster().policy().kind() == cluster.policyKind()
+                            && side.cluster().policy().name().equals(cluster.name())) {
+                        rules.computeIfAbsent(side.cluster().describe(), r -> new java.util.TreeSet<>())
+                                .add(result.flow().id());
+                    }
+                }
+            }
+        }
+        return rules;
     }
 
     /** What could not be read in the changed DynaKube or EdgeConnect, each naming the object. */

@@ -76,10 +76,26 @@ final class JudgementBuilder {
         return new Judgement(decision, findings, warnings, denying.isEmpty() ? null : denialMessage(denying), audit);
     }
 
+    /** Before the change, which rules of the changed cluster-wide policy allowed which flows (empty for other changes). */
+    private Map<String, java.util.Set<String>> allowedByChangedPolicy = Map.of();
+
+    JudgementBuilder allowedBefore(Map<String, java.util.Set<String>> rulesToFlows) {
+        this.allowedByChangedPolicy = rulesToFlows;
+        return this;
+    }
+
     private String denialMessage(List<Finding> denying) {
         StringBuilder message = new StringBuilder("netpol-guard denied ").append(change.describe()).append(": it would block ")
                 .append(denying.size()).append(denying.size() == 1 ? " flow" : " flows")
                 .append(" the Dynatrace Operator needs.\n");
+        java.util.Set<String> denied = new java.util.TreeSet<>(denying.stream().map(Finding::flowId).toList());
+        allowedByChangedPolicy.forEach((rule, flows) -> {
+            List<String> now = flows.stream().filter(denied::contains).toList();
+            if (!now.isEmpty()) {
+                message.append("Before this change, ").append(rule).append(" allowed ").append(String.join(", ", now))
+                        .append(".\n");
+            }
+        });
         // flows blocked for one cause (deleting a namespace's DNS policy) are explained once, with one fix
         Map<Object, List<FlowResult>> byCause = new LinkedHashMap<>();
         for (Finding finding : denying) {
