@@ -28,26 +28,11 @@ public record ClusterRule(Direction direction, int index, String name, RuleActio
         if (!portMatches(destination, port, protocol)) {
             return Outcome.BLOCKED;
         }
-        Outcome best = Outcome.BLOCKED;
-        for (Peer candidate : peers) {
-            best = best.or(candidate.matches(peer, ranges, directory));
-            if (best == Outcome.ALLOWED) {
-                break;
-            }
-        }
-        return best;
+        return Peer.bestMatch(peers, peer, ranges, directory);
     }
 
     public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
-        if (ports.isEmpty()) {
-            return true;
-        }
-        for (PortMatch match : ports) {
-            if (match.matches(destination, port, protocol)) {
-                return true;
-            }
-        }
-        return false;
+        return PortMatch.anyMatches(ports, destination, port, protocol);
     }
 
     /** {@code egress[0]}, or {@code egress[0] "deny-internet"} when the rule is named. */

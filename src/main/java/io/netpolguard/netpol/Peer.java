@@ -12,6 +12,18 @@ public sealed interface Peer permits Peer.Pods, Peer.IpBlock, Peer.Nodes, Peer.D
      */
     Outcome matches(Endpoint endpoint, List<Cidr> ranges, NamespaceDirectory namespaces);
 
+    /** The best match of any of {@code peers} (ALLOWED as soon as one matches whole). */
+    static Outcome bestMatch(List<Peer> peers, Endpoint endpoint, List<Cidr> ranges, NamespaceDirectory namespaces) {
+        Outcome best = Outcome.BLOCKED;
+        for (Peer candidate : peers) {
+            best = best.or(candidate.matches(endpoint, ranges, namespaces));
+            if (best == Outcome.ALLOWED) {
+                break;
+            }
+        }
+        return best;
+    }
+
     /** Why the endpoint is not matched, for explanations. */
     String describe();
 

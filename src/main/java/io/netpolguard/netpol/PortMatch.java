@@ -23,6 +23,19 @@ public record PortMatch(Protocol protocol, int from, int to, String name) {
         return new PortMatch(null, 0, 0, name);
     }
 
+    /** Whether any entry matches; no entries match every port and protocol. */
+    static boolean anyMatches(java.util.List<PortMatch> ports, Endpoint destination, int port, Protocol protocol) {
+        if (ports.isEmpty()) {
+            return true;
+        }
+        for (PortMatch match : ports) {
+            if (match.matches(destination, port, protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean matches(Endpoint destination, int port, Protocol connectionProtocol) {
         if (protocol != null && protocol != connectionProtocol) {
             return false;

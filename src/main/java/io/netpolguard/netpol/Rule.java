@@ -35,29 +35,11 @@ public record Rule(Direction direction, int index, List<Peer> peers, List<PortMa
     }
 
     public boolean portMatches(Endpoint destination, int port, Protocol protocol) {
-        if (ports.isEmpty()) {
-            return true;
-        }
-        for (PortMatch match : ports) {
-            if (match.matches(destination, port, protocol)) {
-                return true;
-            }
-        }
-        return false;
+        return PortMatch.anyMatches(ports, destination, port, protocol);
     }
 
     public Outcome peerMatch(Endpoint peer, List<Cidr> ranges, NamespaceDirectory namespaces) {
-        if (peers.isEmpty()) {
-            return Outcome.ALLOWED;
-        }
-        Outcome best = Outcome.BLOCKED;
-        for (Peer candidate : peers) {
-            best = best.or(candidate.matches(peer, ranges, namespaces));
-            if (best == Outcome.ALLOWED) {
-                break;
-            }
-        }
-        return best;
+        return peers.isEmpty() ? Outcome.ALLOWED : Peer.bestMatch(peers, peer, ranges, namespaces);
     }
 
     /** {@code ingress[0]}, {@code egress[2]}: how the rule is addressed in the policy. */
