@@ -17,14 +17,17 @@ PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 start() { # APP SCALE LOG: sets PORT
-  local port
+  local port management
   port="$(free_port)"
+  management="$(free_port)"
   java -Xmx576m -Dquarkus.http.port="$port" -Dquarkus.http.ssl-port="$(free_port)" \
+    -Dquarkus.management.port="$management" \
     -Dnetpol-guard.server.source=manifests -Dnetpol-guard.server.manifests="$OUT/$2/cluster" \
     -Dnetpol-guard.resolver.dns=false '-Dnetpol-guard.hosts."abc12345.live.dynatrace.com"=203.0.113.10' \
     -jar "$1/quarkus-run.jar" >"$3" 2>&1 &
   PIDS+=($!)
-  until curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do sleep 0.2; done
+  # health is on the management port
+  until curl -fsS "http://127.0.0.1:$management/q/health/ready" >/dev/null 2>&1; do sleep 0.2; done
   PORT="$port"
 }
 

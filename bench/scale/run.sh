@@ -100,18 +100,19 @@ ensure_generated() {
 }
 
 # start_guard RUN_DIR [ENV=VALUE...]: starts the guard with TLS on free ports; sets GUARD_PID, HTTP_PORT,
-# HTTPS_PORT, GUARD_START_MS.
+# HTTPS_PORT, MANAGEMENT_PORT (health and metrics, plain HTTP), GUARD_START_MS.
 start_guard() {
   local run="$1"
   shift
   HTTP_PORT="$(free_port)"
   HTTPS_PORT="$(free_port)"
+  MANAGEMENT_PORT="$(free_port)"
   ensure_tls
   GUARD_START_MS="$(now_ms)"
   # The certificate as system properties (the environment variables would need double underscores:
   # QUARKUS_TLS_KEY_STORE_PEM__0__CERT; with single ones there is silently no HTTPS port).
   (cd "$ROOT" && exec env QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_HTTP_SSL_PORT="$HTTPS_PORT" \
-    NETPOL_GUARD_RESOLVER_DNS=false "$@" \
+    QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" NETPOL_GUARD_RESOLVER_DNS=false "$@" \
     java $GUARD_JAVA_OPTS "-Dquarkus.tls.key-store.pem.0.cert=$OUT/tls/tls.crt" \
     "-Dquarkus.tls.key-store.pem.0.key=$OUT/tls/tls.key" \
     "-Dnetpol-guard.hosts.\"$TENANT_HOST\"=$TENANT_IP" -jar "$APP/quarkus-run.jar") \
@@ -123,7 +124,7 @@ start_guard() {
 # wait_ready TIMEOUT_S: polls /q/health/ready every 100 ms; prints the ms from start to UP.
 wait_ready() {
   local deadline=$(($(date +%s) + $1))
-  until curl -fsS --max-time 2 "http://127.0.0.1:$HTTP_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+  until curl -fsS --max-time 2 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
     kill -0 "$GUARD_PID" 2>/dev/null || { log "guard exited; see its log"; return 1; }
     (($(date +%s) < deadline)) || { log "guard not ready after $1 s"; return 1; }
     sleep 0.1
@@ -177,7 +178,7 @@ measure_decisions() {
     measured "$source-$scale-c$CONNECTIONS-np" "$CONNECTIONS" "$requests" --filter '^(?!dynakube)'
     measured "$source-$scale-c$CONNECTIONS-all" "$CONNECTIONS" "$requests"
   } | tee "$RESULTS/$source-$scale-decisions.txt"
-  curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" >"$RUN/metrics.txt" 2>/dev/null || true
+  curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics.txt" 2>/dev/null || true
 }
 
 cmd_manifests() {
@@ -358,13 +359,13 @@ cmd_default() {
   local run="$OUT/runs/default-$(date +%H%M%S)" ready
   RUN="$run"
   mkdir -p "$run"
-  HTTP_PORT="$(free_port)"; HTTPS_PORT="$(free_port)"
+  HTTP_PORT="$(free_port)"; HTTPS_PORT="$(free_port)"; MANAGEMENT_PORT="$(free_port)"
   ensure_tls
   GUARD_START_MS="$(now_ms)"
   # exactly `java -jar target/quarkus-app/quarkus-run.jar` (no kubeconfig: the embedded k8s/examples),
   # plus ports and the certificate; run from the repository root like the README says.
   (cd "$ROOT" && exec env -u KUBECONFIG QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_HTTP_SSL_PORT="$HTTPS_PORT" \
-    java "-Dquarkus.tls.key-store.pem.0.cert=$OUT/tls/tls.crt" "-Dquarkus.tls.key-store.pem.0.key=$OUT/tls/tls.key" \
+    QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" java "-Dquarkus.tls.key-store.pem.0.cert=$OUT/tls/tls.crt" "-Dquarkus.tls.key-store.pem.0.key=$OUT/tls/tls.key" \
     -jar "$APP/quarkus-run.jar") >"$run/guard.log" 2>&1 &
   GUARD_PID=$!
   PIDS+=("$GUARD_PID")

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 
 /**
  * One artifact, two ways to run: with no command it serves the webhook; with a command name it runs
- * that command and exits. Commands do not open the HTTP port.
+ * that command and exits. Commands open no port: neither the HTTP/HTTPS ports nor the management
+ * interface (health, metrics).
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
@@ -17,8 +18,9 @@ public class Main implements QuarkusApplication {
 
     public static void main(String... args) {
         if (args.length > 0) {
-            // a command, or a mistyped one: never open the HTTP port for it
+            // a command, or a mistyped one: never open a port for it
             System.setProperty("quarkus.http.host-enabled", "false");
+            System.setProperty("quarkus.management.host-enabled", "false");
         }
         Quarkus.run(Main.class, Main::exit, args);
     }

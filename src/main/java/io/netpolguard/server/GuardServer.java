@@ -14,6 +14,7 @@ import io.netpolguard.guard.Guard;
 import io.netpolguard.live.LiveCluster;
 import io.netpolguard.live.ManifestSource;
 import io.netpolguard.live.SnapshotSource;
+import io.quarkus.vertx.http.HttpServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,17 +45,20 @@ public class GuardServer {
     private final AdmissionHandler handler;
     private final GuardMetrics metrics;
     private final Instance<KubernetesClient> client;
+    private final Instance<HttpServer> httpServer;
     private volatile SnapshotSource source;
     private volatile AuditReport lastAudit;
     private ScheduledExecutorService auditor;
 
     @Inject
-    public GuardServer(GuardConfig config, GuardFactory factory, GuardMetrics metrics, Instance<KubernetesClient> client) {
+    public GuardServer(GuardConfig config, GuardFactory factory, GuardMetrics metrics, Instance<KubernetesClient> client,
+            Instance<HttpServer> httpServer) {
         this.config = config;
         this.guard = factory.guard();
         this.handler = new AdmissionHandler(guard);
         this.metrics = metrics;
         this.client = client;
+        this.httpServer = httpServer;
     }
 
     /** One audit of all required flows, as published at GET /flows. */
@@ -65,13 +70,20 @@ public class GuardServer {
     static final String NO_OPERATOR = "no Dynatrace Operator found: no pods with the operator's or its webhook's labels, "
             + "and no DynaKube or EdgeConnect; only the guard's own flow is checked";
 
-    /** Starts the source (informers) and the periodic audit; called when the server starts serving. */
+    /**
+     * Starts the source (informers) and the periodic audit; called when the server starts serving (never
+     * for a command). Without a certificate it says that the webhook is on plain HTTP, for local use only.
+     */
     public synchronized void start() {
         SnapshotSource started = source();
-        if (started instanceof LiveCluster && !httpsConfigured()) {
-            LOG.warn("no TLS certificate is configured, so the API server cannot call this guard over HTTPS and "
-                    + "every change will pass unchecked (failurePolicy Ignore); set QUARKUS_TLS_KEY_STORE_PEM__0__CERT "
-                    + "and QUARKUS_TLS_KEY_STORE_PEM__0__KEY (note the double underscores)");
+        if (!httpsConfigured()) {
+            LOG.info(plainHttpNotice(port(HttpServer::getPort, "quarkus.http.port"),
+                    port(HttpServer::getManagementPort, "quarkus.management.port")));
+            if (started instanceof LiveCluster) {
+                LOG.warn("no TLS certificate is configured, so the API server cannot call this guard over HTTPS and "
+                        + "every change will pass unchecked (failurePolicy Ignore); set QUARKUS_TLS_KEY_STORE_PEM__0__CERT "
+                        + "and QUARKUS_TLS_KEY_STORE_PEM__0__KEY (note the double underscores)");
+            }
         }
         if (auditor == null) {
             auditor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -211,6 +223,34 @@ public class GuardServer {
             return live;
         }
         return new ManifestSource(config.server().manifests().stream().map(Path::of).toList());
+    }
+
+    /**
+     * The start-up line of a guard without a certificate: where the webhook and health are, and that
+     * this is for local use only.
+     */
+    static String plainHttpNotice(String httpPort, String managementPort) {
+        return "no TLS certificate is configured: POST /validate and GET /flows are served over plain HTTP on port "
+                + httpPort + ", for local use only (the API server calls webhooks over HTTPS only); health and metrics "
+                + "on the management port " + managementPort;
+    }
+
+    /**
+     * A port of the running HTTP server: the one it bound (registered by Quarkus for the plain HTTP port,
+     * and for the management port only when it differs from the configured one, i.e. a random port), else
+     * the configured one.
+     */
+    private String port(ToIntFunction<HttpServer> bound, String property) {
+        try {
+            int value = bound.applyAsInt(httpServer.get());
+            if (value > 0) {
+                return Integer.toString(value);
+            }
+        } catch (RuntimeException e) {
+            // not known to the server: the configured port below
+        }
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(property, String.class)
+                .orElse("?");
     }
 
     private static boolean httpsConfigured() {

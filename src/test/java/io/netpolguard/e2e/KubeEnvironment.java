@@ -370,7 +370,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         String[] last = new String[1];
         try {
             awaitTrue("the guard to watch " + crds, timeout, () -> {
-                JsonNode health = JSON.readTree(guard.get("/q/health/ready"));
+                JsonNode health = JSON.readTree(guard.management("/q/health/ready"));
                 last[0] = health.toString();
                 if (!"UP".equals(health.path("status").asText())) {
                     return false;
@@ -427,7 +427,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     /** netpol_guard_admission_requests_total, summed over all labels. */
     double admissionRequests() {
         double total = 0;
-        for (String line : guard.get("/q/metrics").lines().toList()) {
+        for (String line : guard.management("/q/metrics").lines().toList()) {
             if (line.startsWith("netpol_guard_admission_requests_total")) {
                 total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

@@ -76,6 +76,24 @@ class WebhookIT {
         assertThat(ENV.deploymentProblem()).as("the guard with the Deployment's environment").isNull();
     }
 
+    /**
+     * The Deployment disables insecure requests: no plain HTTP port for the webhook. /validate and /flows
+     * are on the HTTPS port only; health and metrics on the management port only, in plain HTTP although
+     * the guard has a certificate.
+     */
+    @Test
+    @Order(0)
+    void noPlainHttpWebhookAndHealthAndMetricsOnlyOnTheManagementPort() {
+        GuardProcess guard = ENV.guard();
+        assertThat(guard.plainHttpPortOpen()).as("plain HTTP port " + guard.httpPort()).isFalse();
+        assertThat(guard.status(guard.managementUri("/q/health/ready"))).isEqualTo(200);
+        assertThat(guard.status(guard.managementUri("/q/metrics"))).isEqualTo(200);
+        assertThat(guard.status(guard.managementUri("/flows"))).isEqualTo(404);
+        assertThat(guard.status(guard.httpsUri("/q/health/ready"))).isEqualTo(404);
+        assertThat(guard.status(guard.httpsUri("/q/metrics"))).isEqualTo(404);
+        assertThat(guard.status(guard.httpsUri("/flows"))).isEqualTo(200);
+    }
+
     @Test
     @Order(1)
     void scenario1_defaultDenyEgressInOperatorNamespaceIsDenied() {

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -318,18 +319,38 @@ class ManifestsTest {
     }
 
     @Test
-    void theContainerServesHttpsAndHttpAndIsProbedOnTheHealthEndpoints() {
+    void theContainerServesHttpsOnlyAndIsProbedOnTheManagementPort() {
         JsonNode container = container();
         assertThat(container.path("image").asText()).isEqualTo("netpol-guard:latest");
         Map<String, Integer> ports = new LinkedHashMap<>();
         container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-        assertThat(ports).isEqualTo(Map.of("https", 8443, "http", 8080));
-        for (var probe : Map.of("readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live").entrySet()) {
+        assertThat(ports).isEqualTo(Map.of("https", 8443, "management", 9000));
+        // no plain HTTP port: /validate and /flows over HTTPS only
+        assertThat(env()).containsEntry("QUARKUS_HTTP_INSECURE_REQUESTS", "disabled");
+        // health on the management interface, plain HTTP (its own TLS configuration without a key store)
+        for (var probe : Map.of("startupProbe", "/q/health/live", "readinessProbe", "/q/health/ready",
+                "livenessProbe", "/q/health/live").entrySet()) {
             JsonNode get = container.path(probe.getKey()).path("httpGet");
             assertThat(get.path("path").asText()).as(probe.getKey()).isEqualTo(probe.getValue());
-            assertThat(containerPort(container, get.path("port"))).as(probe.getKey()).isEqualTo(8080);
-            assertThat(get.path("scheme").asText("HTTP")).isEqualTo("HTTP");
+            assertThat(containerPort(container, get.path("port"))).as(probe.getKey()).isEqualTo(9000);
+            assertThat(get.path("scheme").asText("HTTP")).as(probe.getKey()).isEqualTo("HTTP");
         }
+    }
+
+    @Test
+    void thePortsOfTheManifestsAreThoseOfTheApplication() throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        assertThat(properties.getProperty("quarkus.http.ssl-port")).isEqualTo("8443");
+        assertThat(properties.getProperty("quarkus.management.enabled")).isEqualTo("true");
+        assertThat(properties.getProperty("quarkus.management.port")).isEqualTo("9000");
+        // plain HTTP for the probes: a TLS configuration of its own, without a key store
+        String tls = properties.getProperty("quarkus.management.tls-configuration-name");
+        assertThat(tls).isNotBlank();
+        assertThat(properties.stringPropertyNames()).anyMatch(name -> name.startsWith("quarkus.tls." + tls + "."))
+                .noneMatch(name -> name.startsWith("quarkus.tls." + tls + ".key-store"));
     }
 
     @Test
@@ -391,9 +412,11 @@ class ManifestsTest {
         JsonNode https = servicePort(service, 443);
         assertThat(https.path("targetPort").asText()).isEqualTo("https");
         assertThat(containerPort(container(), https.path("targetPort"))).isEqualTo(8443);
-        JsonNode metrics = servicePort(service, 8080);
+        JsonNode metrics = servicePort(service, 9000);
         assertThat(metrics.path("name").asText()).isEqualTo("http-metrics");
-        assertThat(containerPort(container(), metrics.path("targetPort"))).isEqualTo(8080);
+        assertThat(metrics.path("targetPort").asText()).isEqualTo("management");
+        assertThat(containerPort(container(), metrics.path("targetPort"))).isEqualTo(9000);
+        assertThat(service.path("spec").path("ports")).hasSize(2);
     }
 
     // --- overlays --------------------------------------------------------------------------------
@@ -531,7 +554,7 @@ class ManifestsTest {
         assertThat(strings(policy.path("spec").path("policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
         Set<String> ingressPorts = new TreeSet<>();
         policy.path("spec").path("ingress").forEach(r -> r.path("ports").forEach(p -> ingressPorts.add(p.path("port").asText())));
-        assertThat(ingressPorts).containsExactlyInAnyOrder("8443", "8080");
+        assertThat(ingressPorts).containsExactlyInAnyOrder("8443", "9000");
         String egress = policy.path("spec").path("egress").toString();
         assertThat(egress).contains("\"ipBlock\"", "6443", "443", "kube-dns", "kube-system");
         assertThat(policy.path("spec").path("egress")).anySatisfy(rule -> assertThat(rule.path("ports"))

@@ -13,9 +13,11 @@ import static org.hamcrest.Matchers.startsWith;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.live.ManifestSource;
 import io.netpolguard.live.SnapshotSource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,6 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 class GuardServerSourceTest {
     @Inject
     GuardServer server;
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsEndpoint;
 
     private SnapshotSource original;
 
@@ -68,14 +76,14 @@ class GuardServerSourceTest {
                 .body("response.warnings", nullValue())
                 .body("response.auditAnnotations", equalTo(Map.of("decision", "allow")));
 
-        given().when().get("/q/health/ready").then()
+        given().when().get(ready).then()
                 .statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'cluster-snapshot' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'cluster-snapshot' }.data.source", equalTo(Syncing.DESCRIPTION))
                 .body("checks.find { it.name == 'cluster-snapshot' }.data.namespaces", equalTo(true))
                 .body("checks.find { it.name == 'cluster-snapshot' }.data.pods", equalTo(false));
-        given().when().get("/q/health/live").then()
+        given().when().get(live).then()
                 .statusCode(200)
                 .body("status", equalTo("UP"));
         given().when().get("/flows").then()
@@ -83,12 +91,12 @@ class GuardServerSourceTest {
                 .body("synced", equalTo(false))
                 .body("source", equalTo(Syncing.DESCRIPTION));
 
-        String metrics = metrics();
+        String metrics = metrics(metricsEndpoint);
         assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"pods\"}")).hasValue(0.0);
         assertThat(value(metrics, "netpol_guard_informer_synced{resource=\"namespaces\"}")).hasValue(1.0);
 
         server.useSource(original);
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(ready).then().statusCode(200).body("status", equalTo("UP"));
         review("delete-allow-dns.json").body("response.allowed", equalTo(false));
     }
 
@@ -102,22 +110,22 @@ class GuardServerSourceTest {
                 .body("response.allowed", equalTo(true))
                 .body("response.warnings", contains(startsWith("netpol-guard lost its watch of pods (since " + lost)))
                 .body("response.auditAnnotations", equalTo(Map.of("decision", "warn")));
-        given().when().get("/q/health/ready").then()
+        given().when().get(ready).then()
                 .statusCode(503)
                 .body("checks.find { it.name == 'cluster-snapshot' }.data.'not watching'", startsWith("pods (since "));
         server.audit();
-        assertThat(value(metrics(), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}").orElseThrow())
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}").orElseThrow())
                 .isGreaterThanOrEqualTo(120.0);
 
         // within the grace period (30 s by default) a reconnecting watch changes nothing
         server.useSource(new LostWatch(original, Map.of("pods", Instant.now())));
         review("delete-allow-dns.json").body("response.allowed", equalTo(false));
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get(ready).then().statusCode(200);
 
         // the watch is back: judged again
         server.useSource(new LostWatch(original, Map.of()));
         review("delete-allow-dns.json").body("response.allowed", equalTo(false));
-        assertThat(value(metrics(), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}")).hasValue(0.0);
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_not_watching_seconds{resource=\"pods\"}")).hasValue(0.0);
     }
 
     /** Another source's state, with some informers reported as having lost their watch. */
@@ -168,7 +176,7 @@ class GuardServerSourceTest {
                         startsWith("operator->kube-dns: blocked, dynatrace/Deployment/dynatrace-operator -> "
                                 + "kube-system/coredns-7db6d8ff4d-x2v9q on UDP/53 (isolated by dynatrace/default-deny"))
                 .body("flows.find { it.id == 'operator->kube-apiserver' }.status", equalTo("allowed"));
-        String metrics = metrics();
+        String metrics = metrics(metricsEndpoint);
         for (String flow : List.of("operator->kube-dns", "webhook->kube-dns", "csi-driver->kube-dns", "activegate->kube-dns")) {
             assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"" + flow + "\"}")).as(flow).hasValue(1.0);
         }
@@ -190,7 +198,7 @@ class GuardServerSourceTest {
         server.useSource(original);
         given().when().get("/flows").then().statusCode(200)
                 .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("allowed"));
-        assertThat(value(metrics(), "netpol_guard_blocked_flows{flow=\"operator->kube-dns\"}")).hasValue(0.0);
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_blocked_flows{flow=\"operator->kube-dns\"}")).hasValue(0.0);
     }
 
     @Test
@@ -223,13 +231,13 @@ class GuardServerSourceTest {
                 .body("operator.found", equalTo(false))
                 .body("problems", contains(startsWith("no Dynatrace Operator found")))
                 .body("flows.id", contains("control-plane->netpol-guard"));
-        assertThat(value(metrics(), "netpol_guard_operator_found")).hasValue(0.0);
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_operator_found")).hasValue(0.0);
 
         server.useSource(original);
         given().when().get("/flows").then().statusCode(200)
                 .body("operator.found", equalTo(true))
                 .body("operator.namespace", equalTo("dynatrace"));
-        assertThat(value(metrics(), "netpol_guard_operator_found")).hasValue(1.0);
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_operator_found")).hasValue(1.0);
     }
 
     /** The example cluster with the allow-dns policy removed. */
