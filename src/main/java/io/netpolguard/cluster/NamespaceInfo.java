@@ -9,7 +9,17 @@ public record NamespaceInfo(String name, LabelSet labels, Map<String, String> an
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     public NamespaceInfo {
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        annotations = annotations == null ? Map.of() : Map.copyOf(withoutNulls(annotations));
+    }
+
+    /** A null value (JSON {@code null}) is the empty string, as the API server decodes it. */
+    private static Map<String, String> withoutNulls(Map<String, String> map) {
+        if (map.values().stream().noneMatch(java.util.Objects::isNull)) {
+            return map;
+        }
+        Map<String, String> copy = new HashMap<>();
+        map.forEach((key, value) -> copy.put(key, value == null ? "" : value));
+        return copy;
     }
 
     /** The namespace with the label the API server sets on every namespace added. */

@@ -70,11 +70,11 @@ public final class PodEndpoints {
             return ports;
         }
         for (Container container : spec.getContainers()) {
-            if (container.getPorts() == null) {
+            if (container == null || container.getPorts() == null) {
                 continue;
             }
             for (io.fabric8.kubernetes.api.model.ContainerPort port : container.getPorts()) {
-                if (port.getContainerPort() == null) {
+                if (port == null || port.getContainerPort() == null) {
                     throw new IllegalArgumentException("container '" + container.getName() + "' has a port without containerPort");
                 }
                 ports.add(new ContainerPort(port.getName(), port.getContainerPort(), Protocol.parse(port.getProtocol())));

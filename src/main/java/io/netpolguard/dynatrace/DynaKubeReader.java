@@ -1,9 +1,11 @@
 package io.netpolguard.dynatrace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.netpolguard.cluster.Manifests;
+import io.netpolguard.netpol.Selector;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +68,8 @@ public final class DynaKubeReader {
         Boolean useCsiDriver = null;
         if (modeSpec != null && mode.injects()) {
             if (modeSpec.hasNonNull("namespaceSelector")) {
-                namespaceSelector = Manifests.JSON.convertValue(modeSpec.get("namespaceSelector"), LabelSelector.class);
+                namespaceSelector = selector(modeSpec.get("namespaceSelector"),
+                        "spec.oneAgent." + mode.field() + ".namespaceSelector", problems);
             }
             codeModulesImage = blankToNull(text(modeSpec, "codeModulesImage"));
             if (v1beta1 && mode == OneAgentMode.APPLICATION_MONITORING) {
@@ -109,11 +112,14 @@ public final class DynaKubeReader {
         }
         JsonNode enrichment = spec.path("metadataEnrichment");
         LabelSelector enrichmentSelector = enrichment.path("enabled").asBoolean(false)
-                ? selector(enrichment.path("namespaceSelector")) : null;
+                ? selector(enrichment.path("namespaceSelector"), "spec.metadataEnrichment.namespaceSelector", problems)
+                : null;
         JsonNode otlp = spec.path("otlpExporterConfiguration");
         JsonNode signals = otlp.path("signals");
         boolean otlpSignals = signals.hasNonNull("metrics") || signals.hasNonNull("traces") || signals.hasNonNull("logs");
-        LabelSelector otlpSelector = otlpSignals ? selector(otlp.path("namespaceSelector")) : null;
+        LabelSelector otlpSelector = otlpSignals
+                ? selector(otlp.path("namespaceSelector"), "spec.otlpExporterConfiguration.namespaceSelector", problems)
+                : null;
         FeatureFlags flags = FeatureFlags.read(resource.getMetadata().getAnnotations(), problems);
         return new DynaKube(namespace, resource.getMetadata().getName(), version, apiUrl, proxy, mode, namespaceSelector,
                 codeModulesImage, useCsiDriver, capabilities, prometheus, databases, telemetryProtocols,
@@ -121,9 +127,23 @@ public final class DynaKubeReader {
                 otlpSelector, flags, problems);
     }
 
-    /** A namespaceSelector; absent or empty selects every namespace. */
-    private static LabelSelector selector(JsonNode node) {
-        return node.isObject() ? Manifests.JSON.convertValue(node, LabelSelector.class) : new LabelSelector();
+    /**
+     * A namespaceSelector; absent or empty selects every namespace, and so does one that cannot be read (a wrong
+     * type, an unknown operator), which is a problem: the stricter reading, every namespace's apps need their flows.
+     */
+    private static LabelSelector selector(JsonNode node, String field, List<String> problems) {
+        if (node.isMissingNode() || node.isNull()) {
+            return new LabelSelector();
+        }
+        try {
+            LabelSelector selector = Manifests.JSON.convertValue(node, LabelSelector.class);
+            Selector.compile(selector);
+            return selector == null ? new LabelSelector() : selector;
+        } catch (IllegalArgumentException e) {
+            String reason = e.getCause() instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            problems.add(field + " is not a label selector (" + reason + "); read as selecting every namespace");
+            return new LabelSelector();
+        }
     }
 
     private static Set<String> capabilities(JsonNode spec, boolean v1beta1, List<String> problems) {

@@ -54,6 +54,55 @@ public record FeatureFlags(NoProxy noProxy, List<Pattern> ignoredNamespaces, boo
         }
     }
 
+    /** Character reads one match may make: far more than any sane pattern needs on a namespace name. */
+    static final int MATCH_BUDGET = 1_000_000;
+
+    /**
+     * Whether the pattern is found in the text, within {@link #MATCH_BUDGET} character reads. The patterns come from
+     * the DynaKube's annotation and Java's regex engine backtracks (the operator's Go RE2 does not): a pattern such as
+     * {@code ^(.*a){20}$} would take hours on a 63-character name. One that runs out of reads counts as not matching:
+     * the namespace's apps keep their flows, the stricter reading.
+     */
+    static boolean find(Pattern pattern, String text) {
+        try {
+            return pattern.matcher(new BoundedText(text, new int[] {MATCH_BUDGET})).find();
+        } catch (BudgetExhausted e) {
+            return false;
+        }
+    }
+
+    private static final class BudgetExhausted extends RuntimeException {
+        BudgetExhausted() {
+            super("regular expression match took too long", null, false, false);
+        }
+    }
+
+    /** The text, counting every character the regex engine reads against a shared budget. */
+    private record BoundedText(String text, int[] budget) implements CharSequence {
+        @Override
+        public char charAt(int index) {
+            if (--budget[0] < 0) {
+                throw new BudgetExhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new BoundedText(text.substring(start, end), budget);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     public boolean bypassesProxy(String host) {
         return noProxy.bypasses(host);
     }

@@ -49,7 +49,7 @@ final class MonitoredApps {
         boolean anyFeature = codeModules != null || enrichment != null || otlp != null;
         List<App> apps = new ArrayList<>();
         for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
-            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> p.matcher(namespace).find())) {
+            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace))) {
                 continue;
             }
             LabelSet labels = snapshot.labelsOf(namespace);

@@ -39,7 +39,11 @@ public record ClusterPolicy(ClusterPolicyKind kind, String name, Tier tier, int 
                 + actionWord(rule.action());
     }
 
+    /** The kind's word for the action; a rule whose action could not be read has none. */
     public String actionWord(RuleAction action) {
+        if (action == null) {
+            return "(action not known)";
+        }
         return switch (action) {
             case ACCEPT -> kind.allowWord();
             case DENY -> "Deny";

@@ -95,6 +95,15 @@ public final class ClusterPolicyCompiler {
     private static List<ClusterRule> rules(ClusterPolicyKind kind, Direction direction, JsonNode rules,
             List<String> problems) {
         List<ClusterRule> compiled = new ArrayList<>();
+        if (!rules.isArray()) {
+            String problem = notAList(rules, "spec." + direction.field());
+            if (problem == null) {
+                return compiled;
+            }
+            problems.add(problem);
+            compiled.add(ClusterRule.unreadable(direction, 0, "", null, problem));
+            return compiled;
+        }
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.get(i);
             String path = "spec." + direction.field() + "[" + i + "]";
@@ -122,6 +131,12 @@ public final class ClusterPolicyCompiler {
     private static List<ClusterRule> unreadableRules(ClusterPolicyKind kind, Direction direction, JsonNode rules,
             String problem) {
         List<ClusterRule> compiled = new ArrayList<>();
+        if (!rules.isArray()) {
+            if (notAList(rules, "spec." + direction.field()) != null) {
+                compiled.add(ClusterRule.unreadable(direction, 0, "", null, problem));
+            }
+            return compiled;
+        }
         for (int i = 0; i < rules.size(); i++) {
             compiled.add(ClusterRule.unreadable(direction, i, rules.get(i).path("name").asText(""),
                     action(kind, rules.get(i).path("action").asText("")), problem));
@@ -198,6 +213,7 @@ public final class ClusterPolicyCompiler {
     /** ClusterNetworkPolicy: each entry one of tcp, udp, sctp (a port, a range, or every port) or a named port. */
     private static List<PortMatch> protocols(JsonNode protocols, String path) {
         List<PortMatch> compiled = new ArrayList<>();
+        requireList(protocols, path);
         for (int i = 0; i < protocols.size(); i++) {
             String where = path + "[" + i + "]";
             JsonNode[] chosen = exactlyOne(protocols.get(i), where, List.of("tcp", "udp", "sctp", "destinationNamedPort"));
@@ -224,6 +240,7 @@ public final class ClusterPolicyCompiler {
     /** v1alpha1: each entry one of portNumber, portRange (protocol TCP unless given) or namedPort. */
     private static List<PortMatch> ports(JsonNode ports, String path) {
         List<PortMatch> compiled = new ArrayList<>();
+        requireList(ports, path);
         for (int i = 0; i < ports.size(); i++) {
             String where = path + "[" + i + "]";
             JsonNode[] chosen = exactlyOne(ports.get(i), where, List.of("portNumber", "portRange", "namedPort"));
@@ -239,6 +256,18 @@ public final class ClusterPolicyCompiler {
             }
         }
         return compiled;
+    }
+
+    /** Null when the field is a list, absent or null; else the problem. */
+    private static String notAList(JsonNode node, String where) {
+        return node.isArray() || node.isMissingNode() || node.isNull() ? null : where + ": is not a list";
+    }
+
+    private static void requireList(JsonNode node, String where) {
+        String problem = notAList(node, where);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     private static PortMatch range(Protocol protocol, JsonNode range, String where) {

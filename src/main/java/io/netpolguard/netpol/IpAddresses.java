@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** Parses IP literals without ever touching DNS. */
 public final class IpAddresses {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    /** Longer than the longest IP literal (eight groups with an IPv4 tail: 45 characters): not an address. */
+    private static final int MAX_LENGTH = 47;
 
     private IpAddresses() {
     }
@@ -22,13 +23,16 @@ public final class IpAddresses {
         if (value.startsWith("[") && value.endsWith("]")) {
             value = value.substring(1, value.length() - 1);
         }
+        if (value.length() > MAX_LENGTH) {
+            return Optional.empty();
+        }
         if (IPV4.matcher(value).matches()) {
             for (String part : value.split("\\.")) {
                 if (Integer.parseInt(part) > 255) {
                     return Optional.empty();
                 }
             }
-        } else if (!IPV6.matcher(value).matches()) {
+        } else if (!ipv6Characters(value)) {
             return Optional.empty();
         }
         try {
@@ -36,6 +40,25 @@ public final class IpAddresses {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Hex digits, ':' and '.', with at least one ':'. Checked in one pass: the pattern it replaces,
+     * {@code [0-9a-fA-F:.]*:[0-9a-fA-F:.]*}, backtracked quadratically on a long run of colons followed by another
+     * character (seconds for a 40 kB ipBlock.cidr).
+     */
+    private static boolean ipv6Characters(String value) {
+        boolean colon = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (c == ':') {
+                colon = true;
+            } else if (!hex && c != '.') {
+                return false;
+            }
+        }
+        return colon;
     }
 
     public static boolean isLiteral(String text) {

@@ -20,9 +20,15 @@ public final class LabelSet {
         this.hash = labels.hashCode();
     }
 
+    /** A label whose value is null (JSON {@code null}) has the empty value, as the API server decodes it. */
     public static LabelSet of(Map<String, String> labels) {
         if (labels == null || labels.isEmpty()) {
             return EMPTY;
+        }
+        if (labels.values().stream().anyMatch(java.util.Objects::isNull)) { // containsValue(null) throws on Map.of
+            Map<String, String> copy = new HashMap<>();
+            labels.forEach((key, value) -> copy.put(key, value == null ? "" : value));
+            return new LabelSet(Map.copyOf(copy));
         }
         return new LabelSet(Map.copyOf(labels));
     }

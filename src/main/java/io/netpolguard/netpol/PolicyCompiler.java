@@ -87,9 +87,11 @@ public final class PolicyCompiler {
         String peerField = direction == Direction.INGRESS ? "from" : "to";
         for (int i = 0; i < rules.size(); i++) {
             String path = "spec." + direction.field() + "[" + i + "]";
+            // a null in a list is read as the API server decodes it: an empty rule, peer or port
+            R rule = rules.get(i);
             try {
-                compiled.add(new Rule(direction, i, peers(peers.apply(rules.get(i)), namespace, path + "." + peerField),
-                        ports(ports.apply(rules.get(i)), path + ".ports")));
+                compiled.add(new Rule(direction, i, peers(rule == null ? null : peers.apply(rule), namespace,
+                        path + "." + peerField), ports(rule == null ? null : ports.apply(rule), path + ".ports")));
             } catch (IllegalArgumentException e) {
                 if (!stored) {
                     throw new InvalidPolicyException(id, e.getMessage());
@@ -107,7 +109,7 @@ public final class PolicyCompiler {
             return compiled;
         }
         for (int i = 0; i < peers.size(); i++) {
-            NetworkPolicyPeer peer = peers.get(i);
+            NetworkPolicyPeer peer = peers.get(i) == null ? new NetworkPolicyPeer() : peers.get(i);
             String where = path + "[" + i + "]";
             IPBlock block = peer.getIpBlock();
             boolean hasSelector = peer.getPodSelector() != null || peer.getNamespaceSelector() != null;
@@ -153,7 +155,7 @@ public final class PolicyCompiler {
             return compiled;
         }
         for (int i = 0; i < ports.size(); i++) {
-            compiled.add(port(ports.get(i), path + "[" + i + "]"));
+            compiled.add(port(ports.get(i) == null ? new NetworkPolicyPort() : ports.get(i), path + "[" + i + "]"));
         }
         return compiled;
     }

@@ -35,7 +35,8 @@ public final class Selector {
         }
         if (selector.getMatchExpressions() != null) {
             for (LabelSelectorRequirement expression : selector.getMatchExpressions()) {
-                Requirement requirement = Requirement.of(expression);
+                // a null entry is read as the API server decodes it: an empty requirement, which has no key
+                Requirement requirement = Requirement.of(expression == null ? new LabelSelectorRequirement() : expression);
                 requirements.add(requirement);
                 parts.add(requirement.toString());
             }
@@ -94,7 +95,8 @@ public final class Selector {
             if (!needsValues && !values.isEmpty()) {
                 throw new IllegalArgumentException("matchExpressions key '" + key + "' with operator " + op + " must not have values");
             }
-            return new Requirement(key, operator, Set.copyOf(values));
+            // a null value is decoded as the empty string, as the API server does
+            return new Requirement(key, operator, Set.copyOf(values.stream().map(v -> v == null ? "" : v).toList()));
         }
 
         boolean matches(LabelSet labels) {

@@ -236,6 +236,58 @@ class ManifestReadingTest {
                 .hasMessageContaining(file.toString()).hasMessageContaining("not valid YAML or JSON");
     }
 
+    /**
+     * Issue 12 §5, found by the fuzzer: nulls in lists (a container, a container port, a label or annotation value)
+     * threw NullPointerException. They are read as the API server decodes them: a null label value is "", a null
+     * container has no ports, a null port is a port without containerPort (a clear error naming the object).
+     */
+    @Test
+    void nullsInListsAndMapsAreReadAsTheApiServerDecodesThem() throws IOException {
+        write("ok/namespace.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop, labels: {team: null}, annotations: {owner: null}}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop, labels: {tier: null}}
+                spec:
+                  template:
+                    metadata: {labels: {app: web, tier: null}}
+                    spec: {containers: [null, {name: web, ports: [{containerPort: 8080}]}]}
+                """);
+        ClusterSnapshot snapshot = read(temp.resolve("ok"));
+        assertThat(snapshot.labelsOf("shop").asMap()).containsEntry("team", "");
+        assertThat(endpoint(snapshot, "shop/Deployment/web").labels().asMap()).containsEntry("tier", "");
+
+        Path file = write("port/deployment.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: db, namespace: shop}
+                spec:
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec: {containers: [{name: db, ports: [null]}]}
+                """);
+        assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("Deployment db")
+                .hasMessageContaining("container 'db' has a port without containerPort");
+    }
+
+    /** Issue 12 §5: a long IPv6-looking podIP is turned away at once (its pattern used to backtrack quadratically). */
+    @Test
+    void aHugePodIpIsRejectedQuickly() throws IOException {
+        Path file = write("pod.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: shop}
+                status: {podIP: "%s%%"}
+                """.formatted(":".repeat(200_000)));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertThatThrownBy(() -> read(file)).isInstanceOf(ManifestException.class)
+                        .hasMessageContaining("is not an IP address"));
+    }
+
     @Test
     void invalidJsonNamesTheFile() throws IOException {
         Path file = write("pod.json", "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n}\n");

@@ -37,6 +37,31 @@ class DynaKubeReaderTest {
         assertThat(dk.problems()).isEmpty();
     }
 
+    /** Issue 12 §5, found by the fuzzer: a namespaceSelector of the wrong shape threw out of the reader. */
+    @Test
+    void aNamespaceSelectorThatCannotBeReadIsAProblemAndSelectsEveryNamespace() {
+        DynaKube dk = read("v1beta6", """
+                apiUrl: https://abc12345.live.dynatrace.com/api
+                oneAgent:
+                  cloudNativeFullStack:
+                    namespaceSelector: {matchLabels: ","}
+                metadataEnrichment:
+                  enabled: true
+                  namespaceSelector: {matchExpressions: [{key: team, operator: Bogus}]}
+                otlpExporterConfiguration:
+                  namespaceSelector: "shop"
+                  signals: {traces: {}}
+                """);
+        assertThat(dk.injectionNamespaceSelector()).isEqualTo(new io.fabric8.kubernetes.api.model.LabelSelector());
+        assertThat(dk.enrichmentNamespaceSelector()).isEqualTo(new io.fabric8.kubernetes.api.model.LabelSelector());
+        assertThat(dk.otlpNamespaceSelector()).isEqualTo(new io.fabric8.kubernetes.api.model.LabelSelector());
+        assertThat(dk.problems()).hasSize(3).allSatisfy(p -> assertThat(p).contains("is not a label selector")
+                .endsWith("read as selecting every namespace").doesNotContain("\n"));
+        assertThat(dk.problems().get(0)).startsWith("spec.oneAgent.cloudNativeFullStack.namespaceSelector");
+        assertThat(dk.problems().get(1)).startsWith("spec.metadataEnrichment.namespaceSelector").contains("Bogus");
+        assertThat(dk.problems().get(2)).startsWith("spec.otlpExporterConfiguration.namespaceSelector");
+    }
+
     @Test
     void v1beta1WithoutUseCsiDriverDoesNotUseTheCsiDriverAndDisabledSwitchesAddNoActiveGate() {
         DynaKube dk = read("v1beta1", """

@@ -477,6 +477,38 @@ class RequiredFlowsTest {
                 "kube-system", "kube-monitoring", "openshift-ingress", "gke-managed-system", "gmp-system");
     }
 
+    /**
+     * Issue 12 §5: the annotation's patterns run on Java's backtracking regex engine; ^(.*a){20}$ on a 40-character
+     * name would take hours. A match that runs out of its budget counts as not matching: the namespace stays in.
+     */
+    @Test
+    void aCatastrophicallyBacktrackingIgnoredNamespacesPatternDoesNotHang() {
+        String name = "a".repeat(40) + "-b";
+        List<RequiredFlow> flows = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> derive(CONTROL_PLANE, OPERATOR, APPS, """
+                        apiVersion: v1
+                        kind: Namespace
+                        metadata: {name: %s}
+                        ---
+                        apiVersion: v1
+                        kind: Pod
+                        metadata: {name: app, namespace: %s}
+                        spec: {containers: [{name: app}]}
+                        status: {podIP: 10.244.3.3}
+                        ---
+                        apiVersion: dynatrace.com/v1beta6
+                        kind: DynaKube
+                        metadata:
+                          name: dk
+                          namespace: dynatrace
+                          annotations: {feature.dynatrace.com/ignored-namespaces: '["^(.*a){20}$"]'}
+                        spec:
+                          apiUrl: https://abc12345.live.dynatrace.com/api
+                          oneAgent: {applicationMonitoring: {}}
+                        """.formatted(name, name)));
+        assertThat(sourceNamespaces(flow(flows, "monitored-apps->dynatrace-api"))).contains("shop", name);
+    }
+
     @Test
     void metricsIngestSendsEnrichedAppsToTheActiveGatesHttpPort() {
         List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, APPS, dynaKube("v1beta6", """
