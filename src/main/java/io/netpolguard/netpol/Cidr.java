@@ -7,7 +7,34 @@ import java.util.Arrays;
  * An IPv4 or IPv6 network. A CIDR written with host bits set ("10.0.0.1/8") means its masked
  * network, as the API server's validation and common CNIs treat it.
  */
-public record Cidr(byte[] network, int prefixLength, String text) {
+public final class Cidr {
+    private final byte[] network;
+    private final int prefixLength;
+    /** Null for a single address until asked for: formatting addresses costs more than judging them. */
+    private String text;
+
+    private Cidr(byte[] network, int prefixLength, String text) {
+        this.network = network;
+        this.prefixLength = prefixLength;
+        this.text = text;
+    }
+
+    public byte[] network() {
+        return network;
+    }
+
+    public int prefixLength() {
+        return prefixLength;
+    }
+
+    public String text() {
+        String formatted = text;
+        if (formatted == null) {
+            formatted = address().getHostAddress();
+            text = formatted;
+        }
+        return formatted;
+    }
 
     public static Cidr parse(String text) {
         if (text == null || text.isBlank()) {
@@ -51,7 +78,7 @@ public record Cidr(byte[] network, int prefixLength, String text) {
     /** The network of exactly one address: /32 or /128. */
     public static Cidr ofAddress(InetAddress address) {
         byte[] bytes = address.getAddress();
-        return new Cidr(bytes, bytes.length * 8, address.getHostAddress());
+        return new Cidr(bytes, bytes.length * 8, null);
     }
 
     /** Every address of one family: 0.0.0.0/0 or ::/0. */
@@ -83,16 +110,24 @@ public record Cidr(byte[] network, int prefixLength, String text) {
 
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
-        if (bytes.length != network.length) {
-            return false;
-        }
-        return Arrays.equals(mask(bytes, prefixLength), network);
+        return bytes.length == network.length && samePrefix(bytes, network, prefixLength);
     }
 
     /** True when every address of {@code other} is inside this network. */
     public boolean covers(Cidr other) {
         return other.network.length == network.length && other.prefixLength >= prefixLength
-                && Arrays.equals(mask(other.network, prefixLength), network);
+                && samePrefix(other.network, network, prefixLength);
+    }
+
+    /** Whether {@code address} masked to {@code prefix} bits is {@code masked} (already masked), without copying. */
+    private static boolean samePrefix(byte[] address, byte[] masked, int prefix) {
+        for (int i = 0; i < masked.length; i++) {
+            int bitsInByte = Math.max(0, Math.min(8, prefix - i * 8));
+            if ((byte) (address[i] & (0xFF00 >> bitsInByte)) != masked[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when some address is in both networks. */
@@ -121,6 +156,6 @@ public record Cidr(byte[] network, int prefixLength, String text) {
 
     @Override
     public String toString() {
-        return text;
+        return text();
     }
 }

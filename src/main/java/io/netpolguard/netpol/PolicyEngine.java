@@ -17,6 +17,7 @@ public final class PolicyEngine {
     private final List<Cidr> unknownAddress;
     private final ClusterPolicies clusterPolicies;
     private final List<UnevaluatedPolicy> unevaluated;
+    private final PeerClasses peerClasses;
 
     /** An engine for a cluster whose address families are not known: an unknown address may be IPv4 or IPv6. */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces) {
@@ -42,6 +43,7 @@ public final class PolicyEngine {
         this.unknownAddress = List.copyOf(unknownAddress);
         this.clusterPolicies = clusterPolicies;
         this.unevaluated = List.copyOf(unevaluated);
+        this.peerClasses = new PeerClasses(namespaces, this.unknownAddress);
     }
 
     public ClusterPolicies clusterPolicies() {
@@ -274,6 +276,17 @@ public final class PolicyEngine {
             return SideVerdict.notIsolated(direction, subject);
         }
         List<Cidr> ranges = givenRanges != null ? givenRanges : rangesOf(peer);
+        PeerClasses.Decision decision = givenRanges != null
+                ? decide(direction, peer, connection, isolating, ranges)
+                : peerClasses.decide(isolating, direction, pod, peer, ranges, connection,
+                        () -> decide(direction, peer, connection, isolating, ranges));
+        return new SideVerdict(direction, subject, isolating, decision.outcome(), decision.allowingPolicy(),
+                decision.allowingRule(), ranges, decision.leftOut());
+    }
+
+    /** What the rules of the isolating policies say about the peer: a union of allow rules. */
+    private PeerClasses.Decision decide(Direction direction, Endpoint peer, Connection connection,
+            List<CompiledPolicy> isolating, List<Cidr> ranges) {
         Outcome best = Outcome.BLOCKED;
         List<CompiledPolicy> undecidedPolicies = new ArrayList<>();
         List<Rule> undecidedRules = new ArrayList<>();
@@ -282,7 +295,7 @@ public final class PolicyEngine {
                 Outcome outcome = rule.allows(peer, ranges, connection.destination(), connection.port(),
                         connection.protocol(), namespaces);
                 if (outcome == Outcome.ALLOWED) {
-                    return new SideVerdict(direction, subject, isolating, Outcome.ALLOWED, policy, rule, ranges, List.of());
+                    return new PeerClasses.Decision(Outcome.ALLOWED, policy, rule, List.of());
                 }
                 if (outcome == Outcome.UNDETERMINED) {
                     undecidedPolicies.add(policy);
@@ -292,17 +305,17 @@ public final class PolicyEngine {
             }
         }
         if (best == Outcome.BLOCKED || ranges.size() == 1) {
-            return new SideVerdict(direction, subject, isolating, best, null, null, ranges, List.of());
+            return new PeerClasses.Decision(best, null, null, List.of());
         }
-        return eachRange(direction, subject, peer, connection, isolating, ranges, undecidedPolicies, undecidedRules);
+        return eachRange(peer, connection, ranges, undecidedPolicies, undecidedRules);
     }
 
     /**
      * The peer may use any of several addresses or ranges, and no rule allows all of them: each must be allowed,
      * possibly by different rules. Only the rules that matched some of them are looked at again.
      */
-    private SideVerdict eachRange(Direction direction, Endpoint subject, Endpoint peer, Connection connection,
-            List<CompiledPolicy> isolating, List<Cidr> ranges, List<CompiledPolicy> policiesToTry, List<Rule> rulesToTry) {
+    private PeerClasses.Decision eachRange(Endpoint peer, Connection connection, List<Cidr> ranges,
+            List<CompiledPolicy> policiesToTry, List<Rule> rulesToTry) {
         Outcome overall = Outcome.ALLOWED;
         CompiledPolicy allowingPolicy = null;
         Rule allowingRule = null;
@@ -331,9 +344,8 @@ public final class PolicyEngine {
             leftOut.clear();
         }
         boolean allowed = overall == Outcome.ALLOWED;
-        return new SideVerdict(direction, subject, isolating, overall, allowed ? allowingPolicy : null,
-                allowed ? allowingRule : null, ranges,
-                leftOut.size() < ranges.size() && ranges != unknownAddress ? leftOut : List.of());
+        return new PeerClasses.Decision(overall, allowed ? allowingPolicy : null, allowed ? allowingRule : null,
+                leftOut.size() < ranges.size() && ranges != unknownAddress ? List.copyOf(leftOut) : List.of());
     }
 
     /** Where the peer's address may be: its addresses and ranges, or anywhere in the cluster's families. */

@@ -1,0 +1,136 @@
+package io.netpolguard.netpol;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decisions of the NetworkPolicy tier shared between peers that the isolating policies cannot tell apart. The
+ * rules of a pod's isolating policies look only at some namespace and pod label keys, at addresses when they
+ * have an ipBlock, and at port names of the destination when they name ports; peers equal in those are one
+ * class, judged once. A change in a namespace every monitored application talks to then costs one judgement per
+ * class instead of one per connection. Kept per engine (one snapshot), bounded.
+ */
+final class PeerClasses {
+    private static final int LIMIT = 50_000;
+
+    private final NamespaceDirectory namespaces;
+    private final List<Cidr> unknownAddress;
+    private final Map<Isolating, View> views = new ConcurrentHashMap<>();
+    private final Map<Key, Decision> decisions = new ConcurrentHashMap<>();
+
+    PeerClasses(NamespaceDirectory namespaces, List<Cidr> unknownAddress) {
+        this.namespaces = namespaces;
+        this.unknownAddress = unknownAddress;
+    }
+
+    /** The outcome of the NetworkPolicy tier for one side and what decided it; {@code leftOut} as in SideVerdict. */
+    record Decision(Outcome outcome, CompiledPolicy allowingPolicy, Rule allowingRule, List<Cidr> leftOut) {
+    }
+
+    /** What the rules of some isolating policies look at in a peer. */
+    private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, boolean namedPorts,
+            boolean shareable) {
+    }
+
+    /** An isolating policy list compared by identity: selections are cached, so equal lists are the same object. */
+    private record Isolating(List<CompiledPolicy> policies, Direction direction) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Isolating o && o.policies == policies && o.direction == direction;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(policies) * 31 + direction.hashCode();
+        }
+    }
+
+    private record PodPeer(boolean sameNamespace, LabelSet namespaceLabels, LabelSet podLabels, Object addresses) {
+    }
+
+    private record OtherPeer(Object ranges) {
+    }
+
+    private record Key(Isolating isolating, Object peer, int port, Protocol protocol, Object destinationPorts) {
+    }
+
+    private static final Object NOT_LOOKED_AT = new Object();
+    private static final Object NOT_A_POD = new Object();
+    /** An address that is not known is judged apart from ranges that happen to be equal to its families. */
+    private static final Object UNKNOWN_ADDRESS = new Object();
+
+    /**
+     * The decision for {@code peer} at {@code subject} (a pod, not in the host network, in {@code isolating}'s
+     * namespace), from {@code judge} the first time its class is seen.
+     */
+    Decision decide(List<CompiledPolicy> isolating, Direction direction, PodEndpoint subject, Endpoint peer,
+            List<Cidr> ranges, Connection connection, java.util.function.Supplier<Decision> judge) {
+        Isolating policies = new Isolating(isolating, direction);
+        View view = views.computeIfAbsent(policies, p -> viewOf(p.policies(), direction));
+        if (!view.shareable()) {
+            return judge.get();
+        }
+        Key key = new Key(policies, peerClass(view, subject, peer, ranges), connection.port(), connection.protocol(),
+                view.namedPorts() ? portsOf(connection.destination()) : NOT_LOOKED_AT);
+        Decision decision = decisions.get(key);
+        if (decision == null) {
+            decision = judge.get();
+            if (decisions.size() >= LIMIT) {
+                decisions.clear();
+            }
+            decisions.put(key, decision);
+        }
+        return decision;
+    }
+
+    private Object peerClass(View view, PodEndpoint subject, Endpoint peer, List<Cidr> ranges) {
+        Object addresses = !view.addresses() ? NOT_LOOKED_AT : ranges == unknownAddress ? UNKNOWN_ADDRESS : ranges;
+        if (peer instanceof PodEndpoint pod && !pod.hostNetwork()) {
+            LabelSet namespaceLabels = view.namespaceKeys().isEmpty() ? LabelSet.EMPTY
+                    : Objects.requireNonNullElse(namespaces.labelsOf(pod.namespace()), LabelSet.EMPTY)
+                            .project(view.namespaceKeys());
+            return new PodPeer(pod.namespace().equals(subject.namespace()), namespaceLabels,
+                    pod.labels().project(view.podKeys()), addresses);
+        }
+        return new OtherPeer(addresses);
+    }
+
+    private static Object portsOf(Endpoint destination) {
+        return destination instanceof PodEndpoint pod ? pod.ports() : NOT_A_POD;
+    }
+
+    /** Not shareable when a rule has a peer that looks at more than labels and addresses (never in a NetworkPolicy). */
+    private static View viewOf(List<CompiledPolicy> isolating, Direction direction) {
+        Set<String> namespaceKeys = new HashSet<>();
+        Set<String> podKeys = new HashSet<>();
+        boolean addresses = false;
+        boolean namedPorts = false;
+        for (CompiledPolicy policy : isolating) {
+            for (Rule rule : policy.rules(direction)) {
+                if (rule.unreadable() != null) {
+                    continue;
+                }
+                namedPorts |= rule.ports().stream().anyMatch(p -> p.name() != null);
+                for (Peer peer : rule.peers()) {
+                    if (peer instanceof Peer.Pods pods) {
+                        if (pods.podSelector() != null) {
+                            podKeys.addAll(pods.podSelector().keys());
+                        }
+                        if (pods.namespaceSelector() != null) {
+                            namespaceKeys.addAll(pods.namespaceSelector().keys());
+                        }
+                    } else if (peer instanceof Peer.IpBlock) {
+                        addresses = true;
+                    } else {
+                        return new View(Set.of(), Set.of(), true, true, false);
+                    }
+                }
+            }
+        }
+        return new View(Set.copyOf(namespaceKeys), Set.copyOf(podKeys), addresses, namedPorts, true);
+    }
+}
