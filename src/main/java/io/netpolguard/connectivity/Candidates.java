@@ -35,7 +35,7 @@ final class Candidates {
     private final int[] hostNetworkOrUnknown;
     private final int[] allPieces;
     private final Map<Rule, int[]> byRule = new IdentityHashMap<>();
-    private final Map<Selector, List<String>> namespacesBySelector = new IdentityHashMap<>();
+    private final Map<Selector, List<String>> namespacesBySelector = new HashMap<>();
     private final Map<List<CompiledPolicy>, int[]> byPolicies = new IdentityHashMap<>();
     /** Per direction, per class: the candidate peers, or null when the side is not pruned. */
     private final int[][] egress;
@@ -113,20 +113,18 @@ final class Candidates {
         }
         int[] cached = byPolicies.get(isolating);
         if (cached == null) {
-            cached = IntSets.EMPTY;
+            List<int[]> parts = new ArrayList<>();
             for (CompiledPolicy policy : isolating) {
                 for (Rule rule : policy.rules(direction)) {
                     int[] matched = byRule.computeIfAbsent(rule, this::matched);
                     if (matched == EVERY) {
-                        cached = EVERY;
-                        break;
+                        byPolicies.put(isolating, EVERY);
+                        return EVERY;
                     }
-                    cached = IntSets.union(cached, matched);
-                }
-                if (cached == EVERY) {
-                    break;
+                    parts.add(matched);
                 }
             }
+            cached = parts.size() == 1 ? parts.get(0) : concat(parts);
             byPolicies.put(isolating, cached);
         }
         return cached;
@@ -163,25 +161,39 @@ final class Candidates {
             if (pods.namespaceSelector() == null) {
                 return classesByNamespace.getOrDefault(pods.policyNamespace(), IntSets.EMPTY);
             }
-            int[] ids = IntSets.EMPTY;
+            List<int[]> parts = new ArrayList<>();
             for (String namespace : namespaces(pods.namespaceSelector())) {
-                ids = IntSets.union(ids, classesByNamespace.get(namespace));
+                parts.add(classesByNamespace.get(namespace));
             }
-            return ids;
+            return concat(parts);
         }
         if (peer instanceof Peer.IpBlock) {
-            int[] ids = IntSets.union(classesWithoutAddress, allPieces);
+            List<int[]> parts = new ArrayList<>(List.of(classesWithoutAddress, allPieces));
             for (int i = 0; i < pieces.size(); i++) {
                 if (matches(peer, pieceEndpoints.get(i), pieces.get(i).cidrs())) {
-                    ids = IntSets.union(ids, classesByPiece[i]);
+                    parts.add(classesByPiece[i]);
                 }
             }
-            return ids;
+            return concat(parts);
         }
         if (peer instanceof Peer.Nodes) {
             return IntSets.union(hostNetworkOrUnknown, allPieces);
         }
         return allPieces;
+    }
+
+    private static int[] concat(List<int[]> parts) {
+        int size = 0;
+        for (int[] part : parts) {
+            size += part.length;
+        }
+        int[] all = new int[size];
+        int at = 0;
+        for (int[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return IntSets.of(all, size);
     }
 
     private List<String> namespaces(Selector selector) {

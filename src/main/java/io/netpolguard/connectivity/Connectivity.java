@@ -24,7 +24,9 @@ public final class Connectivity {
     }
 
     public static ConnectivityMap of(ClusterSnapshot snapshot, Grouping grouping, Focus focus, Progress progress) {
-        focus.check(ends(snapshot, grouping));
+        if (!focus.isEverything()) {
+            focus.check(ends(snapshot, grouping));
+        }
         return of(snapshot, PolicyFootprint.of(snapshot.policies(), snapshot.clusterPolicies()), false, grouping, focus,
                 progress);
     }
@@ -35,9 +37,11 @@ public final class Connectivity {
      */
     public static MapDiff diff(ClusterSnapshot before, ClusterSnapshot after, Grouping grouping, Focus focus,
             Progress progress) {
-        List<End> ends = new ArrayList<>(ends(before, grouping));
-        ends.addAll(ends(after, grouping));
-        focus.check(ends);
+        if (!focus.isEverything()) {
+            List<End> ends = new ArrayList<>(ends(before, grouping));
+            ends.addAll(ends(after, grouping));
+            focus.check(ends);
+        }
         PolicyFootprint first = PolicyFootprint.of(before.policies(), before.clusterPolicies());
         PolicyFootprint second = PolicyFootprint.of(after.policies(), after.clusterPolicies());
         Set<Cidr> cidrs = new LinkedHashSet<>(first.cidrs());

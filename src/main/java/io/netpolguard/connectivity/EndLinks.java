@@ -1,10 +1,9 @@
 package io.netpolguard.connectivity;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Groups the judgements of class pairs into links between ends: a link's ports are allowed when every pod pair of
@@ -50,17 +49,26 @@ final class EndLinks {
     }
 
     List<Link> links() {
-        Set<Long> endPairs = new HashSet<>();
+        long[][] found = {new long[1024]};
+        int[] size = {0};
         pairs.forEachKept((s, d) -> {
             for (int a : endsOfId[s]) {
                 for (int b : endsOfId[d]) {
-                    endPairs.add((long) a * ends.size() + b);
+                    if (size[0] == found[0].length) {
+                        found[0] = Arrays.copyOf(found[0], size[0] * 2);
+                    }
+                    found[0][size[0]++] = (long) a * ends.size() + b;
                 }
             }
         });
-        long[] sorted = endPairs.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] sorted = Arrays.copyOf(found[0], size[0]);
+        Arrays.sort(sorted);
         List<Link> links = new ArrayList<>();
-        for (long pair : sorted) {
+        for (int i = 0; i < sorted.length; i++) {
+            long pair = sorted[i];
+            if (i > 0 && sorted[i - 1] == pair) {
+                continue;
+            }
             int a = (int) (pair / ends.size());
             int b = (int) (pair % ends.size());
             if (!focus.covers(ends.get(a)) && !focus.covers(ends.get(b))) {

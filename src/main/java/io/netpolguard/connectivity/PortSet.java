@@ -20,6 +20,7 @@ public final class PortSet {
     public static final PortSet ALL = new PortSet(new int[][] {EVERY_PORT, EVERY_PORT, EVERY_PORT});
 
     private final int[][] ranges;
+    private String text;
 
     private PortSet(int[][] ranges) {
         this.ranges = ranges;
@@ -194,15 +195,12 @@ public final class PortSet {
     /** {@code TCP 80,443-445; UDP 53}, {@code all ports} when every port of every protocol, {@code none} when empty. */
     @Override
     public String toString() {
-        if (isAll()) {
-            return "all ports";
+        if (text == null) {
+            List<String> parts = new ArrayList<>();
+            byProtocol().forEach((protocol, ranges) -> parts.add(protocol + " " + ranges));
+            text = isAll() ? "all ports" : isEmpty() ? "none" : String.join("; ", parts);
         }
-        if (isEmpty()) {
-            return "none";
-        }
-        List<String> parts = new ArrayList<>();
-        byProtocol().forEach((protocol, text) -> parts.add(protocol + " " + text));
-        return String.join("; ", parts);
+        return text;
     }
 
     @Override

@@ -10,8 +10,11 @@ final class TextWriter implements MapWriter {
 
     @Override
     public void write(ConnectivityMap map, PrintWriter out) {
+        StringBuilder line = new StringBuilder(128);
         for (Link link : map.links()) {
-            out.println(link.from().name() + " => " + link.to().name() + " : " + link.portsText());
+            line.setLength(0);
+            out.println(line.append(link.from().name()).append(" => ").append(link.to().name()).append(" : ")
+                    .append(link.portsText()));
         }
         long workloads = map.ends().stream().filter(e -> e instanceof Workload).count();
         out.println();
