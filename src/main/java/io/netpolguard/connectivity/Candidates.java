@@ -4,7 +4,6 @@ import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.Endpoint;
-import io.netpolguard.netpol.ExternalEndpoint;
 import io.netpolguard.netpol.Outcome;
 import io.netpolguard.netpol.Peer;
 import io.netpolguard.netpol.PodEndpoint;
@@ -37,7 +36,7 @@ final class Candidates {
     private final Map<Rule, int[]> byRule = new IdentityHashMap<>();
     private final Map<Selector, List<String>> namespacesBySelector = new HashMap<>();
     private final Map<List<CompiledPolicy>, int[]> byPolicies = new IdentityHashMap<>();
-    /** Per direction, per class: the candidate peers, or null when the side is not pruned. */
+    /** Per class: the candidate peers of its egress and of its ingress, or EVERY when the side is not pruned. */
     private final int[][] egress;
     private final int[][] ingress;
     private static final int[] EVERY = new int[0];

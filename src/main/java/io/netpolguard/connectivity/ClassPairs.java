@@ -38,7 +38,7 @@ final class ClassPairs {
         this.ids = classes.size() + pieces.size();
     }
 
-    /** Judges every pair with at least one end among {@code sources}' or {@code destinations}' ids (null: all). */
+    /** Judges every pair that may be connected with at least one end whose id is {@code inFocus} (null: every pair). */
     void judgeAll(boolean[] inFocus, Progress progress) {
         int[] unprunedIngress = classes.stream().filter(c -> candidates.of(c.id(), Direction.INGRESS) == null)
                 .mapToInt(PodClass::id).toArray();
