@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "netpol-guard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Keeps NetworkPolicy and DynaKube changes from breaking the flows the Dynatrace Operator needs.%n"
                 + "Without a command it serves the admission webhook.",
-        subcommands = {ProbeCommand.class, CheckCommand.class, ReviewCommand.class})
+        subcommands = {ProbeCommand.class, CheckCommand.class, ReviewCommand.class, ConnectivityCommand.class})
 public class NetpolGuardCommand implements Runnable {
 
     @Inject

@@ -26,10 +26,12 @@ public final class PodIndex {
     private final Map<String, List<PodEndpoint>> byNamespace;
     private final Map<String, PodEndpoint> podsByName;
     private final List<Cidr> families;
+    private final Map<String, Owner> owners;
     private volatile Map<String, List<PodEndpoint>> labelSetsByNamespace;
 
-    private PodIndex(List<PodEndpoint> all) {
+    private PodIndex(List<PodEndpoint> all, Map<String, Owner> owners) {
         this.all = List.copyOf(all);
+        this.owners = Map.copyOf(owners);
         Map<String, List<PodEndpoint>> grouped = new HashMap<>();
         Map<String, PodEndpoint> byName = new HashMap<>();
         for (PodEndpoint pod : this.all) {
@@ -67,7 +69,17 @@ public final class PodIndex {
     }
 
     public static PodIndex of(List<PodEndpoint> pods) {
-        return new PodIndex(pods);
+        return new PodIndex(pods, Map.of());
+    }
+
+    /** @param owners the controller of each Pod, ReplicaSet and Job that has one, by {@link Owner#key} */
+    public static PodIndex of(List<PodEndpoint> pods, Map<String, Owner> owners) {
+        return new PodIndex(pods, owners);
+    }
+
+    /** The controller of an object ({@code kind} Pod for a pod), when its manifest names one. */
+    public Optional<Owner> ownerOf(String namespace, String kind, String name) {
+        return Optional.ofNullable(owners.get(Owner.key(namespace, kind, name)));
     }
 
     public List<PodEndpoint> all() {

@@ -62,6 +62,7 @@ public final class SnapshotBuilder {
     private final Map<InetAddress, LabelSet> nodeLabels = new LinkedHashMap<>();
     private final Map<String, ClusterPolicy> clusterPolicies = new LinkedHashMap<>();
     private final List<UnevaluatedPolicy> unevaluated = new ArrayList<>();
+    private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final Consumer<String> skipped;
 
     /** @param skipped told about each object of a kind that is not read (for {@code --verbose}) */
@@ -148,7 +149,9 @@ public final class SnapshotBuilder {
     }
 
     private void addPod(Pod pod) {
-        pods.add(PodEndpoints.fromPod(pod));
+        PodEndpoint endpoint = PodEndpoints.fromPod(pod);
+        pods.add(endpoint);
+        Owner.of(pod.getMetadata()).ifPresent(o -> owners.put(Owner.key(endpoint.namespace(), "Pod", endpoint.name()), o));
         NodeAddresses.hostIp(pod).ifPresent(hostIps::add);
     }
 
@@ -159,7 +162,10 @@ public final class SnapshotBuilder {
     }
 
     private <T extends HasMetadata> void addWorkload(T workload, Function<T, PodTemplateSpec> template) {
-        pods.add(PodEndpoints.fromTemplate(workload.getKind(), workload.getMetadata(), template.apply(workload)));
+        PodEndpoint endpoint = PodEndpoints.fromTemplate(workload.getKind(), workload.getMetadata(), template.apply(workload));
+        pods.add(endpoint);
+        Owner.of(workload.getMetadata()).ifPresent(o -> owners.put(Owner.key(endpoint.namespace(), endpoint.kind(),
+                endpoint.name()), o));
     }
 
     private void addNode(Node node) {
@@ -201,7 +207,7 @@ public final class SnapshotBuilder {
         Map<String, NamespaceInfo> allNamespaces = new LinkedHashMap<>(namespaces);
         pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
         policies.values().forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));
-        return new ClusterSnapshot(allNamespaces, PodIndex.of(pods), PolicySet.of(policies.values()), services, endpointSlices,
+        return new ClusterSnapshot(allNamespaces, PodIndex.of(pods, owners), PolicySet.of(policies.values()), services, endpointSlices,
                 endpoints, dynaKubes, edgeConnects, List.copyOf(nodeAddresses.isEmpty() ? hostIps : nodeAddresses),
                 nodeLabels, new ClusterPolicies(clusterPolicies.values()), unevaluated);
     }

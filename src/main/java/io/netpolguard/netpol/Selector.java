@@ -69,6 +69,17 @@ public final class Selector {
         return text;
     }
 
+    /** Selectors with the same requirements select the same: equal, so that what they select can be cached once. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Selector other && requirements.equals(other.requirements);
+    }
+
+    @Override
+    public int hashCode() {
+        return requirements.hashCode();
+    }
+
     private enum Operator { EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
 
     private record Requirement(String key, Operator operator, Set<String> values) {
