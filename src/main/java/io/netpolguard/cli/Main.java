@@ -18,6 +18,10 @@ public class Main implements QuarkusApplication {
 
     public static void main(String... args) {
         if (args.length > 0) {
+            // as the Quarkus launcher does: else the log manager of lib/boot complains on stderr when a library logs
+            if (System.getProperty("java.util.logging.manager") == null) {
+                System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+            }
             System.exit(CommandLines.create(new NetpolGuardCommand(), null).execute(args));
         }
         Quarkus.run(Main.class, Main::exit, args);
