@@ -103,14 +103,14 @@ public final class SnapshotBuilder {
         try {
             switch (kind) {
                 case "Namespace" -> addNamespace(convert(node, Namespace.class));
-                case "Pod" -> addPod(convertPod(node, Pod.class));
+                case "Pod" -> addPod(convert(node, Pod.class));
                 case "Node" -> addNode(convert(node, Node.class));
-                case "Deployment" -> addWorkload(convertPod(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
-                case "StatefulSet" -> addWorkload(convertPod(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
-                case "DaemonSet" -> addWorkload(convertPod(node, DaemonSet.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
-                case "ReplicaSet" -> addWorkload(convertPod(node, ReplicaSet.class), r -> r.getSpec() == null ? null : r.getSpec().getTemplate());
-                case "Job" -> addWorkload(convertPod(node, Job.class), j -> j.getSpec() == null ? null : j.getSpec().getTemplate());
-                case "CronJob" -> addWorkload(convertPod(node, CronJob.class), c -> c.getSpec() == null
+                case "Deployment" -> addWorkload(convert(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
+                case "StatefulSet" -> addWorkload(convert(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
+                case "DaemonSet" -> addWorkload(convert(node, DaemonSet.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
+                case "ReplicaSet" -> addWorkload(convert(node, ReplicaSet.class), r -> r.getSpec() == null ? null : r.getSpec().getTemplate());
+                case "Job" -> addWorkload(convert(node, Job.class), j -> j.getSpec() == null ? null : j.getSpec().getTemplate());
+                case "CronJob" -> addWorkload(convert(node, CronJob.class), c -> c.getSpec() == null
                         || c.getSpec().getJobTemplate() == null || c.getSpec().getJobTemplate().getSpec() == null
                         ? null : c.getSpec().getJobTemplate().getSpec().getTemplate());
                 case "NetworkPolicy" -> {
@@ -186,17 +186,8 @@ public final class SnapshotBuilder {
     }
 
     private static <T> T convert(JsonNode node, Class<T> type) {
-        return convert(Manifests.JSON, node, type);
-    }
-
-    /** A Pod or workload, with only the fields its {@link PodEndpoint} is made of. */
-    private static <T> T convertPod(JsonNode node, Class<T> type) {
-        return convert(PodFields.MAPPER, node, type);
-    }
-
-    private static <T> T convert(com.fasterxml.jackson.databind.ObjectMapper mapper, JsonNode node, Class<T> type) {
         try {
-            return mapper.treeToValue(node, type);
+            return ManifestFields.MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("cannot be read as " + type.getSimpleName() + ": " + e.getOriginalMessage());
         }

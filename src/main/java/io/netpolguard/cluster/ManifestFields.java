@@ -1,10 +1,14 @@
 package io.netpolguard.cluster;
 
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetSpec;
@@ -15,14 +19,17 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 
 /**
- * Reads Pods and workloads into fabric8 objects with only the fields a {@link io.netpolguard.netpol.PodEndpoint}
- * is made of (names, labels, host network, container ports, addresses, the pod template). Jackson then never
- * builds deserializers for the rest of the pod model (volumes, probes, affinity, security contexts, ...), which
- * loaded about 300 classes and was the largest part of a command's start-up. Other fields are ignored, not checked.
+ * How {@link SnapshotBuilder} turns manifests into fabric8 objects: as {@link Manifests#JSON} does, but Pods,
+ * workloads and Nodes get only the fields a snapshot is made of (names, labels, host network, container ports,
+ * addresses, the pod template) and no object gets its managed fields or owner references. Jackson then never
+ * builds deserializers for the rest of those models (volumes, probes, affinity, node status, ...), which loaded
+ * hundreds of classes and was the largest part of a command's start-up. The fields left out are ignored, not
+ * checked.
  */
-final class PodFields {
+final class ManifestFields {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addMixIn(ObjectMeta.class, ObjectMetaFields.class)
             .addMixIn(PodSpec.class, PodSpecFields.class)
             .addMixIn(Container.class, ContainerFields.class)
             .addMixIn(PodStatus.class, PodStatusFields.class)
@@ -32,9 +39,15 @@ final class PodFields {
             .addMixIn(ReplicaSetSpec.class, TemplateOnly.class)
             .addMixIn(JobSpec.class, TemplateOnly.class)
             .addMixIn(CronJobSpec.class, JobTemplateOnly.class)
+            .addMixIn(Node.class, NodeFields.class)
+            .addMixIn(NodeStatus.class, NodeStatusFields.class)
             .build();
 
-    private PodFields() {
+    private ManifestFields() {
+    }
+
+    @JsonIgnoreProperties({"managedFields", "ownerReferences"})
+    private interface ObjectMetaFields {
     }
 
     @JsonIncludeProperties({"containers", "hostNetwork"})
@@ -55,5 +68,13 @@ final class PodFields {
 
     @JsonIncludeProperties("jobTemplate")
     private interface JobTemplateOnly {
+    }
+
+    @JsonIncludeProperties({"apiVersion", "kind", "metadata", "status"})
+    private interface NodeFields {
+    }
+
+    @JsonIncludeProperties("addresses")
+    private interface NodeStatusFields {
     }
 }
