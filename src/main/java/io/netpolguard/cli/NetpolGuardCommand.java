@@ -22,7 +22,7 @@ public class NetpolGuardCommand implements Runnable {
 
     /** Configuration from system properties, environment variables and application.properties, read on first use. */
     public NetpolGuardCommand() {
-        this(() -> new GuardFactory(CommandConfig.read()));
+        this(CommandConfig::guardFactory);
     }
 
     public NetpolGuardCommand(Supplier<GuardFactory> factory) {

@@ -82,6 +82,11 @@ public class GuardFactory {
         return dynatraceSettings;
     }
 
+    /** Every setting, for comparing two factories. */
+    List<Object> settings() {
+        return List.of(guardSettings, dynatraceSettings, hosts, dns, dnsTimeout);
+    }
+
     static GuardSettings guardSettings(GuardConfig config, FlowCatalogue catalogue) {
         Map<String, Mode> modes = new HashMap<>();
         Map<String, Severity> severities = new HashMap<>();
