@@ -22,6 +22,8 @@ public class Main implements QuarkusApplication {
             if (System.getProperty("java.util.logging.manager") == null) {
                 System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
             }
+            // picocli would look for Groovy's Closure class, in vain, in every jar of the class path
+            System.setProperty("picocli.disable.closures", "true");
             System.exit(CommandLines.create(new NetpolGuardCommand(), null).execute(args));
         }
         Quarkus.run(Main.class, Main::exit, args);
