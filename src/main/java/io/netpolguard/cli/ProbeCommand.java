@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
         footer = {"%nThe probes file is YAML or JSON: a list of {from, to, port, protocol}.",
                 "from/to: namespace/pod-name (a Pod in the manifests) or an IPv4/IPv6 address (a Pod's address means that Pod).",
                 "port: a number, or a port name declared by the destination pod. protocol: TCP (default), UDP or SCTP.",
-                "%nThe file is read as a stream, in two passes: every probe is checked before any result is printed,",
-                "so a bad probe prints nothing but one line naming it (exit 2); memory does not grow with the number of probes.",
+                "%nThe file is read as a stream, in two passes: every probe is checked before any result is printed, so a "
+                        + "bad probe prints nothing but one line naming it (exit 2); memory does not grow with the number of probes.",
                 "%nExit codes: 0 results printed, 2 bad input."})
 public class ProbeCommand implements Callable<Integer> {
     private enum Explain { NONE, BLOCKED, ALL }
