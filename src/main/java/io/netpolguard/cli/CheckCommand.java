@@ -1,13 +1,11 @@
 package io.netpolguard.cli;
 
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.config.GuardFactory;
 import io.netpolguard.dynatrace.Severity;
 import io.netpolguard.guard.FlowExplainer;
 import io.netpolguard.guard.FlowResult;
 import io.netpolguard.guard.FlowStatus;
 import io.netpolguard.guard.Guard;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code check}: every flow the Dynatrace Operator needs in a cluster given as manifests, with its status. */
@@ -30,8 +29,8 @@ public class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Inject
-    GuardFactory factory;
+    @ParentCommand
+    NetpolGuardCommand parent;
 
     @Mixin
     ClusterOptions cluster;
@@ -45,7 +44,7 @@ public class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Guard guard = guardOptions.guard(factory);
+        Guard guard = guardOptions.guard(parent.guardFactory());
         ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
         if (!guard.hasAnythingToCheck(snapshot)) {
             throw new InputException("no Dynatrace Operator in " + cluster.describe() + ": no pods with the operator's or "

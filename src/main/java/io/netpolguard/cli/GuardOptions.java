@@ -25,6 +25,6 @@ public class GuardOptions {
             var entry = HostResolver.parseHostMapping(mapping);
             given.put(entry.getKey(), entry.getValue());
         }
-        return (factory == null ? GuardFactory.withDefaults() : factory).guard(given, !noDns);
+        return factory.guard(given, !noDns);
     }
 }

@@ -1,26 +1,30 @@
 package io.netpolguard.cli;
 
+import io.netpolguard.server.GuardServer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
-import picocli.CommandLine;
 
 /**
- * One artifact, two ways to run: with no command it serves the webhook; with a command name it runs
- * that command and exits. Commands open no port: neither the HTTP/HTTPS ports nor the management
- * interface (health, metrics).
+ * One artifact, two ways to run: with no argument it boots Quarkus and serves the webhook; with any
+ * argument it runs that command on plain picocli and exits, without Quarkus, its CDI container, a web
+ * server or a Kubernetes client (so a command, even a mistyped one, never opens a port).
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
     @Inject
-    CommandLine.IFactory factory;
+    GuardServer server;
 
     public static void main(String... args) {
         if (args.length > 0) {
-            // a command, or a mistyped one: never open a port for it
-            System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty("quarkus.management.host-enabled", "false");
+            // as the Quarkus launcher does: else the log manager of lib/boot complains on stderr when a library logs
+            if (System.getProperty("java.util.logging.manager") == null) {
+                System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+            }
+            // picocli would look for Groovy's Closure class, in vain, in every jar of the class path
+            System.setProperty("picocli.disable.closures", "true");
+            System.exit(CommandLines.create(new NetpolGuardCommand(), null).execute(args));
         }
         Quarkus.run(Main.class, Main::exit, args);
     }
@@ -35,7 +39,9 @@ public class Main implements QuarkusApplication {
     }
 
     @Override
-    public int run(String... args) throws Exception {
-        return CommandLines.create(factory.create(NetpolGuardCommand.class), factory).execute(args);
+    public int run(String... args) {
+        server.start();
+        Quarkus.waitForExit();
+        return CommandLines.EXIT_OK;
     }
 }

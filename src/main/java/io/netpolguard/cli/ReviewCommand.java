@@ -5,8 +5,6 @@ import io.netpolguard.admission.AdmissionRequest;
 import io.netpolguard.admission.AdmissionRequestReader;
 import io.netpolguard.admission.BadAdmissionReviewException;
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.config.GuardFactory;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code review}: the AdmissionReview response the webhook would return for a request against a cluster. */
@@ -28,8 +27,8 @@ public class ReviewCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Inject
-    GuardFactory factory;
+    @ParentCommand
+    NetpolGuardCommand parent;
 
     @Mixin
     ClusterOptions cluster;
@@ -43,7 +42,7 @@ public class ReviewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AdmissionHandler handler = new AdmissionHandler(guardOptions.guard(factory));
+        AdmissionHandler handler = new AdmissionHandler(guardOptions.guard(parent.guardFactory()));
         ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
         AdmissionRequest request;
         try {

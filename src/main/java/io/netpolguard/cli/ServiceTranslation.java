@@ -4,18 +4,14 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.ContainerPort;
-import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.ExternalEndpoint;
 import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,47 +21,31 @@ import java.util.Optional;
  */
 record ServiceTranslation(String note, List<Connection> connections) {
 
-    static Optional<ServiceTranslation> of(Connection probe, ClusterSnapshot snapshot) {
+    static Optional<ServiceTranslation> of(Connection probe, ProbeTargets targets) {
         if (!(probe.destination() instanceof ExternalEndpoint destination) || destination.addresses().size() != 1) {
             return Optional.empty();
         }
-        InetAddress address = destination.addresses().get(0);
-        for (Service service : snapshot.services()) {
-            if (service.getSpec() == null || service.getSpec().getPorts() == null
-                    || !clusterIps(service).contains(address)) {
+        for (Service service : targets.servicesAt(destination.addresses().get(0))) {
+            if (service.getSpec().getPorts() == null) {
                 continue;
             }
             for (ServicePort port : service.getSpec().getPorts()) {
                 if (port.getPort() != null && port.getPort() == probe.port()
                         && probe.protocol().name().equals(port.getProtocol() == null ? "TCP" : port.getProtocol())) {
-                    return Optional.of(translate(probe, snapshot, service, port));
+                    return Optional.of(translate(probe, targets, service, port));
                 }
             }
         }
         return Optional.empty();
     }
 
-    private static List<InetAddress> clusterIps(Service service) {
-        List<String> ips = new ArrayList<>();
-        if (service.getSpec().getClusterIP() != null) {
-            ips.add(service.getSpec().getClusterIP());
-        }
-        if (service.getSpec().getClusterIPs() != null) {
-            ips.addAll(service.getSpec().getClusterIPs());
-        }
-        return ips.stream().map(ip -> IpAddresses.parse(ip).orElse(null)).filter(a -> a != null).toList();
-    }
-
-    private static ServiceTranslation translate(Connection probe, ClusterSnapshot snapshot, Service service,
+    private static ServiceTranslation translate(Connection probe, ProbeTargets targets, Service service,
             ServicePort port) {
-        String namespace = service.getMetadata().getNamespace() == null ? "default" : service.getMetadata().getNamespace();
+        String namespace = ProbeTargets.namespace(service.getMetadata().getNamespace());
         String name = namespace + "/" + service.getMetadata().getName();
         List<Connection> connections = new ArrayList<>();
-        for (EndpointSlice slice : snapshot.endpointSlices()) {
-            Map<String, String> labels = slice.getMetadata().getLabels();
-            if (!namespace.equals(slice.getMetadata().getNamespace() == null ? "default" : slice.getMetadata().getNamespace())
-                    || labels == null || !service.getMetadata().getName().equals(labels.get("kubernetes.io/service-name"))
-                    || slice.getEndpoints() == null || slice.getPorts() == null) {
+        for (EndpointSlice slice : targets.slicesOf(namespace, service.getMetadata().getName())) {
+            if (slice.getEndpoints() == null || slice.getPorts() == null) {
                 continue;
             }
             for (var slicePort : slice.getPorts()) {
@@ -75,7 +55,7 @@ record ServiceTranslation(String note, List<Connection> connections) {
                 for (var endpoint : slice.getEndpoints()) {
                     for (String ip : endpoint.getAddresses()) {
                         IpAddresses.parse(ip).ifPresent(a -> connections.add(new Connection(probe.source(),
-                                endpointAt(a, snapshot), slicePort.getPort(), probe.protocol())));
+                                targets.atAddress(a), slicePort.getPort(), probe.protocol())));
                     }
                 }
             }
@@ -83,7 +63,7 @@ record ServiceTranslation(String note, List<Connection> connections) {
         String via = "EndpointSlices";
         if (connections.isEmpty() && service.getSpec().getSelector() != null && !service.getSpec().getSelector().isEmpty()) {
             via = "selector " + LabelSet.of(service.getSpec().getSelector()) + " and targetPort";
-            for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
+            for (PodEndpoint pod : targets.snapshot().pods().labelSetsIn(namespace)) {
                 if (!pod.labels().asMap().entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
                     continue;
                 }
@@ -111,11 +91,5 @@ record ServiceTranslation(String note, List<Connection> connections) {
         }
         ContainerPort named = pod.namedPort(target.getStrVal(), probe.protocol());
         return named == null ? null : named.number();
-    }
-
-    private static Endpoint endpointAt(InetAddress address, ClusterSnapshot snapshot) {
-        List<PodEndpoint> owners = snapshot.pods().all().stream()
-                .filter(p -> p.isPod() && !p.hostNetwork() && p.addresses().contains(address)).toList();
-        return owners.size() == 1 ? owners.get(0) : ExternalEndpoint.ofAddress(address);
     }
 }

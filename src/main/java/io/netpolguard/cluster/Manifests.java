@@ -2,6 +2,7 @@ package io.netpolguard.cluster;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +10,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -103,6 +108,79 @@ public final class Manifests {
             }
         }
         return parse(YAML, text, origin);
+    }
+
+    /**
+     * The objects of one file in order, one at a time, as {@link #read} finds them, without holding the file or
+     * a whole document (a list is read item by item): for inputs too large for memory. JSON when {@code json},
+     * else YAML; a caller that wants {@link #read}'s choice tries JSON first when {@link #looksLikeJson(Path)}.
+     */
+    public static void stream(Path file, boolean json, Consumer<Document> action) {
+        ObjectMapper mapper = json ? JSON : YAML;
+        String origin = file.toString();
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = mapper.createParser(in)) {
+            int index = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                String where = origin + " (document " + ++index + ")";
+                if (token == JsonToken.START_ARRAY) {
+                    int item = 0;
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        List<Document> objects = new ArrayList<>(1);
+                        addObject(mapper.readTree(parser), where + " item " + item++, objects);
+                        accept(objects, action);
+                    }
+                    continue;
+                }
+                JsonNode node = mapper.readTree(parser);
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    continue;
+                }
+                List<Document> objects = new ArrayList<>(1);
+                addObject(node, where, objects);
+                accept(objects, action);
+            }
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(origin + ": not valid YAML or JSON: " + e.getOriginalMessage() + location(e));
+        } catch (IOException e) {
+            throw new ManifestException(origin + ": cannot read: " + e.getMessage());
+        } catch (ActionFailed e) {
+            throw (RuntimeException) e.getCause();
+        } catch (ManifestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ManifestException(origin + ": not valid YAML or JSON: " + e.getMessage());
+        }
+    }
+
+    private static void accept(List<Document> objects, Consumer<Document> action) {
+        for (Document object : objects) {
+            try {
+                action.accept(object);
+            } catch (RuntimeException e) {
+                throw new ActionFailed(e);
+            }
+        }
+    }
+
+    /** What the caller's action threw, passed through untouched (not taken for a parse error). */
+    private static final class ActionFailed extends RuntimeException {
+        ActionFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** Whether the file's first character other than white space is '{' or '[' (read no further). */
+    public static boolean looksLikeJson(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (int c = reader.read(); c >= 0; c = reader.read()) {
+                if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                    return c == '{' || c == '[';
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean looksLikeJson(String text) {

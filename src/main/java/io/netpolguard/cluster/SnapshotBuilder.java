@@ -193,7 +193,7 @@ public final class SnapshotBuilder {
 
     private static <T> T convert(JsonNode node, Class<T> type) {
         try {
-            return Manifests.JSON.treeToValue(node, type);
+            return ManifestFields.MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("cannot be read as " + type.getSimpleName() + ": " + e.getOriginalMessage());
         }

@@ -56,7 +56,7 @@ public class GuardFactory {
         this.dnsTimeout = Duration.ofSeconds(2);
     }
 
-    /** The factory with every default, for commands run outside the application (tests). */
+    /** The factory with every default: what the configuration gives when nothing is set (see CommandConfig). */
     public static GuardFactory withDefaults() {
         return new GuardFactory();
     }
@@ -80,6 +80,11 @@ public class GuardFactory {
 
     public DynatraceSettings dynatraceSettings() {
         return dynatraceSettings;
+    }
+
+    /** Every setting, for comparing two factories. */
+    List<Object> settings() {
+        return List.of(guardSettings, dynatraceSettings, hosts, dns, dnsTimeout);
     }
 
     static GuardSettings guardSettings(GuardConfig config, FlowCatalogue catalogue) {

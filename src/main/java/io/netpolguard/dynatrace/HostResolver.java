@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * for five minutes (thirty seconds when nothing was found); a stale answer is served while it is
  * refreshed in the background. A resolver that does not wait (the webhook) answers "unresolved"
  * for a host it has never looked up and resolves it in the background; {@link #generation()} then
- * changes, so cached results that used the old answer can be thrown away. Neither the cache nor the
- * lookups can grow without bound, whatever host names requests bring: at most {@value #MAX_HOSTS} names
+ * changes, so cached results that used the old answer can be thrown away. For the webhook neither the cache nor
+ * the lookups can grow without bound, whatever host names requests bring: at most {@value #MAX_HOSTS} names
  * are kept (each for an hour after its last use), and lookups run on at most {@value #DNS_THREADS} threads
  * with {@value #DNS_QUEUE} waiting; a lookup that does not fit is "unresolved" until asked again.
  */
@@ -61,8 +62,10 @@ public final class HostResolver {
 
     HostResolver(Map<String, List<InetAddress>> configured, boolean dnsEnabled, Duration timeout, boolean wait,
             int maxHosts) {
-        this.entries = Caffeine.newBuilder().maximumSize(maxHosts).expireAfterAccess(Duration.ofHours(1)).build();
-        this.cache = entries.asMap();
+        // A command looks up only the hosts of its input, once; without Caffeine it starts faster (its logger
+        // makes the JDK scan every jar of the class path for a logger finder).
+        this.entries = wait ? null : Caffeine.newBuilder().maximumSize(maxHosts).expireAfterAccess(Duration.ofHours(1)).build();
+        this.cache = wait ? new ConcurrentHashMap<>() : entries.asMap();
         this.configured = Map.copyOf(configured);
         this.dnsEnabled = dnsEnabled;
         this.timeout = timeout;
@@ -136,6 +139,9 @@ public final class HostResolver {
 
     /** How many host names are cached (tests). */
     long cachedHosts() {
+        if (entries == null) {
+            return cache.size();
+        }
         entries.cleanUp();
         return entries.estimatedSize();
     }

@@ -96,8 +96,12 @@ public class GuardServer {
         }
     }
 
-    /** Stops the audit and the informers when the application stops (after in-flight requests finished). */
-    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+    /**
+     * Stops the audit and the informers when the application stops (after in-flight requests finished). Only a
+     * guard that was created: creating it here would repeat a configuration error as a stack trace.
+     */
+    void stop(@jakarta.enterprise.event.Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS)
+            io.quarkus.runtime.ShutdownEvent event) {
         ScheduledExecutorService running = auditor;
         if (running != null) {
             running.shutdownNow();

@@ -187,6 +187,67 @@ class ProbeCommandTest {
     }
 
     @Test
+    void everyProbeIsCheckedBeforeAnyResultIsPrinted() throws IOException {
+        Path probes = temp.resolve("probes.yaml");
+        Files.writeString(probes, "- {from: y/b, to: x/a, port: 80}\n".repeat(3000) + "- {from: y/b, to: x/d, port: 80}\n");
+
+        for (String output : List.of("json", "text")) {
+            Run run = run("--cluster", XYZ, "--cluster", POLICIES, "--probes", probes.toString(), "--output", output);
+
+            assertBadInput(run, "probe 3001 (y/b -> x/d)", "no Pod x/d");
+        }
+    }
+
+    @Test
+    void aHundredThousandProbesNeedNoMoreHeapThanOne() throws Exception {
+        Path probes = temp.resolve("probes.yaml");
+        Files.writeString(probes, "- {from: y/b, to: x/a, port: 80}\n".repeat(100_000) + "- {from: z/c, to: x/a, port: 80}\n");
+
+        // Reading all probes before judging them needed more than 64 MB of heap here.
+        MainTest.Exit exit = MainTest.run(temp, List.of("-Xmx32m"), java.util.Map.of(), "probe", "--cluster", XYZ,
+                "--cluster", POLICIES, "--probes", probes.toString());
+
+        assertThat(exit.code()).as(exit.err()).isZero();
+        List<String> lines = exit.out().lines().toList();
+        assertThat(lines.size()).isGreaterThan(1 + 100_001 + 2);
+        assertThat(lines.get(100_000)).isEqualTo("y/b   x/a  TCP/80  allowed");
+        assertThat(lines.get(100_001)).isEqualTo("z/c   x/a  TCP/80  blocked");
+        assertThat(lines.subList(100_002, 100_005)).containsExactly("", "probe 100001 z/c -> x/a:",
+                "  blocked by the ingress of x/a");
+    }
+
+    @Test
+    void aFileThatLooksLikeJsonButIsYamlIsReadAsYaml() throws IOException {
+        Path probes = temp.resolve("probes.yaml");
+        Files.writeString(probes, "[{from: y/b, to: x/a, port: 80}, {from: z/c, to: x/a, port: 80}]\n");
+
+        Run run = run("--cluster", XYZ, "--cluster", POLICIES, "--probes", probes.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out())).extracting(r -> r.get("allowed").asBoolean())
+                .containsExactly(true, false);
+    }
+
+    @Test
+    void anAddressTwoPodsHaveStandsForNeither() throws IOException {
+        // fd00::2:2 is y/b, which x/a accepts; once a pod of namespace z has it too, it is only an address.
+        Path twin = Files.writeString(temp.resolve("twin.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: twin, namespace: z, labels: {pod: twin}}
+                status: {podIP: "fd00::2:2"}
+                """);
+        Path probes = Files.writeString(temp.resolve("probes.yaml"), "- {from: \"fd00::2:2\", to: x/a, port: 80}\n");
+
+        Run alone = run("--cluster", XYZ, "--cluster", POLICIES, "--probes", probes.toString(), "--output", "json");
+        Run twins = run("--cluster", XYZ, "--cluster", POLICIES, "--cluster", twin.toString(), "--probes", probes.toString(),
+                "--output", "json");
+
+        assertThat(new ObjectMapper().readTree(alone.out()).get(0).get("allowed").asBoolean()).as(alone.err()).isTrue();
+        assertThat(new ObjectMapper().readTree(twins.out()).get(0).get("allowed").asBoolean()).as(twins.err()).isFalse();
+    }
+
+    @Test
     void skippedObjectsAreMentionedOnStandardErrorOnly() throws IOException {
         Run run = probe("probe/probes.yaml", "--output", "json", "--verbose");
 
