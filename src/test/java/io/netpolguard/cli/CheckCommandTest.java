@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netpolguard.cluster.Manifests;
+import io.netpolguard.config.GuardConfig;
+import io.netpolguard.config.GuardFactory;
 import io.netpolguard.dynatrace.FlowCatalogue;
 import io.netpolguard.dynatrace.FlowDefinition;
 import io.netpolguard.scenario.Expectation;
 import io.netpolguard.scenario.Scenario;
 import io.netpolguard.scenario.Scenarios;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,12 +46,40 @@ class CheckCommandTest {
     record Run(int exitCode, String out, String err) {
 
         static Run run(List<String> args) {
+            return run(null, args);
+        }
+
+        /**
+         * The command with {@code netpol-guard.*} settings, as the application reads them from
+         * application.properties, {@code -D} or the environment, and injects them into the commands.
+         */
+        static Run configured(Map<String, String> settings, String... args) {
+            GuardConfig config = new SmallRyeConfigBuilder().withMapping(GuardConfig.class)
+                    .withConverter(Duration.class, 200, new DurationConverter()) // "2s", as Quarkus reads durations
+                    .withSources(new PropertiesConfigSource(settings, "test settings", 400)).build()
+                    .getConfigMapping(GuardConfig.class);
+            return run(new GuardFactory(config), List.of(args));
+        }
+
+        private static Run run(GuardFactory guardFactory, List<String> args) {
             if (args.isEmpty()) {
                 throw new IllegalArgumentException("a command is required");
             }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), null);
+            CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), guardFactory == null ? null
+                    : new CommandLine.IFactory() {
+                        @Override
+                        public <K> K create(Class<K> type) throws Exception {
+                            K command = CommandLine.defaultFactory().create(type);
+                            if (command instanceof CheckCommand check) {
+                                check.factory = guardFactory;
+                            } else if (command instanceof ReviewCommand review) {
+                                review.factory = guardFactory;
+                            }
+                            return command;
+                        }
+                    });
             commandLine.setOut(new PrintWriter(out));
             commandLine.setErr(new PrintWriter(err));
             int exitCode = commandLine.execute(args.toArray(String[]::new));
@@ -65,7 +99,7 @@ class CheckCommandTest {
         }
     }
 
-    private static String path(String scenarioPath) {
+    static String path(String scenarioPath) {
         return Scenarios.root().resolve(scenarioPath).toString();
     }
 
@@ -83,7 +117,7 @@ class CheckCommandTest {
         return Run.run(args);
     }
 
-    private static Map<String, String> statuses(JsonNode json) {
+    static Map<String, String> statuses(JsonNode json) {
         Map<String, String> statuses = new LinkedHashMap<>();
         json.path("flows").forEach(f -> statuses.put(f.path("owner").asText().isEmpty() ? f.path("id").asText()
                 : f.path("id").asText() + " (" + f.path("owner").asText() + ")", f.path("status").asText()));
