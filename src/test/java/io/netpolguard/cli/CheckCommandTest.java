@@ -193,6 +193,97 @@ class CheckCommandTest {
                 .endsWith("17 flows: 16 allowed, 1 not-applicable" + System.lineSeparator());
     }
 
+    /** Issue 14 §1, as reported: a tenant with two addresses and a policy that allows only the first. */
+    @Test
+    void aHostWithTwoAddressesIsBlockedWhenAPolicyAllowsOnlyOne() {
+        // _base/core allows the operator to reach 203.0.113.10/32 only
+        Run run = Run.run(coreAndDynaKubesWithTenantAt("203.0.113.10,203.0.113.11"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(statuses(run.json())).containsEntry("operator->dynatrace-api (DynaKube dynatrace/dynakube)", "blocked");
+        // the explanation names the address left out, and the fix covers both
+        assertThat(explanation(run.json(), "operator->dynatrace-api")).contains("but not at 203.0.113.11")
+                .contains(String.join("\n", "        - ipBlock:", "            cidr: 203.0.113.10/32",
+                        "        - ipBlock:", "            cidr: 203.0.113.11/32"));
+
+        Run oneAddress = Run.run(coreAndDynaKubesWithTenantAt("203.0.113.10"));
+        assertThat(oneAddress.exitCode()).as(oneAddress.err()).isZero();
+        assertThat(statuses(oneAddress.json())).containsEntry("operator->dynatrace-api (DynaKube dynatrace/dynakube)", "allowed");
+    }
+
+    private static List<String> coreAndDynaKubesWithTenantAt(String addresses) {
+        return List.of("check", "--output", "json", "--no-dns", "--cluster", path("_base/core"),
+                "--cluster", path("_base/dynakubes"), "--host", "abc12345.live.dynatrace.com=" + addresses,
+                "--host", "registry.example.com=203.0.113.20", "--host", "abc12345.apps.dynatrace.com=203.0.113.30",
+                "--host", "sso.dynatrace.com=203.0.113.40", "--host", "index.docker.io=203.0.113.50");
+    }
+
+    /**
+     * {@code netpol-guard.control-plane.cidrs} reaches {@code control-plane->webhook}: the API server's calls may come
+     * from any address of the range, so an ipBlock must cover all of it (issue 14 §1).
+     */
+    @Test
+    void aConfiguredControlPlaneRangeIsAllowedOnlyWhenAnIpBlockCoversAllOfIt() throws IOException {
+        Map<String, String> settings = Map.of("netpol-guard.control-plane.cidrs", "172.18.0.0/24");
+        // the example cluster's webhook policy admits 172.18.0.0/16: all of the range
+        Run covered = Run.configured(settings, exampleWithWebhookIngressFrom(null));
+        assertThat(covered.exitCode()).as(covered.err()).isZero();
+        assertThat(statuses(covered.json())).containsEntry("control-plane->webhook", "allowed");
+
+        Run half = Run.configured(settings, exampleWithWebhookIngressFrom("172.18.0.0/25"));
+        assertThat(half.exitCode()).as(half.err()).isZero();
+        assertThat(statuses(half.json())).containsEntry("control-plane->webhook", "unverifiable");
+        JsonNode flow = flow(half.json(), "control-plane->webhook");
+        assertThat(flow.path("reason").asText()).isEqualTo("the ingress of dynatrace/Deployment/dynatrace-webhook: ipBlock "
+                + "rules cover only part of control plane 172.18.0.0/24, and each of its addresses must be allowed");
+        assertThat(flow.path("explanation").asText()).contains("peer matches only part of control plane 172.18.0.0/24 "
+                + "(ipBlock 172.18.0.0/25)");
+
+        Run elsewhere = Run.configured(settings, exampleWithWebhookIngressFrom("10.0.0.0/8"));
+        assertThat(elsewhere.exitCode()).isEqualTo(1);
+        assertThat(statuses(elsewhere.json())).containsEntry("control-plane->webhook", "blocked");
+        assertThat(explanation(elsewhere.json(), "control-plane->webhook")).contains("control plane 172.18.0.0/24");
+
+        // without the setting the control plane is the API server's endpoint 172.18.0.2, inside the /25
+        assertThat(statuses(Run.run(exampleWithWebhookIngressFrom("172.18.0.0/25")).json()))
+                .containsEntry("control-plane->webhook", "allowed");
+    }
+
+    /** check of the example cluster, its webhook ingress policy replaced by one from {@code cidr} (null: as it is). */
+    private String[] exampleWithWebhookIngressFrom(String cidr) throws IOException {
+        List<String> args = new ArrayList<>(List.of("check", "--output", "json", "--no-dns", "--cluster",
+                path("_base/example"), "--host", "abc12345.live.dynatrace.com=203.0.113.10"));
+        if (cidr != null) {
+            Path dir = Files.createDirectories(temp.resolve("webhook-from-" + cidr.replace('/', '_')));
+            Files.writeString(dir.resolve("allow-webhook-from-control-plane.yaml"), """
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: allow-webhook-from-control-plane, namespace: dynatrace}
+                    spec:
+                      podSelector: {matchLabels: {app.kubernetes.io/component: webhook}}
+                      policyTypes: [Ingress]
+                      ingress:
+                      - from: [{ipBlock: {cidr: %s}}]
+                        ports: [{protocol: TCP, port: 8443}]
+                    """.formatted(cidr));
+            args.addAll(List.of("--cluster", dir.toString()));
+        }
+        return args.toArray(String[]::new);
+    }
+
+    static JsonNode flow(JsonNode json, String id) {
+        for (JsonNode flow : json.path("flows")) {
+            if (flow.path("id").asText().equals(id)) {
+                return flow;
+            }
+        }
+        throw new AssertionError("no flow " + id + " in " + json.toPrettyString());
+    }
+
+    private static String explanation(JsonNode json, String id) {
+        return flow(json, id).path("explanation").asText();
+    }
+
     @Test
     void problemsReadingDynatraceObjectsAreListed() throws IOException {
         Files.writeString(temp.resolve("dk.yaml"), """
