@@ -241,7 +241,7 @@ class GuardServerSourceTest {
     }
 
     /** The example cluster with the allow-dns policy removed. */
-    private static Path exampleWithoutAllowDns(Path dir) throws IOException {
+    static Path exampleWithoutAllowDns(Path dir) throws IOException {
         Path example = Path.of("k8s/examples/cluster");
         try (Stream<Path> files = Files.list(example)) {
             for (Path file : files.toList()) {
