@@ -193,6 +193,43 @@ class CheckCommandTest {
                 .endsWith("17 flows: 16 allowed, 1 not-applicable" + System.lineSeparator());
     }
 
+    /**
+     * Issue 10 §1: a v1beta6 DynaKube whose only feature is a database extension gets an ActiveGate (the extension
+     * controller talks to it), so the ActiveGate's own flows are required: here blocked, as the base allows none.
+     */
+    @Test
+    void aDynaKubeWithOnlyDatabaseExtensionsHasAnActiveGateWhoseFlowsAreRequired() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("databases"));
+        Files.writeString(dir.resolve("dynakube.yaml"), """
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata: {name: databases, namespace: dynatrace}
+                spec:
+                  apiUrl: https://abc12345.live.dynatrace.com/api
+                  extensions:
+                    databases:
+                    - id: orders
+                  templates:
+                    sqlExtensionExecutor:
+                      imageRef: {repository: public.ecr.aws/dynatrace/dynatrace-sql-extension-executor, tag: 1.0.0}
+                """);
+        List<String> args = new ArrayList<>(List.of("check", "--output", "json", "--cluster", path("_base/core"),
+                "--cluster", dir.toString()));
+        args.addAll(HOSTS);
+        Run run = Run.run(args);
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        Map<String, String> statuses = statuses(run.json());
+        assertThat(statuses).containsEntry("activegate->kube-dns (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("activegate->dynatrace-api (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("extension-controller->activegate (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("sql-executor->extension-controller (DynaKube dynatrace/databases)", "blocked")
+                .doesNotContainKey("activegate->kube-apiserver (DynaKube dynatrace/databases)")
+                .doesNotContainKey("otel-collector->kube-dns (DynaKube dynatrace/databases)");
+        assertThat(explanation(run.json(), "activegate->kube-dns"))
+                .contains("dynatrace/databases-activegate (expected pods, none running yet)");
+    }
+
     /** Issue 14 §1, as reported: a tenant with two addresses and a policy that allows only the first. */
     @Test
     void aHostWithTwoAddressesIsBlockedWhenAPolicyAllowsOnlyOne() {
