@@ -199,6 +199,39 @@ class CheckCommandTest {
      */
     @Test
     void aDynaKubeWithOnlyDatabaseExtensionsHasAnActiveGateWhoseFlowsAreRequired() throws IOException {
+        Run run = Run.run(coreWith(databasesOnly()));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(statuses(run.json())).containsEntry("activegate->kube-dns (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("activegate->dynatrace-api (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("extension-controller->activegate (DynaKube dynatrace/databases)", "blocked")
+                .containsEntry("sql-executor->extension-controller (DynaKube dynatrace/databases)", "blocked")
+                .doesNotContainKey("activegate->kube-apiserver (DynaKube dynatrace/databases)")
+                .doesNotContainKey("otel-collector->kube-dns (DynaKube dynatrace/databases)");
+        assertThat(explanation(run.json(), "activegate->kube-dns"))
+                .contains("dynatrace/databases-activegate (expected pods, none running yet)");
+    }
+
+    /**
+     * Issue 10 §1: a policy that allows the extension controller's port by name is judged with the name the operator
+     * gives it ({@code collector-com}), also before the extension controller runs (an expected pod).
+     */
+    @Test
+    void theExpectedExtensionControllerIsReachedByItsRealPortName() throws IOException {
+        Path dynaKube = databasesOnly();
+        Run byName = Run.run(coreWith(dynaKube, sqlExecutorToExtensionControllerOnPort("collector-com")));
+        assertThat(statuses(byName.json())).containsEntry("sql-executor->extension-controller (DynaKube dynatrace/databases)",
+                "allowed");
+
+        Run wrongName = Run.run(coreWith(dynaKube, sqlExecutorToExtensionControllerOnPort("collector")));
+        assertThat(statuses(wrongName.json())).containsEntry(
+                "sql-executor->extension-controller (DynaKube dynatrace/databases)", "blocked");
+        assertThat(explanation(wrongName.json(), "sql-executor->extension-controller")).contains("dynatrace/databases-"
+                + "extension-controller (expected pods, none running yet) declares no TCP container port named 'collector'");
+    }
+
+    /** A v1beta6 DynaKube whose only feature is one database extension (an SQL executor). */
+    private Path databasesOnly() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("databases"));
         Files.writeString(dir.resolve("dynakube.yaml"), """
                 apiVersion: dynatrace.com/v1beta6
@@ -213,21 +246,43 @@ class CheckCommandTest {
                     sqlExtensionExecutor:
                       imageRef: {repository: public.ecr.aws/dynatrace/dynatrace-sql-extension-executor, tag: 1.0.0}
                 """);
-        List<String> args = new ArrayList<>(List.of("check", "--output", "json", "--cluster", path("_base/core"),
-                "--cluster", dir.toString()));
-        args.addAll(HOSTS);
-        Run run = Run.run(args);
+        return dir;
+    }
 
-        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
-        Map<String, String> statuses = statuses(run.json());
-        assertThat(statuses).containsEntry("activegate->kube-dns (DynaKube dynatrace/databases)", "blocked")
-                .containsEntry("activegate->dynatrace-api (DynaKube dynatrace/databases)", "blocked")
-                .containsEntry("extension-controller->activegate (DynaKube dynatrace/databases)", "blocked")
-                .containsEntry("sql-executor->extension-controller (DynaKube dynatrace/databases)", "blocked")
-                .doesNotContainKey("activegate->kube-apiserver (DynaKube dynatrace/databases)")
-                .doesNotContainKey("otel-collector->kube-dns (DynaKube dynatrace/databases)");
-        assertThat(explanation(run.json(), "activegate->kube-dns"))
-                .contains("dynatrace/databases-activegate (expected pods, none running yet)");
+    /** The SQL executor's egress and the extension controller's ingress, both on the port called {@code port}. */
+    private Path sqlExecutorToExtensionControllerOnPort(String port) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("eec-port-" + port));
+        Files.writeString(dir.resolve("policies.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-sql-executor-to-extension-controller, namespace: dynatrace}
+                spec:
+                  podSelector: {matchLabels: {app.kubernetes.io/name: dynatrace-sql-extension-executor}}
+                  policyTypes: [Egress]
+                  egress:
+                  - to: [{podSelector: {matchLabels: {app.kubernetes.io/name: dynatrace-extension-controller}}}]
+                    ports: [{protocol: TCP, port: %1$s}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-extension-controller-ingress, namespace: dynatrace}
+                spec:
+                  podSelector: {matchLabels: {app.kubernetes.io/name: dynatrace-extension-controller}}
+                  policyTypes: [Ingress]
+                  ingress:
+                  - from: [{podSelector: {matchLabels: {app.kubernetes.io/name: dynatrace-sql-extension-executor}}}]
+                    ports: [{protocol: TCP, port: %1$s}]
+                """.formatted(port));
+        return dir;
+    }
+
+    private static List<String> coreWith(Path... clusters) {
+        List<String> args = new ArrayList<>(List.of("check", "--output", "json", "--cluster", path("_base/core")));
+        for (Path cluster : clusters) {
+            args.addAll(List.of("--cluster", cluster.toString()));
+        }
+        args.addAll(HOSTS);
+        return args;
     }
 
     /** Issue 14 §1, as reported: a tenant with two addresses and a policy that allows only the first. */
