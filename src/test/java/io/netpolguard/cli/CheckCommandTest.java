@@ -230,6 +230,49 @@ class CheckCommandTest {
                 + "extension-controller (expected pods, none running yet) declares no TCP container port named 'collector'");
     }
 
+    /**
+     * Issue 10 §3: the CSI driver downloads code modules through the DynaKube's proxy when one is set, so the
+     * policy that allows the registry itself does not help, and the fix allows the proxy, never the registry.
+     * A host on the operator's no-proxy list is reached directly.
+     */
+    @Test
+    void codeModulesAreDownloadedThroughTheDynaKubesProxyAndTheFixNeverBypassesIt() throws IOException {
+        // _base/core lets the CSI driver reach registry.example.com (203.0.113.20) on 443, not the proxy
+        Run proxied = Run.run(coreWith(appMonitoringWithCodeModulesImage("proxied", "")));
+        assertThat(statuses(proxied.json())).containsEntry("csi-driver->registry (DynaKube dynatrace/proxied)", "blocked");
+        String explanation = explanation(proxied.json(), "csi-driver->registry");
+        assertThat(explanation).contains("dynatrace/DaemonSet/dynatrace-oneagent-csi-driver -> 10.20.0.5 on TCP/3128")
+                .contains("note: traffic to registry.example.com goes through the proxy of DynaKube dynatrace/proxied "
+                        + "(10.20.0.5:3128, spec.proxy), so a policy must allow the proxy");
+        String fix = explanation.substring(explanation.indexOf("fix:"), explanation.indexOf("note:"));
+        assertThat(fix).contains("cidr: 10.20.0.5/32", "port: 3128").doesNotContain("203.0.113.20", "port: 443");
+
+        Run noProxy = Run.run(coreWith(appMonitoringWithCodeModulesImage("direct",
+                "feature.dynatrace.com/no-proxy: registry.example.com")));
+        assertThat(statuses(noProxy.json())).containsEntry("csi-driver->registry (DynaKube dynatrace/direct)", "allowed");
+    }
+
+    /** An applicationMonitoring DynaKube with a codeModulesImage from registry.example.com and proxy 10.20.0.5:3128. */
+    private Path appMonitoringWithCodeModulesImage(String name, String annotation) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve(name));
+        Files.writeString(dir.resolve("dynakube.yaml"), """
+                apiVersion: dynatrace.com/v1beta6
+                kind: DynaKube
+                metadata:
+                  name: %s
+                  namespace: dynatrace
+                  annotations: {%s}
+                spec:
+                  apiUrl: https://abc12345.live.dynatrace.com/api
+                  proxy: {value: "http://10.20.0.5:3128"}
+                  oneAgent:
+                    applicationMonitoring:
+                      namespaceSelector: {matchLabels: {dynatrace-injection: b}}
+                      codeModulesImage: registry.example.com/dynatrace/codemodules:1.321.0
+                """.formatted(name, annotation));
+        return dir;
+    }
+
     /** A v1beta6 DynaKube whose only feature is one database extension (an SQL executor). */
     private Path databasesOnly() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("databases"));
