@@ -179,10 +179,13 @@ final class Peers {
             return unverifiable("DynaKube " + dynaKube.id() + ": " + e.getMessage());
         }
         var service = InClusterService.find(proxyHost, snapshot);
-        if (service.isPresent()) {
-            return servicePods(peer, service.get(), snapshot, "proxy of DynaKube " + dynaKube.id());
-        }
-        return host(peer, proxyHost, "proxy of DynaKube " + dynaKube.id());
+        Ends ends = service.isPresent() ? servicePods(peer, service.get(), snapshot, "proxy of DynaKube " + dynaKube.id())
+                : host(peer, proxyHost, "proxy of DynaKube " + dynaKube.id());
+        // say why the connection ends at the proxy: a policy must allow the proxy, not the host behind it
+        List<String> notes = new ArrayList<>(ends.notes());
+        notes.add("traffic to " + target.host() + " goes through the proxy of DynaKube " + dynaKube.id() + " ("
+                + proxyHost.host() + ":" + proxyHost.port() + ", spec.proxy), so a policy must allow the proxy");
+        return new Ends(ends.targets(), ends.unverifiable(), notes);
     }
 
     /** The pods behind a Service on its target port: where NetworkPolicy sees the traffic. */

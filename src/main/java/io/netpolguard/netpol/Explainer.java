@@ -171,8 +171,9 @@ final class Explainer {
                     + " cannot be read, so it could";
         }
         if (peer instanceof ExternalEndpoint external && !external.ranges().isEmpty()) {
-            return "ipBlock rules cover only part of " + peer.displayName() + " (" + ranges(external.ranges())
-                    + "), and each of its addresses must be allowed";
+            String range = ranges(external.ranges());
+            String name = peer.displayName().contains(range) ? peer.displayName() : peer.displayName() + " (" + range + ")";
+            return "ipBlock rules cover only part of " + name + ", and each of its addresses must be allowed";
         }
         String families = peer.addresses().isEmpty() ? " (it may be anywhere in " + ranges(side.ranges()) + ")" : "";
         return "only ipBlock rules could allow " + peer.displayName() + ", and its address is not known" + families;

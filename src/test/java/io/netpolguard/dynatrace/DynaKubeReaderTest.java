@@ -172,6 +172,7 @@ class DynaKubeReaderTest {
                 """);
         assertThat(dk.databases()).containsExactly("orders", "billing");
         assertThat(dk.extensionController()).isTrue();
+        assertThat(dk.hasActiveGate()).as("the extension controller needs an ActiveGate (activegate/props.go)").isTrue();
         assertThat(dk.otelCollector()).as("no Prometheus, no telemetry ingest").isFalse();
         DynaKube templateOnly = read("v1beta6", """
                 apiUrl: https://t.example.com/api
@@ -180,6 +181,7 @@ class DynaKubeReaderTest {
                 """);
         assertThat(templateOnly.databases()).isEmpty();
         assertThat(templateOnly.extensionController()).isFalse();
+        assertThat(templateOnly.hasActiveGate()).isFalse();
     }
 
     @Test

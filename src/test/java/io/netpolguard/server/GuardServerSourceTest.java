@@ -10,13 +10,17 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.live.ManifestSource;
 import io.netpolguard.live.SnapshotSource;
+import io.netpolguard.netpol.PolicyCompiler;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,8 +244,79 @@ class GuardServerSourceTest {
         assertThat(value(metrics(metricsEndpoint), "netpol_guard_operator_found")).hasValue(1.0);
     }
 
+    /**
+     * Issue 14 §1: a policy the live cluster holds but of which a rule cannot be read still isolates its pods; the flows
+     * only that rule could allow are unverifiable, and the policy is counted and named in GET /flows and the metrics.
+     */
+    @Test
+    void anUnreadablePolicyIsAProblemInFlowsAndMetricsAndMakesWhatItCouldAllowUnverifiable() throws IOException {
+        server.useSource(new Stored(new ManifestSource(List.of(Path.of("k8s/examples/cluster"))), """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-dns, namespace: dynatrace}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                  - to: [{ipBlock: {cidr: 10.96.0.10/33}}]
+                    ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+                """));
+
+        given().when().get("/flows").then()
+                .statusCode(200)
+                .body("problems", contains(startsWith("NetworkPolicy dynatrace/allow-dns: spec.egress[0].to[0].ipBlock.cidr")))
+                .body("problems[0]", org.hamcrest.Matchers.endsWith(
+                        "(the rule is taken as unknown: flows it could allow are unverifiable)"))
+                .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("unverifiable"))
+                .body("flows.find { it.id == 'operator->kube-dns' }.reason", org.hamcrest.Matchers.containsString(
+                        "dynatrace/allow-dns egress[0] cannot be read"))
+                .body("flows.find { it.id == 'operator->kube-apiserver' }.status", equalTo("allowed"));
+        String metrics = metrics(metricsEndpoint);
+        assertThat(value(metrics, "netpol_guard_unreadable_policies")).hasValue(1.0);
+        assertThat(value(metrics, "netpol_guard_unverifiable_flows{flow=\"operator->kube-dns\"}")).hasValue(1.0);
+        assertThat(value(metrics, "netpol_guard_blocked_flows{flow=\"operator->kube-dns\"}")).hasValue(0.0);
+
+        server.useSource(original);
+        given().when().get("/flows").then().statusCode(200).body("problems", org.hamcrest.Matchers.empty());
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_unreadable_policies")).hasValue(0.0);
+    }
+
+    /** Another source's state with one NetworkPolicy as the live cluster reads what the API server stores. */
+    record Stored(SnapshotSource delegate, String policyYaml) implements SnapshotSource {
+        @Override
+        public ClusterSnapshot snapshot() {
+            ClusterSnapshot snapshot = delegate.snapshot();
+            try {
+                NetworkPolicy policy = new YAMLMapper().readValue(policyYaml, NetworkPolicy.class);
+                return snapshot.withPolicies(snapshot.policies().withPolicy(PolicyCompiler.compileAsStored(policy)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean synced() {
+            return true;
+        }
+
+        @Override
+        public Map<String, Boolean> syncState() {
+            return delegate.syncState();
+        }
+
+        @Override
+        public Instant builtAt() {
+            return delegate.builtAt();
+        }
+
+        @Override
+        public String description() {
+            return "the live cluster (stored objects)";
+        }
+    }
+
     /** The example cluster with the allow-dns policy removed. */
-    private static Path exampleWithoutAllowDns(Path dir) throws IOException {
+    static Path exampleWithoutAllowDns(Path dir) throws IOException {
         Path example = Path.of("k8s/examples/cluster");
         try (Stream<Path> files = Files.list(example)) {
             for (Path file : files.toList()) {
