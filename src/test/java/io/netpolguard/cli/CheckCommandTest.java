@@ -51,7 +51,7 @@ class CheckCommandTest {
 
         /**
          * The command with {@code netpol-guard.*} settings, as the application reads them from
-         * application.properties, {@code -D} or the environment, and injects them into the commands.
+         * application.properties, {@code -D} or the environment.
          */
         static Run configured(Map<String, String> settings, String... args) {
             GuardConfig config = new SmallRyeConfigBuilder().withMapping(GuardConfig.class)
@@ -67,19 +67,9 @@ class CheckCommandTest {
             }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), guardFactory == null ? null
-                    : new CommandLine.IFactory() {
-                        @Override
-                        public <K> K create(Class<K> type) throws Exception {
-                            K command = CommandLine.defaultFactory().create(type);
-                            if (command instanceof CheckCommand check) {
-                                check.factory = guardFactory;
-                            } else if (command instanceof ReviewCommand review) {
-                                review.factory = guardFactory;
-                            }
-                            return command;
-                        }
-                    });
+            NetpolGuardCommand command = guardFactory == null ? new NetpolGuardCommand()
+                    : new NetpolGuardCommand(() -> guardFactory);
+            CommandLine commandLine = CommandLines.create(command, null);
             commandLine.setOut(new PrintWriter(out));
             commandLine.setErr(new PrintWriter(err));
             int exitCode = commandLine.execute(args.toArray(String[]::new));
