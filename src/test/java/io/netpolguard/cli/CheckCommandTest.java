@@ -67,7 +67,7 @@ class CheckCommandTest {
             }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            NetpolGuardCommand command = guardFactory == null ? new NetpolGuardCommand()
+            NetpolGuardCommand command = guardFactory == null ? new NetpolGuardCommand(GuardFactory::withDefaults)
                     : new NetpolGuardCommand(() -> guardFactory);
             CommandLine commandLine = CommandLines.create(command, null);
             commandLine.setOut(new PrintWriter(out));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netpolguard.cli.CommandLines;
 import io.netpolguard.cli.NetpolGuardCommand;
+import io.netpolguard.config.GuardFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -607,7 +608,7 @@ class ManifestsTest {
     private static Check check(Path cluster) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(), null);
+        CommandLine commandLine = CommandLines.create(new NetpolGuardCommand(GuardFactory::withDefaults), null);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int exitCode = commandLine.execute("check", "--cluster", cluster.toString(), "--cluster",
