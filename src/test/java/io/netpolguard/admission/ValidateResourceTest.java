@@ -20,11 +20,14 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +76,20 @@ class ValidateResourceTest {
                 .contains("kube-system/coredns-7db6d8ff4d-x2v9q on UDP/53")
                 .containsOnlyOnce("fix: one NetworkPolicy like this would allow them all:")
                 .contains("netpol-guard.io/exempt");
+    }
+
+    /** The README's example request, as its quick start sends it: the denial fits on a screen. */
+    @Test
+    void theReadmesExampleDenialFitsOnAScreen() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains("--data-binary @k8s/examples/requests/delete-allow-dns.json");
+        String message = send(Files.readString(Path.of("k8s/examples/requests/delete-allow-dns.json"))).statusCode(200)
+                .body("response.allowed", equalTo(false))
+                .extract().jsonPath().getString("response.status.message");
+        // at most 40 rows of an 80-column terminal, long lines (the one-line fix) wrapped
+        long rows = message.lines().mapToLong(line -> Math.max(1, (line.length() + 79) / 80)).sum();
+        assertThat(rows).as(message).isLessThanOrEqualTo(40);
+        assertThat(message).containsOnlyOnce("fix: one NetworkPolicy like this would allow them all:");
     }
 
     @Test

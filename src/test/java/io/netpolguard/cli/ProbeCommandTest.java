@@ -76,6 +76,25 @@ class ProbeCommandTest {
                 .contains("x/allow-a ingress[0]: peer does not match");
     }
 
+    /** The probes the README shows, against the cluster it names: both allowed, the second through Service kube-dns. */
+    @Test
+    void theReadmesProbesWorkOnTheExampleCluster() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("### `probe`"), readme.indexOf("### `check`"));
+        assertThat(section).contains("bin/netpol-guard probe --cluster k8s/examples/cluster --probes\nprobes.yaml");
+        String probes = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```", section.indexOf("```yaml\n") + 8));
+        Path file = Files.writeString(temp.resolve("probes.yaml"), probes);
+
+        Run run = run("--cluster", "k8s/examples/cluster", "--probes", file.toString(), "--output", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode results = new ObjectMapper().readTree(run.out());
+        assertThat(results).extracting(r -> r.get("to").asText() + ": " + r.get("allowed").asBoolean()).containsExactly(
+                "dynatrace/StatefulSet/dynakube-activegate: true", "10.96.0.10: true");
+        assertThat(results.get(1).get("explanation").asText()).startsWith("10.96.0.10:53 is Service kube-system/kube-dns; ")
+                .contains("kube-system/coredns-7db6d8ff4d-x2v9q");
+    }
+
     @Test
     void aJsonProbesFileWorksToo() throws IOException {
         Run run = probe("probe/probes.json", "--output", "json");
