@@ -96,8 +96,13 @@ public class GuardServer {
         }
     }
 
-    /** Stops the audit and the informers when the application stops (after in-flight requests finished). */
-    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+    /**
+     * Stops the audit and the informers when the application stops (after in-flight requests finished). Only a server
+     * that exists is stopped: a command never creates one, not even at shutdown (creating it then would build the
+     * guard, and a configuration error would end in a stack trace after the command's one-line error).
+     */
+    void stop(@jakarta.enterprise.event.Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS)
+            io.quarkus.runtime.ShutdownEvent event) {
         ScheduledExecutorService running = auditor;
         if (running != null) {
             running.shutdownNow();
