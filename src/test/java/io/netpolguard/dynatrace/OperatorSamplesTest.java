@@ -29,14 +29,13 @@ class OperatorSamplesTest {
     private static final String EC = "EdgeConnect dynatrace/edge-connect";
 
     /**
-     * Facts and implementation disagree here: with metadataEnrichment on and no ActiveGate capability
-     * {@code metrics-ingest}, the enrichment endpoint file points apps at the tenant
-     * ({@code <apiUrl>/v2/metrics/ingest}, 443; bootstrapperconfig/endpoints.go ingestURLFor), so
-     * monitored-apps->dynatrace-api is required. The catalogue's when-facts have no
-     * [metadata-enrichment, !capability:metrics-ingest] alternative.
+     * With metadataEnrichment on and no ActiveGate capability {@code metrics-ingest}, the enrichment endpoint file
+     * points apps at the tenant ({@code <apiUrl>/v2/metrics/ingest}, 443; bootstrapperconfig/endpoints.go
+     * ingestURLFor), so monitored-apps->dynatrace-api is required: the catalogue's alternative
+     * [metadata-enrichment, !capability:metrics-ingest] of that flow.
      */
-    private static final String ENRICHMENT_TO_TENANT = "DISAGREEMENT (facts vs code): metadata enrichment without a "
-            + "metrics-ingest ActiveGate sends enrichment metrics to the tenant: monitored-apps->dynatrace-api";
+    private static final String ENRICHMENT_TO_TENANT = "metadata enrichment without a metrics-ingest ActiveGate sends "
+            + "enrichment metrics to the tenant (bootstrapperconfig/endpoints.go): monitored-apps->dynatrace-api";
 
     /** Operator-wide: the operator, webhook and CSI driver of the install, and the guard's own webhook. */
     private static final List<String> OPERATOR_WIDE = List.of("control-plane->netpol-guard",
@@ -50,7 +49,7 @@ class OperatorSamplesTest {
     // ---------------------------------------------------------------- DynaKube v1beta5
 
     // applicationMonitoring: code modules via CSI (no init download), routing AG → apps->activegate; AG with
-    // kubernetes-monitoring; enrichment without metrics-ingest → apps->tenant (facts; code disagrees)
+    // kubernetes-monitoring; enrichment without metrics-ingest → apps->tenant (endpoints.go)
     @Test
     void v1beta5ApplicationMonitoring() {
         assertFlows("dynakube/v1beta5/applicationMonitoring.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -69,7 +68,7 @@ class OperatorSamplesTest {
     }
 
     // cloudNativeFullStack: host OneAgent + code modules (CSI downloads them; apps route via the AG);
-    // enrichment without metrics-ingest → apps->tenant (facts; code disagrees)
+    // enrichment without metrics-ingest → apps->tenant (endpoints.go)
     @Test
     void v1beta5CloudNativeFullStack() {
         assertFlows("dynakube/v1beta5/cloudNativeFullStack.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -103,7 +102,7 @@ class OperatorSamplesTest {
     }
 
     // logMonitoring: no OneAgent DaemonSet → standalone log module (tenant, DNS, kubelet); AG kubernetes-monitoring;
-    // enrichment without metrics-ingest → apps->tenant (facts; code disagrees)
+    // enrichment without metrics-ingest → apps->tenant (endpoints.go)
     @Test
     void v1beta5LogMonitoring() {
         assertFlows("dynakube/v1beta5/logMonitoring.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -136,7 +135,7 @@ class OperatorSamplesTest {
 
     // ---------------------------------------------------------------- DynaKube v1beta6
 
-    // applicationMonitoring: as v1beta5 (CSI, routing AG, enrichment → tenant per facts; code disagrees)
+    // applicationMonitoring: as v1beta5 (CSI, routing AG, enrichment → tenant)
     @Test
     void v1beta6ApplicationMonitoring() {
         assertFlows("dynakube/v1beta6/applicationMonitoring.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -153,7 +152,7 @@ class OperatorSamplesTest {
                 "oneagent->dynatrace-api", "oneagent->kube-dns", "oneagent->activegate"));
     }
 
-    // cloudNativeFullStack: as v1beta5 (host OneAgent, CSI, routing AG, enrichment → tenant per facts; code disagrees)
+    // cloudNativeFullStack: as v1beta5 (host OneAgent, CSI, routing AG, enrichment → tenant)
     @Test
     void v1beta6CloudNativeFullStack() {
         assertFlows("dynakube/v1beta6/cloudNativeFullStack.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -187,7 +186,6 @@ class OperatorSamplesTest {
     }
 
     // logMonitoring: standalone log module (tenant, DNS, kubelet); AG kubernetes-monitoring; enrichment → tenant
-    // per facts (code disagrees)
     @Test
     void v1beta6LogMonitoring() {
         assertFlows("dynakube/v1beta6/logMonitoring.yaml", ENRICHMENT_TO_TENANT, owned(DK,
@@ -319,12 +317,12 @@ class OperatorSamplesTest {
 
     /**
      * Asserts the exact flow keys of install + apps + sample: the operator-wide flows plus {@code owned}.
-     * {@code disagreement} names where the expectation follows the operator's behaviour against the code.
+     * {@code why} says what a less obvious expectation rests on (shown when the assertion fails).
      */
-    private static void assertFlows(String sample, String disagreement, List<String> owned) {
+    private static void assertFlows(String sample, String why, List<String> owned) {
         List<String> expected = Stream.concat(OPERATOR_WIDE.stream(), owned.stream()).toList();
         List<String> keys = derive(sample).stream().map(RequiredFlow::key).toList();
-        assertThat(keys).as(disagreement == null ? sample : sample + ": " + disagreement)
+        assertThat(keys).as(why == null ? sample : sample + ": " + why)
                 .containsExactlyInAnyOrderElementsOf(expected);
     }
 
