@@ -8,27 +8,16 @@ final class MarkdownWriter implements MapWriter {
 
     @Override
     public void write(ConnectivityMap map, PrintWriter out) {
-        row(out, List.of("from", "to", "allowed", "unverifiable", "some pods only"));
+        row(out, TableRows.LINK_HEADER);
         row(out, List.of("---", "---", "---", "---", "---"));
-        for (Link link : map.links()) {
-            row(out, List.of(link.from().name(), link.to().name(), text(link.allowed()), text(link.unverifiable()),
-                    text(link.somePods())));
-        }
+        TableRows.of(map).forEach(cells -> row(out, cells));
     }
 
     @Override
     public void write(MapDiff diff, PrintWriter out) {
-        row(out, List.of("change", "from", "to", "before", "after"));
+        row(out, TableRows.CHANGE_HEADER);
         row(out, List.of("---", "---", "---", "---", "---"));
-        for (Change change : diff.changes()) {
-            row(out, List.of(change.kind().name(), change.from().name(), change.to().name(),
-                    change.before() == null ? "" : change.before().portsText(),
-                    change.after() == null ? "" : change.after().portsText()));
-        }
-    }
-
-    private static String text(PortSet ports) {
-        return ports.isEmpty() ? "" : ports.toString();
+        TableRows.of(diff).forEach(cells -> row(out, cells));
     }
 
     private static void row(PrintWriter out, List<String> cells) {
