@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.ClusterPolicies;
+import io.netpolguard.netpol.DecisionMemory;
 import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.NamespaceDirectory;
@@ -27,16 +28,58 @@ import java.util.Optional;
  * Nodes (or, lacking Node objects, the pods' host IPs): where kubelets listen and host-network pods
  * connect from; {@code nodeLabels} the labels of the Node each address (of any type) belongs to, for cluster-wide
  * node peers. {@code clusterPolicies} are the Admin and Baseline tiers; {@code unevaluatedPolicies} policies of
- * kinds the guard does not evaluate.
+ * kinds the guard does not evaluate. {@code engine} is the snapshot's policy engine, made once when first asked for
+ * (not part of what the snapshot is: every two engines are equal for {@code equals}).
  */
 public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex pods, PolicySet policies,
         List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
         List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects,
         List<InetAddress> nodeAddresses, Map<InetAddress, LabelSet> nodeLabels, ClusterPolicies clusterPolicies,
-        List<UnevaluatedPolicy> unevaluatedPolicies) implements NamespaceDirectory {
+        List<UnevaluatedPolicy> unevaluatedPolicies, EngineCell engineCell) implements NamespaceDirectory {
 
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), PodIndex.EMPTY, PolicySet.EMPTY, List.of(),
             List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), ClusterPolicies.NONE, List.of());
+
+    public ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex pods, PolicySet policies,
+            List<Service> services, List<EndpointSlice> endpointSlices, List<Endpoints> endpoints,
+            List<GenericKubernetesResource> dynaKubes, List<GenericKubernetesResource> edgeConnects,
+            List<InetAddress> nodeAddresses, Map<InetAddress, LabelSet> nodeLabels, ClusterPolicies clusterPolicies,
+            List<UnevaluatedPolicy> unevaluatedPolicies) {
+        this(namespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes, edgeConnects, nodeAddresses,
+                nodeLabels, clusterPolicies, unevaluatedPolicies, new EngineCell(null, null));
+    }
+
+    /**
+     * Holds a snapshot's engine once made. A snapshot made from another by a change starts with the other's engine
+     * when the change leaves policies, namespaces and nodes alone, and otherwise with the decisions its engine has made
+     * already ({@link DecisionMemory}): never with a reference to the other snapshot, so no chain of old snapshots stays
+     * reachable.
+     */
+    public static final class EngineCell {
+        private final DecisionMemory inherited;
+        private volatile PolicyEngine engine;
+
+        private EngineCell(PolicyEngine engine, DecisionMemory inherited) {
+            this.engine = engine;
+            this.inherited = inherited;
+        }
+
+        /** A cell for a snapshot made from {@code before}'s by a change of policies or namespaces. */
+        static EngineCell after(ClusterSnapshot before) {
+            PolicyEngine made = before.engineCell.engine;
+            return new EngineCell(null, made == null ? before.engineCell.inherited : made.decisionMemory());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof EngineCell;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
 
     public ClusterSnapshot {
         namespaces = Map.copyOf(namespaces);
@@ -85,8 +128,20 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
                 .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** The policy engine of this snapshot, made on first use. */
     public PolicyEngine engine() {
-        return new PolicyEngine(policies, this, pods.families(), clusterPolicies, unevaluatedPolicies);
+        PolicyEngine engine = engineCell.engine;
+        if (engine == null) {
+            synchronized (engineCell) {
+                engine = engineCell.engine;
+                if (engine == null) {
+                    engine = new PolicyEngine(policies, this, pods.families(), clusterPolicies, unevaluatedPolicies,
+                            engineCell.inherited);
+                    engineCell.engine = engine;
+                }
+            }
+        }
+        return engine;
     }
 
     /** The Pod (not workload) with this namespace and name. */
@@ -96,22 +151,25 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public ClusterSnapshot withPolicies(PolicySet newPolicies) {
         return new ClusterSnapshot(namespaces, pods, newPolicies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.after(this));
     }
 
     public ClusterSnapshot withClusterPolicies(ClusterPolicies newClusterPolicies) {
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, newClusterPolicies, unevaluatedPolicies);
+                edgeConnects, nodeAddresses, nodeLabels, newClusterPolicies, unevaluatedPolicies, EngineCell.after(this));
     }
 
     public ClusterSnapshot withNamespaces(Map<String, NamespaceInfo> newNamespaces) {
         return new ClusterSnapshot(newNamespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.after(this));
     }
 
     public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,
             List<GenericKubernetesResource> newEdgeConnects) {
+        // policies, namespaces and nodes stay: the same engine judges (its namespace directory is this snapshot,
+        // whose namespaces and nodes the new one shares)
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, newDynaKubes,
-                newEdgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies);
+                newEdgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies,
+                new EngineCell(engine(), null));
     }
 }

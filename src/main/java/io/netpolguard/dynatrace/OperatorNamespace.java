@@ -18,7 +18,8 @@ import java.util.TreeSet;
 public record OperatorNamespace(String namespace, boolean found, String problem) {
     static final String FALLBACK = "dynatrace";
 
-    static OperatorNamespace of(ClusterSnapshot snapshot, DynatraceSettings settings) {
+    /** The namespaces where operator or webhook pods run: a look at every pod, which depends on nothing but them. */
+    static Set<String> namespacesWithPods(ClusterSnapshot snapshot, DynatraceSettings settings) {
         Set<String> withPods = new TreeSet<>();
         for (Component component : List.of(Component.OPERATOR, Component.WEBHOOK)) {
             Map<String, String> selector = settings.selectorOf(component, "");
@@ -29,6 +30,12 @@ public record OperatorNamespace(String namespace, boolean found, String problem)
                 }
             }
         }
+        return Set.copyOf(withPods);
+    }
+
+    /** @param namespacesWithPods {@link #namespacesWithPods} of the snapshot */
+    static OperatorNamespace of(ClusterSnapshot snapshot, DynatraceSettings settings, Set<String> namespacesWithPods) {
+        Set<String> withPods = new TreeSet<>(namespacesWithPods);
         Set<String> withObjects = new TreeSet<>();
         for (List<GenericKubernetesResource> objects : List.of(snapshot.dynaKubes(), snapshot.edgeConnects())) {
             for (GenericKubernetesResource object : objects) {

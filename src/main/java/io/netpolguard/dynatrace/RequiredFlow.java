@@ -22,6 +22,11 @@ public record RequiredFlow(FlowDefinition definition, String owner, List<FlowCon
 
     /** {@code id} plus owner: the identity of this flow instance across snapshots. */
     public String key() {
-        return owner.isEmpty() ? id() : id() + " (" + owner + ")";
+        return key(id(), owner);
+    }
+
+    /** The key of the flow {@code id} of {@code owner}. */
+    public static String key(String id, String owner) {
+        return owner.isEmpty() ? id : id + " (" + owner + ")";
     }
 }

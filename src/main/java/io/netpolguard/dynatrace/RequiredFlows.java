@@ -2,10 +2,12 @@ package io.netpolguard.dynatrace;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.cluster.PodIndex;
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ public final class RequiredFlows {
     private final DynatraceSettings settings;
     private final Peers peers;
     private final HostResolver resolver;
+    private volatile PodsScan podsScan;
 
     public RequiredFlows(FlowCatalogue catalogue, DynatraceSettings settings, HostResolver resolver) {
         this.catalogue = catalogue;
@@ -40,36 +43,75 @@ public final class RequiredFlows {
     }
 
     public List<RequiredFlow> derive(ClusterSnapshot snapshot) {
+        return derive(snapshot, null, Map.of());
+    }
+
+    /** The owner of the flows of a DynaKube or EdgeConnect, as {@link RequiredFlow#owner()} names it. */
+    public static String ownerOf(String kind, String namespace, String name) {
+        return kind + " " + namespace + "/" + name;
+    }
+
+    /**
+     * The flows of {@code after}, made from {@code before} by creating, changing or deleting the DynaKube or
+     * EdgeConnect {@code changedOwner} ({@link #ownerOf}): only its flows are derived again. Every other flow
+     * depends on the pods, namespaces, Services, the operator's namespace and its own object, none of which such a
+     * change touches, so it is taken from {@code beforeFlows} (the flows of {@code before}); all are derived again
+     * when the change moves the operator's namespace (found through the Dynatrace objects when no operator pod runs).
+     * In the order {@link #derive} gives.
+     */
+    public List<RequiredFlow> deriveAfterChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
+            ClusterSnapshot after, String changedOwner) {
+        if (!operatorNamespace(before).equals(operatorNamespace(after))) {
+            return derive(after);
+        }
+        Map<String, RequiredFlow> kept = new HashMap<>();
+        for (RequiredFlow flow : beforeFlows) {
+            if (!flow.owner().equals(changedOwner)) {
+                kept.put(flow.key(), flow);
+            }
+        }
+        return derive(after, changedOwner, kept);
+    }
+
+    /** With {@code changedOwner} set, only its flows are instantiated; the others come from {@code kept} by key. */
+    private List<RequiredFlow> derive(ClusterSnapshot snapshot, String changedOwner, Map<String, RequiredFlow> kept) {
         List<DynaKube> dynaKubes = readAll(snapshot.dynaKubes(), true).stream().map(o -> (DynaKube) o).toList();
         List<EdgeConnect> edgeConnects = readAll(snapshot.edgeConnects(), false).stream().map(o -> (EdgeConnect) o).toList();
-        OperatorNamespace operator = OperatorNamespace.of(snapshot, settings);
+        OperatorNamespace operator = operatorNamespace(snapshot);
         Components components = new Components(snapshot, settings, operator.namespace());
         boolean csiPresent = components.exists(Component.CSI_DRIVER, "");
         Map<DynaKube, Set<String>> dynaKubeFacts = new IdentityHashMap<>();
-        dynaKubes.forEach(dk -> dynaKubeFacts.put(dk, facts(dk, csiPresent, snapshot)));
 
         List<RequiredFlow> flows = new ArrayList<>();
         for (FlowDefinition definition : catalogue.flows()) {
             switch (definition.scope()) {
-                case ALWAYS -> flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
-                case OPERATOR -> {
-                    Set<String> facts = csiPresent ? Set.of("csi") : Set.of();
-                    if (operator.found() && definition.requiredGiven(facts)) {
+                case ALWAYS, OPERATOR -> {
+                    if (changedOwner != null) {
+                        addKept(flows, kept, definition, Owner.NONE);
+                    } else if (definition.scope() == FlowDefinition.Scope.ALWAYS) {
+                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
+                    } else if (operator.found() && definition.requiredGiven(csiPresent ? Set.of("csi") : Set.of())) {
                         flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
                     }
                 }
                 case DYNAKUBE -> {
                     for (DynaKube dynaKube : dynaKubes) {
-                        if (definition.requiredGiven(dynaKubeFacts.get(dynaKube))) {
-                            flows.add(instantiate(definition, new Owner(dynaKube, null), snapshot, components, csiPresent));
+                        Owner owner = new Owner(dynaKube, null);
+                        if (changedOwner != null && !owner.describe().equals(changedOwner)) {
+                            addKept(flows, kept, definition, owner);
+                        } else if (definition.requiredGiven(dynaKubeFacts.computeIfAbsent(dynaKube,
+                                dk -> facts(dk, csiPresent, snapshot)))) {
+                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent));
                         }
                     }
                 }
                 case EDGECONNECT -> {
                     for (EdgeConnect edgeConnect : edgeConnects) {
-                        if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
-                            flows.add(instantiate(definition, new Owner(null, edgeConnect), snapshot, components,
-                                    csiPresent));
+                        Owner owner = new Owner(null, edgeConnect);
+                        if (changedOwner != null && !owner.describe().equals(changedOwner)) {
+                            addKept(flows, kept, definition, owner);
+                        } else if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
+                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent));
                         }
                     }
                 }
@@ -79,21 +121,39 @@ public final class RequiredFlows {
         return flows;
     }
 
+    /** The kept flow of this definition and owner, if it was required before. */
+    private static void addKept(List<RequiredFlow> flows, Map<String, RequiredFlow> kept, FlowDefinition definition,
+            Owner owner) {
+        RequiredFlow flow = kept.get(RequiredFlow.key(definition.id(), owner.describe()));
+        if (flow != null) {
+            flows.add(flow);
+        }
+    }
+
     /** Whether the snapshot has anything to check: the operator, a DynaKube or EdgeConnect, or the guard itself. */
     public boolean hasAnythingToCheck(ClusterSnapshot snapshot) {
-        OperatorNamespace operator = OperatorNamespace.of(snapshot, settings);
+        OperatorNamespace operator = operatorNamespace(snapshot);
         return operator.found() || new Components(snapshot, settings, operator.namespace()).exists(Component.NETPOL_GUARD, "");
     }
 
     /** Where the operator runs in this snapshot, and whether it is there at all. */
     public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
-        return OperatorNamespace.of(snapshot, settings);
+        PodsScan scan = podsScan;
+        if (scan == null || scan.pods() != snapshot.pods()) {
+            scan = new PodsScan(snapshot.pods(), OperatorNamespace.namespacesWithPods(snapshot, settings));
+            podsScan = scan;
+        }
+        return OperatorNamespace.of(snapshot, settings, scan.namespaces());
+    }
+
+    /** Where operator pods run, for the pods of the snapshots last seen (every change but a pod change shares them). */
+    private record PodsScan(PodIndex pods, Set<String> namespaces) {
     }
 
     /** Problems found while locating the operator and reading the DynaKubes and EdgeConnects, each naming its object. */
     public List<String> problems(ClusterSnapshot snapshot) {
         List<String> problems = new ArrayList<>();
-        String located = OperatorNamespace.of(snapshot, settings).problem();
+        String located = operatorNamespace(snapshot).problem();
         if (located != null) {
             problems.add(located);
         }

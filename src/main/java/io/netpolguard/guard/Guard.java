@@ -107,9 +107,11 @@ public final class Guard {
             DerivedFlows.Evaluated evaluated = derived.evaluatedAll(before, flows -> evaluate(flows, before.engine()));
             beforeResults = evaluated.results();
             if (change instanceof Change.DynatraceChange dynatrace) {
-                // Policies and namespaces stay the same: a connection between the same endpoints keeps its verdict.
-                afterResults = evaluate(requiredFlows.derive(after), after.engine(),
-                        evaluated.verdicts());
+                // Only the changed object's flows are derived again. Policies and namespaces stay the same: a flow
+                // kept from before keeps its result, a connection between the same endpoints keeps its verdict.
+                List<RequiredFlow> afterFlows = requiredFlows.deriveAfterChange(before, derived.flows(before), after,
+                        RequiredFlows.ownerOf(dynatrace.kind(), dynatrace.namespace(), dynatrace.name()));
+                afterResults = evaluate(afterFlows, after.engine(), evaluated);
                 problems = problemsOf(dynatrace);
             } else if (change instanceof Change.ClusterPolicyChange cluster) {
                 // the required flows stay the same; every verdict may change
@@ -184,5 +186,29 @@ public final class Guard {
 
     private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
         return evaluate(flows, engine, Map.of());
+    }
+
+    /** {@link #evaluate(List, PolicyEngine, Map)}, taking the result of a flow evaluated before ({@code before}) as it is. */
+    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine, DerivedFlows.Evaluated before) {
+        Map<RequiredFlow, FlowResult> known = new java.util.IdentityHashMap<>();
+        before.results().forEach(r -> known.put(r.flow(), r));
+        List<FlowResult> results = new ArrayList<>(flows.size());
+        List<RequiredFlow> fresh = new ArrayList<>();
+        for (RequiredFlow flow : flows) {
+            if (!known.containsKey(flow)) {
+                fresh.add(flow);
+            }
+        }
+        java.util.Iterator<FlowResult> judged = evaluate(fresh, engine, fresh.isEmpty() ? Map.of() : before.verdicts())
+                .iterator();
+        for (RequiredFlow flow : flows) {
+            FlowResult result = known.get(flow);
+            if (result != null) {
+                results.add(result);
+            } else if (settings.flowMode(flow.id()) != Mode.OFF) {
+                results.add(judged.next());
+            }
+        }
+        return results;
     }
 }

@@ -12,19 +12,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * rules of a pod's isolating policies look only at some namespace and pod label keys, at addresses when they
  * have an ipBlock, and at port names of the destination when they name ports; peers equal in those are one
  * class, judged once. A change in a namespace every monitored application talks to then costs one judgement per
- * class instead of one per connection. Kept per engine (one snapshot), bounded.
+ * class instead of one per connection. Bounded.
+ *
+ * <p>A decision depends on nothing but what its key holds: the isolating policies (by identity: compiled policies
+ * never change), the peer's class, the port and protocol, the destination's ports when rules name ports. Engines of
+ * the snapshots a change makes from another (the after-state of every change judged) therefore share the
+ * decisions already made ({@link DecisionMemory}), as long as an unknown address means the same address families.
  */
 final class PeerClasses {
     private static final int LIMIT = 50_000;
 
     private final NamespaceDirectory namespaces;
     private final List<Cidr> unknownAddress;
-    private final Map<Isolating, View> views = new ConcurrentHashMap<>();
-    private final Map<Key, Decision> decisions = new ConcurrentHashMap<>();
+    private final DecisionMemory memory;
 
-    PeerClasses(NamespaceDirectory namespaces, List<Cidr> unknownAddress) {
+    /** @param shared the memory of a related engine, or null */
+    PeerClasses(NamespaceDirectory namespaces, List<Cidr> unknownAddress, DecisionMemory shared) {
         this.namespaces = namespaces;
         this.unknownAddress = unknownAddress;
+        this.memory = shared != null && shared.unknownAddress().equals(unknownAddress) ? shared
+                : new DecisionMemory(unknownAddress);
+    }
+
+    DecisionMemory memory() {
+        return memory;
     }
 
     /** The outcome of the NetworkPolicy tier for one side and what decided it; {@code leftOut} as in SideVerdict. */
@@ -70,17 +81,19 @@ final class PeerClasses {
     Decision decide(List<CompiledPolicy> isolating, Direction direction, PodEndpoint subject, Endpoint peer,
             List<Cidr> ranges, Connection connection, java.util.function.Supplier<Decision> judge) {
         Isolating policies = new Isolating(isolating, direction);
-        View view = views.computeIfAbsent(policies, p -> viewOf(p.policies(), direction));
+        View view = (View) memory.views().computeIfAbsent(policies, p -> viewOf(((Isolating) p).policies(), direction));
         if (!view.shareable()) {
             return judge.get();
         }
         Key key = new Key(policies, peerClass(view, subject, peer, ranges), connection.port(), connection.protocol(),
                 view.namedPorts() ? portsOf(connection.destination()) : NOT_LOOKED_AT);
+        Map<Object, Decision> decisions = memory.decisions();
         Decision decision = decisions.get(key);
         if (decision == null) {
             decision = judge.get();
             if (decisions.size() >= LIMIT) {
                 decisions.clear();
+                memory.views().clear();
             }
             decisions.put(key, decision);
         }

@@ -38,12 +38,23 @@ public final class PolicyEngine {
      */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces, List<Cidr> unknownAddress,
             ClusterPolicies clusterPolicies, List<UnevaluatedPolicy> unevaluated) {
+        this(policies, namespaces, unknownAddress, clusterPolicies, unevaluated, null);
+    }
+
+    /** @param shared decisions an engine of a related snapshot made ({@link #decisionMemory()}), or null */
+    public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces, List<Cidr> unknownAddress,
+            ClusterPolicies clusterPolicies, List<UnevaluatedPolicy> unevaluated, DecisionMemory shared) {
         this.policies = policies;
         this.namespaces = namespaces;
         this.unknownAddress = List.copyOf(unknownAddress);
         this.clusterPolicies = clusterPolicies;
         this.unevaluated = List.copyOf(unevaluated);
-        this.peerClasses = new PeerClasses(namespaces, this.unknownAddress);
+        this.peerClasses = new PeerClasses(namespaces, this.unknownAddress, shared);
+    }
+
+    /** The decisions this engine shares with the engines of snapshots made from its own. */
+    public DecisionMemory decisionMemory() {
+        return peerClasses.memory();
     }
 
     public ClusterPolicies clusterPolicies() {
