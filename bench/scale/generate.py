@@ -536,6 +536,35 @@ class Cluster:
                               review("DynaKube", "dynatrace.com", "v1beta6", "dynakubes", "dynatrace", "appmon", "UPDATE",
                                      new, appmon, rnd), "warn"))
 
+        # Namespace label changes (which DynaKube monitors a namespace decides the flows its apps need)
+        def ns_req(what, name, labels, expected):
+            old = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": self.namespaces[name]}}
+            new = copy.deepcopy(old)
+            new["metadata"]["labels"] = labels
+            self.requests.append((f"namespace--{what}", review("Namespace", "", "v1", "namespaces", None, name, "UPDATE",
+                                                                new, old, rnd), expected))
+        hot = self.namespaces["hot-app"]
+        ns_req("hot-app-add-cost-center", "hot-app", dict(hot, **{"cost-center": "cc-42"}), "allow")
+        monitored = sorted(n for n in apps if self.namespaces[n].get("dynatrace.com/monitoring") == "fullstack")
+        unmonitored = sorted(n for n in apps if "dynatrace.com/monitoring" not in self.namespaces[n])
+        if monitored:
+            name = rnd.choice(monitored)
+            labels = {k: v for k, v in self.namespaces[name].items() if k != "dynatrace.com/monitoring"}
+            ns_req("stop-monitoring", name, labels, "allow")
+        if unmonitored:
+            name = rnd.choice(unmonitored)
+            ns_req("start-fullstack-monitoring", name, dict(self.namespaces[name], **{"dynatrace.com/monitoring": "fullstack"}),
+                   "allow")
+
+        # EdgeConnect: a new one in the operator's namespace (its flows are derived alone)
+        edge = {"apiVersion": "dynatrace.com/v1alpha2", "kind": "EdgeConnect",
+                "metadata": {"name": "edge", "namespace": "dynatrace"},
+                "spec": {"apiServer": "abc12345.apps.dynatrace.com",
+                         "oauth": {"clientSecret": "edge-oauth", "endpoint": "https://sso.dynatrace.com/sso/oauth2/token",
+                                   "resource": "urn:dtenvironment:abc12345"}}}
+        self.requests.append(("edgeconnect--create", review("EdgeConnect", "dynatrace.com", "v1alpha2", "edgeconnects",
+                                                           "dynatrace", "edge", "CREATE", edge, None, rnd), "warn"))
+
     def ns_requests(self, ns, np_req, find, rnd, group=None):
         group = group or ns
         what = lambda w: w if group == ns else f"{ns}--{w}"  # noqa: E731
@@ -666,7 +695,7 @@ def dynakube_appmon():
 def review(kind, group, version, resource, namespace, name, op, obj, old, rnd):
     uid = "%08x-%04x-4%03x-8%03x-%012x" % (rnd.getrandbits(32), rnd.getrandbits(16), rnd.getrandbits(12),
                                            rnd.getrandbits(12), rnd.getrandbits(48))
-    return {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+    review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
         "uid": uid, "kind": {"group": group, "version": version, "kind": kind},
         "resource": {"group": group, "version": version, "resource": resource},
         "requestKind": {"group": group, "version": version, "kind": kind},
@@ -675,6 +704,9 @@ def review(kind, group, version, resource, namespace, name, op, obj, old, rnd):
         "userInfo": {"username": "alice", "uid": "4b5e0c7a", "groups": ["developers", "system:authenticated"]},
         "object": obj, "oldObject": old, "dryRun": False,
         "options": {"apiVersion": "meta.k8s.io/v1", "kind": op.capitalize() + "Options"}}}
+    if namespace is None:  # cluster-scoped: the API server sends no namespace
+        del review["request"]["namespace"]
+    return review
 
 
 def as_list(items):

@@ -41,18 +41,50 @@ final class MonitoredApps {
      * ingest alone) every namespace the operator does not ignore counts: any app may send telemetry.
      */
     static List<App> of(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
-        List<Pattern> ignored = dk.featureFlags().ignoredNamespaces() != null ? dk.featureFlags().ignoredNamespaces()
-                : defaultIgnored(dk.namespace());
-        Selector codeModules = dk.injects() ? selector(dk.injectionNamespaceSelector()) : null;
-        Selector enrichment = dk.metadataEnrichment() ? selector(dk.enrichmentNamespaceSelector()) : null;
-        Selector otlp = dk.otlpExporter() ? selector(dk.otlpNamespaceSelector()) : null;
-        boolean anyFeature = codeModules != null || enrichment != null || otlp != null;
+        Reach reach = new Reach(dk, operatorNamespace);
         List<App> apps = new ArrayList<>();
         for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
-            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace))) {
-                continue;
+            Set<Feature> features = reach.featuresIn(namespace, snapshot.labelsOf(namespace));
+            if (features != null) {
+                for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
+                    apps.add(new App(pod, features));
+                }
             }
-            LabelSet labels = snapshot.labelsOf(namespace);
+        }
+        return apps;
+    }
+
+    /**
+     * The features of the DynaKube that reach the apps of {@code namespace} when it has {@code labels}: null when
+     * its apps are not monitored at all.
+     */
+    static Set<Feature> featuresIn(DynaKube dk, String operatorNamespace, String namespace, LabelSet labels) {
+        return new Reach(dk, operatorNamespace).featuresIn(namespace, labels);
+    }
+
+    /** Which namespaces a DynaKube's features select. */
+    private static final class Reach {
+        private final String operatorNamespace;
+        private final List<Pattern> ignored;
+        private final Selector codeModules;
+        private final Selector enrichment;
+        private final Selector otlp;
+        private final boolean anyFeature;
+
+        Reach(DynaKube dk, String operatorNamespace) {
+            this.operatorNamespace = operatorNamespace;
+            this.ignored = dk.featureFlags().ignoredNamespaces() != null ? dk.featureFlags().ignoredNamespaces()
+                    : defaultIgnored(dk.namespace());
+            this.codeModules = dk.injects() ? selector(dk.injectionNamespaceSelector()) : null;
+            this.enrichment = dk.metadataEnrichment() ? selector(dk.enrichmentNamespaceSelector()) : null;
+            this.otlp = dk.otlpExporter() ? selector(dk.otlpNamespaceSelector()) : null;
+            this.anyFeature = codeModules != null || enrichment != null || otlp != null;
+        }
+
+        Set<Feature> featuresIn(String namespace, LabelSet labels) {
+            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace))) {
+                return null;
+            }
             Set<Feature> features = EnumSet.noneOf(Feature.class);
             if (codeModules != null && codeModules.matches(labels)) {
                 features.add(Feature.CODE_MODULES);
@@ -63,13 +95,9 @@ final class MonitoredApps {
             if (otlp != null && otlp.matches(labels)) {
                 features.add(Feature.OTLP);
             }
-            if (!features.isEmpty() || !anyFeature) {
-                for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
-                    apps.add(new App(pod, features));
-                }
-            }
+            // without any namespace-selecting feature (telemetry ingest alone) every app may send telemetry
+            return !features.isEmpty() || !anyFeature ? features : null;
         }
-        return apps;
     }
 
     /**

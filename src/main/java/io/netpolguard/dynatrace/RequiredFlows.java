@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Turns a snapshot into the flows the Dynatrace Operator needs there (spec §3), using the catalogue. */
@@ -64,17 +65,47 @@ public final class RequiredFlows {
         if (!operatorNamespace(before).equals(operatorNamespace(after))) {
             return derive(after);
         }
+        return derive(after, Set.of(changedOwner), kept(beforeFlows, Set.of(changedOwner)));
+    }
+
+    /**
+     * The flows of {@code after}, made from {@code before} by changing the labels of {@code namespace}: namespace
+     * labels decide only which DynaKube features reach the namespace's apps, so only the flows of DynaKubes that reach
+     * it differently are derived again; every other flow is taken from {@code beforeFlows}. In the order {@link #derive}
+     * gives.
+     */
+    public List<RequiredFlow> deriveAfterNamespaceChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
+            ClusterSnapshot after, String namespace) {
+        OperatorNamespace operator = operatorNamespace(before);
+        if (!operator.equals(operatorNamespace(after))) {
+            return derive(after);
+        }
+        Set<String> changed = new HashSet<>();
+        for (Object object : readAll(after.dynaKubes(), true)) {
+            DynaKube dk = (DynaKube) object;
+            if (!Objects.equals(MonitoredApps.featuresIn(dk, operator.namespace(), namespace, before.labelsOf(namespace)),
+                    MonitoredApps.featuresIn(dk, operator.namespace(), namespace, after.labelsOf(namespace)))) {
+                changed.add(new Owner(dk, null).describe());
+            }
+        }
+        return changed.isEmpty() ? beforeFlows : derive(after, changed, kept(beforeFlows, changed));
+    }
+
+    private static Map<String, RequiredFlow> kept(List<RequiredFlow> flows, Set<String> changedOwners) {
         Map<String, RequiredFlow> kept = new HashMap<>();
-        for (RequiredFlow flow : beforeFlows) {
-            if (!flow.owner().equals(changedOwner)) {
+        for (RequiredFlow flow : flows) {
+            if (!changedOwners.contains(flow.owner())) {
                 kept.put(flow.key(), flow);
             }
         }
-        return derive(after, changedOwner, kept);
+        return kept;
     }
 
-    /** With {@code changedOwner} set, only its flows are instantiated; the others come from {@code kept} by key. */
-    private List<RequiredFlow> derive(ClusterSnapshot snapshot, String changedOwner, Map<String, RequiredFlow> kept) {
+    /**
+     * With {@code changedOwners} set, only their flows are instantiated; the others come from {@code kept} by key. With
+     * it null, every flow is instantiated.
+     */
+    private List<RequiredFlow> derive(ClusterSnapshot snapshot, Set<String> changedOwners, Map<String, RequiredFlow> kept) {
         List<DynaKube> dynaKubes = readAll(snapshot.dynaKubes(), true).stream().map(o -> (DynaKube) o).toList();
         List<EdgeConnect> edgeConnects = readAll(snapshot.edgeConnects(), false).stream().map(o -> (EdgeConnect) o).toList();
         OperatorNamespace operator = operatorNamespace(snapshot);
@@ -86,7 +117,7 @@ public final class RequiredFlows {
         for (FlowDefinition definition : catalogue.flows()) {
             switch (definition.scope()) {
                 case ALWAYS, OPERATOR -> {
-                    if (changedOwner != null) {
+                    if (changedOwners != null) {
                         addKept(flows, kept, definition, Owner.NONE);
                     } else if (definition.scope() == FlowDefinition.Scope.ALWAYS) {
                         flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
@@ -97,7 +128,7 @@ public final class RequiredFlows {
                 case DYNAKUBE -> {
                     for (DynaKube dynaKube : dynaKubes) {
                         Owner owner = new Owner(dynaKube, null);
-                        if (changedOwner != null && !owner.describe().equals(changedOwner)) {
+                        if (changedOwners != null && !changedOwners.contains(owner.describe())) {
                             addKept(flows, kept, definition, owner);
                         } else if (definition.requiredGiven(dynaKubeFacts.computeIfAbsent(dynaKube,
                                 dk -> facts(dk, csiPresent, snapshot)))) {
@@ -108,7 +139,7 @@ public final class RequiredFlows {
                 case EDGECONNECT -> {
                     for (EdgeConnect edgeConnect : edgeConnects) {
                         Owner owner = new Owner(null, edgeConnect);
-                        if (changedOwner != null && !owner.describe().equals(changedOwner)) {
+                        if (changedOwners != null && !changedOwners.contains(owner.describe())) {
                             addKept(flows, kept, definition, owner);
                         } else if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
                             flows.add(instantiate(definition, owner, snapshot, components, csiPresent));

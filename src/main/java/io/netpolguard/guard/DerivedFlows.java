@@ -160,12 +160,17 @@ final class DerivedFlows {
     private static List<RequiredFlow> touching(List<RequiredFlow> flows, String namespace) {
         List<RequiredFlow> touching = new ArrayList<>();
         for (RequiredFlow flow : flows) {
-            if (flow.connections().stream().anyMatch(c -> inNamespace(c.connection().source(), namespace)
-                    || inNamespace(c.connection().destination(), namespace))) {
+            if (flow.connections().stream().anyMatch(c -> hasEndIn(c, namespace))) {
                 touching.add(flow);
             }
         }
         return List.copyOf(touching);
+    }
+
+    /** Whether the source or the destination of the connection is a pod of {@code namespace}. */
+    static boolean hasEndIn(io.netpolguard.dynatrace.FlowConnection connection, String namespace) {
+        return inNamespace(connection.connection().source(), namespace)
+                || inNamespace(connection.connection().destination(), namespace);
     }
 
     private static boolean inNamespace(Endpoint endpoint, String namespace) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The judgement of spec §4: evaluates the required flows before and after a change and decides.
@@ -119,6 +120,11 @@ public final class Guard {
                 problems = cluster.operation() == Change.Operation.DELETE ? List.of()
                         : ChangeProjector.compile(cluster).problems().stream()
                                 .map(p -> cluster.kind() + " " + cluster.name() + ": " + p).toList();
+            } else if (change instanceof Change.NamespaceChange namespace) {
+                List<RequiredFlow> afterFlows = requiredFlows.deriveAfterNamespaceChange(before, derived.flows(before),
+                        after, namespace.name());
+                afterResults = evaluateAfterNamespaceChange(afterFlows, after.engine(), evaluated,
+                        derived.touching(before, namespace.name()), namespace.name());
             } else {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine());
             }
@@ -186,6 +192,51 @@ public final class Guard {
 
     private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
         return evaluate(flows, engine, Map.of());
+    }
+
+    /**
+     * After a change of namespace labels only connections with an end in that namespace can change their verdict:
+     * namespace labels count where a policy selects peers, or cluster-wide policies select subjects, by them. A flow
+     * evaluated before without such a connection keeps its result; other connections keep their verdicts.
+     *
+     * @param touching the flows before the change with a connection that has an end in {@code namespace}
+     */
+    private List<FlowResult> evaluateAfterNamespaceChange(List<RequiredFlow> flows, PolicyEngine engine,
+            DerivedFlows.Evaluated before, List<RequiredFlow> touching, String namespace) {
+        Map<RequiredFlow, FlowResult> known = new java.util.IdentityHashMap<>();
+        before.results().forEach(r -> known.put(r.flow(), r));
+        Set<RequiredFlow> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        touched.addAll(touching);
+        Map<SameConnection, Verdict> verdicts = null;
+        List<FlowResult> results = new ArrayList<>(flows.size());
+        for (RequiredFlow flow : flows) {
+            FlowResult result = known.get(flow);
+            if (result != null && !touched.contains(flow)) {
+                results.add(result);
+                continue;
+            }
+            if (settings.flowMode(flow.id()) == Mode.OFF) {
+                continue;
+            }
+            if (result == null && verdicts == null) {
+                verdicts = before.verdicts();
+            }
+            List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
+            for (int c = 0; c < flow.connections().size(); c++) {
+                FlowConnection connection = flow.connections().get(c);
+                if (connection.outsidePolicy() || DerivedFlows.hasEndIn(connection, namespace)) {
+                    connections.add(FlowEvaluator.evaluate(connection, engine));
+                } else if (result != null) { // the same flow: its connections in the same order
+                    connections.add(result.connections().get(c));
+                } else {
+                    Verdict verdict = verdicts.get(new SameConnection(connection.connection()));
+                    connections.add(verdict == null ? FlowEvaluator.evaluate(connection, engine)
+                            : FlowEvaluator.result(connection, verdict));
+                }
+            }
+            results.add(FlowEvaluator.result(flow, connections));
+        }
+        return results;
     }
 
     /** {@link #evaluate(List, PolicyEngine, Map)}, taking the result of a flow evaluated before ({@code before}) as it is. */

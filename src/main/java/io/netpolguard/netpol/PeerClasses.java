@@ -42,9 +42,37 @@ final class PeerClasses {
     record Decision(Outcome outcome, CompiledPolicy allowingPolicy, Rule allowingRule, List<Cidr> leftOut) {
     }
 
-    /** What the rules of some isolating policies look at in a peer. */
+    /**
+     * What the rules of some isolating policies look at in a peer, with the projections of label sets onto those keys
+     * made so far (the same label sets come back with every connection of their pods).
+     */
     private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, boolean namedPorts,
-            boolean shareable) {
+            boolean shareable, Map<LabelSet, LabelSet> namespaceProjections, Map<LabelSet, LabelSet> podProjections) {
+        private static final int PROJECTIONS = 100_000;
+
+        View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, boolean namedPorts, boolean shareable) {
+            this(namespaceKeys, podKeys, addresses, namedPorts, shareable, new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>());
+        }
+
+        LabelSet namespaceClass(LabelSet labels) {
+            return project(namespaceProjections, labels, namespaceKeys);
+        }
+
+        LabelSet podClass(LabelSet labels) {
+            return project(podProjections, labels, podKeys);
+        }
+
+        private static LabelSet project(Map<LabelSet, LabelSet> made, LabelSet labels, Set<String> keys) {
+            LabelSet projected = made.get(labels);
+            if (projected == null) {
+                projected = labels.project(keys);
+                if (made.size() < PROJECTIONS) {
+                    made.put(labels, projected);
+                }
+            }
+            return projected;
+        }
     }
 
     /** An isolating policy list compared by identity: selections are cached, so equal lists are the same object. */
@@ -104,10 +132,9 @@ final class PeerClasses {
         Object addresses = !view.addresses() ? NOT_LOOKED_AT : ranges == unknownAddress ? UNKNOWN_ADDRESS : ranges;
         if (peer instanceof PodEndpoint pod && !pod.hostNetwork()) {
             LabelSet namespaceLabels = view.namespaceKeys().isEmpty() ? LabelSet.EMPTY
-                    : Objects.requireNonNullElse(namespaces.labelsOf(pod.namespace()), LabelSet.EMPTY)
-                            .project(view.namespaceKeys());
-            return new PodPeer(pod.namespace().equals(subject.namespace()), namespaceLabels,
-                    pod.labels().project(view.podKeys()), addresses);
+                    : view.namespaceClass(Objects.requireNonNullElse(namespaces.labelsOf(pod.namespace()), LabelSet.EMPTY));
+            return new PodPeer(pod.namespace().equals(subject.namespace()), namespaceLabels, view.podClass(pod.labels()),
+                    addresses);
         }
         return new OtherPeer(addresses);
     }

@@ -361,6 +361,9 @@ public final class PolicyEngine {
 
     /** Where the peer's address may be: its addresses and ranges, or anywhere in the cluster's families. */
     private List<Cidr> rangesOf(Endpoint peer) {
+        if (!(peer instanceof ExternalEndpoint) && peer.addresses().size() <= 1) { // most pods: no copying to do
+            return peer.addresses().isEmpty() ? unknownAddress : List.of(Cidr.ofAddress(peer.addresses().get(0)));
+        }
         List<Cidr> ranges = new ArrayList<>(peer.addresses().size() + 1);
         peer.addresses().forEach(address -> ranges.add(Cidr.ofAddress(address)));
         if (peer instanceof ExternalEndpoint external) {
