@@ -64,8 +64,11 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
             this.inherited = inherited;
         }
 
-        /** A cell for a snapshot made from {@code before}'s by a change of policies or namespaces. */
-        static EngineCell after(ClusterSnapshot before) {
+        /**
+         * A cell for a snapshot made from {@code before}'s by any change (policies, namespaces, pods): its engine starts
+         * with the decisions {@code before}'s has made.
+         */
+        public static EngineCell after(ClusterSnapshot before) {
             PolicyEngine made = before.engineCell.engine;
             return new EngineCell(null, made == null ? before.engineCell.inherited : made.decisionMemory());
         }

@@ -44,8 +44,7 @@ final class Peers {
             case REGISTRY -> owner.edgeConnect() != null
                     ? host(peer, HostPort.registryOf(EdgeConnectImage.DEFAULT), "registry of the default EdgeConnect image "
                             + EdgeConnectImage.DEFAULT + ", which the operator checks for updates")
-                    : viaProxy(peer, owner.dynaKube(), source, HostPort.registryOf(owner.dynaKube().codeModulesImage()),
-                            "registry of codeModulesImage " + owner.dynaKube().codeModulesImage(), snapshot);
+                    : codeModulesRegistry(peer, owner.dynaKube(), source, snapshot);
             case EDGECONNECT_API -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().apiServer(),
                     "spec.apiServer", source, snapshot);
             case SSO -> edgeConnectHost(peer, owner.edgeConnect(), owner.edgeConnect().oauthEndpoint(),
@@ -53,6 +52,19 @@ final class Peers {
             case KUBELET -> kubelets(snapshot);
             case PROXY -> proxyPods(owner.dynaKube(), snapshot);
         };
+    }
+
+    /** The registry of the DynaKube's codeModulesImage, through its proxy when it has one; unverifiable when unreadable. */
+    private Ends codeModulesRegistry(PeerKind peer, DynaKube dynaKube, Component source, ClusterSnapshot snapshot) {
+        HostPort registry;
+        try {
+            registry = HostPort.registryOf(dynaKube.codeModulesImage());
+        } catch (IllegalArgumentException e) {
+            return unverifiable("DynaKube " + dynaKube.id() + ": codeModulesImage '" + dynaKube.codeModulesImage()
+                    + "' names no registry the guard can read (" + e.getMessage() + ")");
+        }
+        return viaProxy(peer, dynaKube, source, registry, "registry of codeModulesImage " + dynaKube.codeModulesImage(),
+                snapshot);
     }
 
     /** The API server as policies see it: the endpoint addresses and ports of Service default/kubernetes. */

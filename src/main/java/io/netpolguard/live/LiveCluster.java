@@ -264,10 +264,11 @@ public final class LiveCluster implements SnapshotSource {
                 clusterPoliciesChanged = false;
                 clusterPolicySet = new ClusterPolicies(clusterPolicies.values());
             }
+            // the new engine starts with the NetworkPolicy-tier decisions made so far: they stay true whatever changed
             snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
                     typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
                     dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"), nodeAddresses(), nodeLabels(),
-                    clusterPolicySet, unevaluatedPolicies());
+                    clusterPolicySet, unevaluatedPolicies(), ClusterSnapshot.EngineCell.after(snapshot));
             builtAt = Instant.now();
             if (informersSynced) {
                 builtFromSyncedInformers = true;

@@ -129,6 +129,16 @@ class RequiredFlowsTest {
             "webhook->kube-dns", "webhook->kube-apiserver", "control-plane->webhook", "control-plane->netpol-guard");
 
     @Test
+    void aCodeModulesImageWithoutARegistryHostMakesTheRegistryFlowUnverifiable() {
+        // found by DynatraceReaderFuzzTest (seed 8259310574612749356): this image made the judgement throw
+        List<RequiredFlow> flows = derive(CONTROL_PLANE, OPERATOR, CSI, APPS,
+                dynaKube("v1beta6", "oneAgent: {cloudNativeFullStack: {codeModulesImage: \"https://:443\"}}"));
+        assertThat(flow(flows, "csi-driver->registry").unverifiableReason())
+                .isEqualTo("DynaKube dynatrace/dk: codeModulesImage 'https://:443' names no registry the guard can read "
+                        + "(image registry 'https:' has a port that is not a number)");
+    }
+
+    @Test
     void withoutTheOperatorOnlyTheGuardsOwnFlowIsRequired() {
         assertThat(ids(derive(CONTROL_PLANE))).containsExactly("control-plane->netpol-guard");
         assertThat(ids(derive())).containsExactly("control-plane->netpol-guard");
