@@ -181,7 +181,7 @@ public final class ClusterListing {
 
     /** One line: the API server cannot be reached, refused the credentials, or answered with an error. */
     private UnreadableClusterException failure(String what, KubernetesClientException e) {
-        if (e.getCode() == 0) {
+        if (e.getCode() <= 0) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();

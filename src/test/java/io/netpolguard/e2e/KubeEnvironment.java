@@ -85,6 +85,11 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         return repo;
     }
 
+    /** The kubectl binary, for running it without the contexts {@link Kubectl} sets (as a plugin's user would). */
+    Path kubectlBinary() {
+        return bin.resolve("kubectl");
+    }
+
     Path work() {
         return work;
     }
