@@ -211,6 +211,22 @@ class LiveCommandLineIT {
     }
 
     @Test
+    void reviewAnswersAsTheWebhookWouldOnTheLiveCluster() throws IOException {
+        JsonNode policy = KubeEnvironment.JSON.readTree(ENV.admin().check("get", "networkpolicy", "-n", "dynatrace",
+                "allow-webhook-from-control-plane", "-o", "json").out());
+        Path request = scratch.resolve("delete-allow-webhook.json");
+        Files.writeString(request, KubeEnvironment.deleteReview(policy, "networkpolicies"));
+
+        Processes.Result run = netpolGuard(Map.of(), args("review", HOSTS, "--kubeconfig", guardKubeconfig(),
+                "--request", request.toString()).toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        JsonNode response = json(run).path("response");
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("auditAnnotations").path("blocked-flows").asText()).contains("control-plane->webhook");
+    }
+
+    @Test
     void aContextThatDoesNotExistIsOneLineAndExitTwo() {
         Processes.Result run = netpolGuard(Map.of(), "check", "--kubeconfig", ENV.controlPlane().kubeconfig().toString(),
                 "--context", "prod-eu", "--no-dns");
