@@ -1,16 +1,12 @@
 package io.netpolguard.cli;
 
+import io.netpolguard.cluster.ClusterObjects;
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.dynatrace.Severity;
-import io.netpolguard.guard.FlowExplainer;
-import io.netpolguard.guard.FlowResult;
-import io.netpolguard.guard.FlowStatus;
 import io.netpolguard.guard.Guard;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,11 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code check}: every flow the Dynatrace Operator needs in a cluster given as manifests, with its status. */
+/** {@code check}: every flow the Dynatrace Operator needs in a cluster, with its status; or what manifests would change. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Lists every flow the Dynatrace Operator needs in a cluster given as manifests, with its status "
-                + "(allowed, blocked, unverifiable, not-applicable) and why.",
-        footer = {"%nExit codes: 0 no critical flow blocked, 1 a critical flow is blocked, 2 bad input."})
+        description = "Lists every flow the Dynatrace Operator needs in a cluster (manifests, or the live cluster when "
+                + "asked), with its status (allowed, blocked, unverifiable, not-applicable) and why. With --diff: the "
+                + "flows that applying the manifests would block, unblock or make unverifiable.",
+        footer = {"%nExit codes: 0 no critical flow blocked (--diff: none becomes blocked), 1 a critical flow is blocked "
+                + "(--diff: becomes blocked), 2 bad input or a cluster that cannot be read."})
 public class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -38,89 +36,62 @@ public class CheckCommand implements Callable<Integer> {
     @Mixin
     GuardOptions guardOptions;
 
-    @Option(names = "--output", defaultValue = "text", paramLabel = "text|json",
+    @Option(names = "--output", defaultValue = "text", paramLabel = "text|json|sarif|junit",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    CheckFormat output;
+
+    @Option(names = "--diff", paramLabel = "<file-or-dir>", description = "Manifests to apply on top of the cluster "
+            + "(same kind, namespace and name replaces, new objects add, annotation netpol-guard.io/delete: \"true\" "
+            + "deletes): list the flows that change. Repeatable.")
+    List<Path> diff = List.of();
 
     @Override
     public Integer call() {
         Guard guard = guardOptions.guard(parent.guardFactory());
-        ClusterSnapshot snapshot = cluster.snapshot(spec.commandLine().getErr());
-        if (!guard.hasAnythingToCheck(snapshot)) {
-            throw new InputException("no Dynatrace Operator in " + cluster.describe() + ": no pods with the operator's or "
-                    + "its webhook's labels, no DynaKube or EdgeConnect, and no netpol-guard pods (is the path right?)");
+        if (!diff.isEmpty() && (output == CheckFormat.sarif || output == CheckFormat.junit)) {
+            throw new InputException("--output " + output + " lists findings of one cluster; with --diff use text or json");
         }
-        List<FlowResult> results = guard.check(snapshot);
-        List<String> problems = guard.problems(snapshot);
-        FlowExplainer explainer = guard.explainer(snapshot);
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterInput input = cluster.read();
+        CheckReport report = report(guard, input, err);
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
-            out.println(Json.pretty(json(results, problems, explainer, guard)));
-        } else {
-            text(results, problems, explainer, guard, out);
+        if (!diff.isEmpty()) {
+            ClusterInput applied = new ClusterInput(input.objects().apply(ClusterObjects.read(diff)), input.problems(),
+                    input.description() + " with " + String.join(", ", diff.stream().map(Path::toString).toList())
+                            + " applied", input.fromManifests());
+            CheckDiff changes = CheckDiff.of(report, report(guard, applied, err));
+            if (output == CheckFormat.json) {
+                out.println(Json.pretty(changes.json()));
+            } else {
+                changes.text(out);
+            }
+            out.flush();
+            return changes.criticalBlocked() ? CommandLines.EXIT_FINDINGS : CommandLines.EXIT_OK;
+        }
+        switch (output) {
+            case json -> out.println(Json.pretty(report.json()));
+            case sarif -> out.println(Json.pretty(SarifReport.of(report, new VersionProvider().getVersion()[0]
+                    .replace("netpol-guard ", ""), Path.of("").toAbsolutePath())));
+            case junit -> out.print(JunitReport.of(report));
+            case text -> report.text(out);
         }
         out.flush();
-        boolean criticalBlocked = results.stream().anyMatch(r -> r.status() == FlowStatus.BLOCKED
-                && severity(guard, r) == Severity.CRITICAL);
-        return criticalBlocked ? CommandLines.EXIT_FINDINGS : CommandLines.EXIT_OK;
+        return report.criticalBlocked() ? CommandLines.EXIT_FINDINGS : CommandLines.EXIT_OK;
     }
 
-    private static Severity severity(Guard guard, FlowResult result) {
-        return guard.settings().severity(result.flow().id(), result.flow().definition().severity());
+    private CheckReport report(Guard guard, ClusterInput input, PrintWriter err) {
+        ClusterSnapshot snapshot = cluster.snapshot(input, err);
+        if (!guard.hasAnythingToCheck(snapshot)) {
+            throw new InputException("no Dynatrace Operator in " + input.description() + ": no pods with the operator's or "
+                    + "its webhook's labels, no DynaKube or EdgeConnect, and no netpol-guard pods"
+                    + (input.fromManifests() ? " (is the path right?)" : problemsSuffix(input)));
+        }
+        List<String> problems = new ArrayList<>(input.problems());
+        problems.addAll(guard.problems(snapshot));
+        return new CheckReport(input, guard.check(snapshot), problems, guard.explainer(snapshot), guard);
     }
 
-    private static Map<String, Object> json(List<FlowResult> results, List<String> problems, FlowExplainer explainer,
-            Guard guard) {
-        List<Map<String, Object>> flows = new ArrayList<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (FlowStatus status : FlowStatus.values()) {
-            counts.put(status.id(), 0);
-        }
-        for (FlowResult result : results) {
-            Map<String, Object> flow = new LinkedHashMap<>();
-            flow.put("id", result.flow().id());
-            flow.put("owner", result.flow().owner());
-            flow.put("severity", severity(guard, result).id());
-            flow.put("status", result.status().id());
-            flow.put("connections", result.connections().size());
-            if (result.status() == FlowStatus.UNVERIFIABLE) {
-                flow.put("reason", FlowExplainer.reason(result));
-            }
-            flow.put("explanation", explainer.explain(result));
-            flows.add(flow);
-            counts.merge(result.status().id(), 1, Integer::sum);
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("flows", flows);
-        json.put("summary", counts);
-        json.put("problems", problems);
-        return json;
-    }
-
-    private static void text(List<FlowResult> results, List<String> problems, FlowExplainer explainer, Guard guard,
-            PrintWriter out) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"FLOW", "FOR", "SEVERITY", "STATUS"});
-        for (FlowResult result : results) {
-            rows.add(new String[] {result.flow().id(), result.flow().owner().isEmpty() ? "-" : result.flow().owner(),
-                    severity(guard, result).id(), result.status().id()});
-        }
-        Table.print(rows, out);
-        for (FlowResult result : results) {
-            if (result.status() == FlowStatus.BLOCKED || result.status() == FlowStatus.UNVERIFIABLE) {
-                out.println();
-                out.println(explainer.explain(result));
-            }
-        }
-        if (!problems.isEmpty()) {
-            out.println();
-            out.println("Problems reading objects:");
-            problems.forEach(p -> out.println("- " + p));
-        }
-        Map<FlowStatus, Long> counts = new LinkedHashMap<>();
-        results.forEach(r -> counts.merge(r.status(), 1L, Long::sum));
-        out.println();
-        out.println(results.size() + " flows: " + String.join(", ", counts.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey().id()).toList()));
+    private static String problemsSuffix(ClusterInput input) {
+        return input.problems().isEmpty() ? "" : " (" + String.join("; ", input.problems()) + ")";
     }
 }

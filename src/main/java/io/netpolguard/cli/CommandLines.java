@@ -1,6 +1,7 @@
 package io.netpolguard.cli;
 
 import io.netpolguard.cluster.ManifestException;
+import io.netpolguard.live.UnreadableClusterException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -18,7 +19,8 @@ public final class CommandLines {
         CommandLine commandLine = factory == null ? new CommandLine(command) : new CommandLine(command, factory);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            if (e instanceof ManifestException || e instanceof InputException || e instanceof IllegalArgumentException) {
+            if (e instanceof ManifestException || e instanceof InputException || e instanceof IllegalArgumentException
+                    || e instanceof UnreadableClusterException) {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return EXIT_BAD_INPUT;

@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
  * that follow its table.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Judges connections between pods and addresses against the NetworkPolicies of a cluster given as manifests.",
+        description = "Judges connections between pods and addresses against the NetworkPolicies of a cluster given as "
+                + "manifests (or the live cluster when asked with --live, --kubeconfig or --context).",
         footer = {"%nThe probes file is YAML or JSON: a list of {from, to, port, protocol}.",
-                "from/to: namespace/pod-name (a Pod in the manifests) or an IPv4/IPv6 address (a Pod's address means that Pod).",
+                "from/to: namespace/pod-name (a Pod of the cluster) or an IPv4/IPv6 address (a Pod's address means that Pod).",
                 "port: a number, or a port name declared by the destination pod. protocol: TCP (default), UDP or SCTP.",
                 "%nThe file is read as a stream, in two passes: every probe is checked before any result is printed, so a "
                         + "bad probe prints nothing but one line naming it (exit 2); memory does not grow with the number of probes.",

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code review}: the AdmissionReview response the webhook would return for a request against a cluster. */
 @Command(name = "review", mixinStandardHelpOptions = true,
         description = "Prints the AdmissionReview response the webhook would return for an admission.k8s.io/v1 "
-                + "AdmissionReview request, against a cluster given as manifests.",
+                + "AdmissionReview request, against a cluster given as manifests (or the live cluster when asked).",
         footer = {"%nExit codes: 0 allowed, 1 denied, 2 bad input."})
 public class ReviewCommand implements Callable<Integer> {
 

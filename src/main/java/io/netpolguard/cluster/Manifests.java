@@ -40,8 +40,11 @@ public final class Manifests {
     private Manifests() {
     }
 
-    /** A document and where it came from, for error messages. */
-    public record Document(JsonNode node, String origin) {
+    /**
+     * A document and where it came from: {@code origin} for error messages, {@code file} and the {@code line} it starts
+     * on (1-based; 0 when not known) for reports that point at it.
+     */
+    public record Document(JsonNode node, String origin, String file, int line) {
     }
 
     /** Every .yaml, .yml and .json file under the given files and directories, sorted, recursively. */
@@ -122,11 +125,12 @@ public final class Manifests {
             int index = 0;
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 String where = origin + " (document " + ++index + ")";
+                int line = parser.currentTokenLocation().getLineNr();
                 if (token == JsonToken.START_ARRAY) {
                     int item = 0;
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
                         List<Document> objects = new ArrayList<>(1);
-                        addObject(mapper.readTree(parser), where + " item " + item++, objects);
+                        addObject(mapper.readTree(parser), where + " item " + item++, origin, line, objects);
                         accept(objects, action);
                     }
                     continue;
@@ -136,7 +140,7 @@ public final class Manifests {
                     continue;
                 }
                 List<Document> objects = new ArrayList<>(1);
-                addObject(node, where, objects);
+                addObject(node, where, origin, line, objects);
                 accept(objects, action);
             }
         } catch (JsonProcessingException e) {
@@ -200,6 +204,7 @@ public final class Manifests {
         try (JsonParser parser = mapper.createParser(text)) {
             int index = 0;
             while (parser.nextToken() != null) {
+                int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = mapper.readTree(parser);
                 index++;
                 if (node == null || node.isNull() || node.isMissingNode()) {
@@ -208,10 +213,10 @@ public final class Manifests {
                 String where = origin + " (document " + index + ")";
                 if (node.isArray()) {
                     for (int i = 0; i < node.size(); i++) {
-                        addObject(node.get(i), where + " item " + i, documents);
+                        addObject(node.get(i), where + " item " + i, origin, line, documents);
                     }
                 } else {
-                    addObject(node, where, documents);
+                    addObject(node, where, origin, line, documents);
                 }
             }
         } catch (JsonProcessingException e) {
@@ -233,7 +238,7 @@ public final class Manifests {
                 + e.getLocation().getColumnNr() + ")";
     }
 
-    private static void addObject(JsonNode node, String where, List<Document> documents) {
+    private static void addObject(JsonNode node, String where, String file, int line, List<Document> documents) {
         if (!node.isObject()) {
             throw new ManifestException(where + ": expected a Kubernetes object, found " + node.getNodeType().toString().toLowerCase());
         }
@@ -241,10 +246,10 @@ public final class Manifests {
         if (kind.endsWith("List") && node.has("items")) {
             JsonNode items = node.get("items");
             for (int i = 0; i < items.size(); i++) {
-                addObject(items.get(i), where + " item " + i, documents);
+                addObject(items.get(i), where + " item " + i, file, line, documents);
             }
             return;
         }
-        documents.add(new Document(node, where));
+        documents.add(new Document(node, where, file, Math.max(line, 0)));
     }
 }

@@ -23,6 +23,19 @@ public final class PodEndpoints {
     private PodEndpoints() {
     }
 
+    /**
+     * A Pod the API server holds, as the webhook's pod store reads it: one whose addresses or ports cannot be read
+     * keeps its labels, without addresses or ports.
+     */
+    public static PodEndpoint fromStoredPod(Pod pod) {
+        try {
+            return fromPod(pod);
+        } catch (IllegalArgumentException e) {
+            return new PodEndpoint("Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    LabelSet.of(pod.getMetadata().getLabels()), List.of(), false, List.of());
+        }
+    }
+
     public static PodEndpoint fromPod(Pod pod) {
         ObjectMeta meta = pod.getMetadata();
         String namespace = namespaceOf(meta);

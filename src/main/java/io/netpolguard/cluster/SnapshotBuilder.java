@@ -81,6 +81,19 @@ public final class SnapshotBuilder {
 
     /** Adds one object given as a parsed document; {@code origin} names where it came from. */
     public SnapshotBuilder add(JsonNode node, String origin) {
+        return add(node, origin, false);
+    }
+
+    /**
+     * Adds an object the API server holds: read as the webhook reads it, so a NetworkPolicy rule that cannot be read
+     * is unknown (a problem of the policy) rather than an error, and a Pod whose addresses or ports cannot be read
+     * keeps its labels.
+     */
+    public SnapshotBuilder addStored(JsonNode node, String origin) {
+        return add(node, origin, true);
+    }
+
+    private SnapshotBuilder add(JsonNode node, String origin, boolean stored) {
         String kind = node.path("kind").asText("");
         String apiVersion = node.path("apiVersion").asText("");
         String name = node.path("metadata").path("name").asText("");
@@ -104,7 +117,7 @@ public final class SnapshotBuilder {
         try {
             switch (kind) {
                 case "Namespace" -> addNamespace(convert(node, Namespace.class));
-                case "Pod" -> addPod(convert(node, Pod.class));
+                case "Pod" -> addPod(convert(node, Pod.class), stored);
                 case "Node" -> addNode(convert(node, Node.class));
                 case "Deployment" -> addWorkload(convert(node, Deployment.class), d -> d.getSpec() == null ? null : d.getSpec().getTemplate());
                 case "StatefulSet" -> addWorkload(convert(node, StatefulSet.class), s -> s.getSpec() == null ? null : s.getSpec().getTemplate());
@@ -116,7 +129,7 @@ public final class SnapshotBuilder {
                         ? null : c.getSpec().getJobTemplate().getSpec().getTemplate());
                 case "NetworkPolicy" -> {
                     if (apiVersion.startsWith("networking.k8s.io/")) {
-                        addPolicy(convert(node, NetworkPolicy.class));
+                        addPolicy(convert(node, NetworkPolicy.class), stored);
                     } else {
                         skipped.accept(where + ": skipped (apiVersion " + apiVersion + " is not networking.k8s.io)");
                     }
@@ -148,8 +161,8 @@ public final class SnapshotBuilder {
         into.add(convert(node, GenericKubernetesResource.class));
     }
 
-    private void addPod(Pod pod) {
-        PodEndpoint endpoint = PodEndpoints.fromPod(pod);
+    private void addPod(Pod pod, boolean stored) {
+        PodEndpoint endpoint = stored ? PodEndpoints.fromStoredPod(pod) : PodEndpoints.fromPod(pod);
         pods.add(endpoint);
         Owner.of(pod.getMetadata()).ifPresent(o -> owners.put(Owner.key(endpoint.namespace(), "Pod", endpoint.name()), o));
         NodeAddresses.hostIp(pod).ifPresent(hostIps::add);
@@ -186,8 +199,8 @@ public final class SnapshotBuilder {
         clusterPolicies.put(policy.id(), policy);
     }
 
-    private void addPolicy(NetworkPolicy policy) {
-        CompiledPolicy compiled = PolicyCompiler.compile(policy);
+    private void addPolicy(NetworkPolicy policy, boolean stored) {
+        CompiledPolicy compiled = stored ? PolicyCompiler.compileAsStored(policy) : PolicyCompiler.compile(policy);
         policies.put(compiled.id(), compiled);
     }
 

@@ -42,13 +42,7 @@ public final class CompactPodStore implements ItemStore<Pod> {
 
     @Override
     public Pod put(String key, Pod pod) {
-        PodEndpoint endpoint;
-        try {
-            endpoint = PodEndpoints.fromPod(pod);
-        } catch (IllegalArgumentException e) {
-            endpoint = new PodEndpoint("Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                    io.netpolguard.netpol.LabelSet.of(pod.getMetadata().getLabels()), List.of(), false, List.of());
-        }
+        PodEndpoint endpoint = PodEndpoints.fromStoredPod(pod);
         endpoint = new PodEndpoint(endpoint.kind(), endpoint.namespace(), endpoint.name(), interner.intern(endpoint.labels()),
                 endpoint.addresses(), endpoint.hostNetwork(), interner.intern(endpoint.ports()));
         Entry previous = entries.put(key, new Entry(endpoint, pod.getMetadata().getResourceVersion()));

@@ -50,6 +50,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      */
     static final String API_ADDRESS = "172.18.0.2";
 
+    private final boolean withGuard;
     private Path repo;
     private Path work;
     private Path bin;
@@ -62,8 +63,31 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private String caBundle;
     private String deploymentProblem;
 
+    /** The control plane, the test cluster and the guard registered as its webhook. */
+    public KubeEnvironment() {
+        this(true);
+    }
+
+    private KubeEnvironment(boolean withGuard) {
+        this.withGuard = withGuard;
+    }
+
+    /**
+     * The control plane, the test cluster and the guard's RBAC (ClusterRole and binding of k8s/base, so that
+     * {@link ControlPlane#guardKubeconfig()} reads as the guard would), without the guard or its webhook: for tests of
+     * the command line against a live cluster.
+     */
+    static KubeEnvironment withoutGuard() {
+        return new KubeEnvironment(false);
+    }
+
     Path repo() {
         return repo;
+    }
+
+    /** The kubectl binary, for running it without the contexts {@link Kubectl} sets (as a plugin's user would). */
+    Path kubectlBinary() {
+        return bin.resolve("kubectl");
     }
 
     Path work() {
@@ -152,6 +176,9 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
                 find(base, "ClusterRoleBinding", "netpol-guard"), find(base, "ClusterRole", "netpol-guard-break-glass")));
+        if (!withGuard) {
+            return;
+        }
 
         tlsDir = work.resolve("guard-tls");
         Processes.check(List.of("bash", repo.resolve("certs/create-certs.sh").toString(), "--out", tlsDir.toString(),
