@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp 'target/quarkus-app/app/*:target/quarkus-app/lib/main/*' bench/scale/DecisionRun.java \
- *      CLUSTER_DIR REQUEST_DIR [ROUNDS (default 200)] [FILTER regex]
+ *      CLUSTER_DIR REQUEST_DIR [ROUNDS (default 200)] [FILTER regex] [JSON_OUT]
  * </pre>
+ * JSON_OUT receives the same figures per request, for {@code bench/scale/run.sh decisions} and its plot.
  */
 public class DecisionRun {
     public static void main(String[] args) throws Exception {
@@ -33,6 +34,7 @@ public class DecisionRun {
         Path requestDir = Path.of(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         String filter = args.length > 3 ? args[3] : ".*";
+        Path json = args.length > 4 ? Path.of(args[4]) : null;
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         ClusterSnapshot snapshot = new SnapshotBuilder(skipped -> { }).addFiles(List.of(cluster)).build();
@@ -70,16 +72,30 @@ public class DecisionRun {
             }
         }
         long[] all = new long[requests.size() * rounds];
+        StringBuilder perRequest = new StringBuilder();
         for (int i = 0; i < requests.size(); i++) {
             System.arraycopy(cpu[i], 0, all, i * rounds, rounds);
             Arrays.sort(cpu[i]);
-            System.out.printf(Locale.ROOT, "%-58s %8s %10.3f %10.3f %12.1f%n", files.get(i).getFileName(), decisions[i],
-                    cpu[i][rounds / 2] / 1e6, cpu[i][(int) (rounds * 0.99)] / 1e6, allocated[i] / 1024.0 / rounds);
+            String name = files.get(i).getFileName().toString().replace(".json", "");
+            double p50 = cpu[i][rounds / 2] / 1e6;
+            double p99 = cpu[i][(int) (rounds * 0.99)] / 1e6;
+            double kb = allocated[i] / 1024.0 / rounds;
+            System.out.printf(Locale.ROOT, "%-58s %8s %10.3f %10.3f %12.1f%n", name, decisions[i], p50, p99, kb);
+            perRequest.append(perRequest.length() == 0 ? "" : ",\n").append(String.format(Locale.ROOT,
+                    "    \"%s\": {\"decision\": \"%s\", \"cpu_p50_ms\": %.4f, \"cpu_p99_ms\": %.4f, \"alloc_kb\": %.1f}",
+                    name, decisions[i], p50, p99, kb));
         }
         Arrays.sort(all);
         long total = Arrays.stream(all).sum();
+        double p50 = all[all.length / 2] / 1e6;
+        double p99 = all[(int) (all.length * 0.99)] / 1e6;
+        double perCpuSecond = all.length / (total / 1e9);
         System.out.printf(Locale.ROOT, "%nall: p50 %.3f ms, p99 %.3f ms, max %.3f ms CPU; %.0f decisions per CPU-second%n",
-                all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
-                all.length / (total / 1e9));
+                p50, p99, all[all.length - 1] / 1e6, perCpuSecond);
+        if (json != null) {
+            Files.writeString(json, String.format(Locale.ROOT, "{%n  \"rounds\": %d,%n  \"cpu_p50_ms\": %.4f,%n"
+                    + "  \"cpu_p99_ms\": %.4f,%n  \"decisions_per_cpu_second\": %.1f,%n  \"requests\": {%n%s%n  }%n}%n",
+                    rounds, p50, p99, perCpuSecond, perRequest));
+        }
     }
 }

@@ -7,6 +7,8 @@
 #   bench/scale/run.sh informers [SCALE..] guard fed by informers from a real kube-apiserver + etcd
 #                                          (default scale: large): load time, sync time, heap, decisions
 #   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
+#   bench/scale/run.sh decisions [SCALE..] every request decided in-process (DecisionRun.java, no HTTP): CPU time
+#                                          and bytes allocated per decision, per request; plot bench/scale/decisions.png
 #   bench/scale/run.sh default             the embedded default (k8s/examples, no arguments), >= 10,000 decisions
 #   bench/scale/run.sh report              results table (out/results.md) and plot (bench/scale/scale.png)
 #   bench/scale/run.sh all                 everything above, in that order
@@ -27,6 +29,8 @@ APP="${APP:-$OUT/app}"
 RESULTS="${RESULTS:-$OUT/results}"
 SCALES="${SCALES:-small medium large}"
 CONNECTIONS="${CONNECTIONS:-8}"
+DECISION_ROUNDS="${DECISION_ROUNDS:-50}"
+DECISION_JAVA_OPTS="${DECISION_JAVA_OPTS:--Xmx2g}"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx576m}"
@@ -379,15 +383,33 @@ cmd_default() {
   stop_pid "$GUARD_PID"
 }
 
+cmd_decisions() {
+  ensure_app
+  local scale
+  for scale in "$@"; do
+    ensure_generated "$scale"
+    log "decisions at $scale ($DECISION_ROUNDS rounds of every request), load $(load)"
+    echo "load average before: $(load)" >"$RESULTS/decisions-in-process-$scale.txt"
+    java $DECISION_JAVA_OPTS -cp "$APP/app/*:$APP/lib/main/*" "$HERE/DecisionRun.java" "$OUT/$scale/cluster" \
+      "$OUT/$scale/requests" "$DECISION_ROUNDS" '.*' "$RESULTS/decisions-in-process-$scale.json" \
+      | tee -a "$RESULTS/decisions-in-process-$scale.txt"
+    echo "load average after: $(load)" >>"$RESULTS/decisions-in-process-$scale.txt"
+  done
+  local py=python3
+  python3 -c 'import matplotlib' 2>/dev/null || { ensure_venv; py="$OUT/venv/bin/python"; }
+  "$py" "$HERE/decisions_plot.py" "$RESULTS" "$HERE/decisions.png"
+}
+
+ensure_venv() {
+  if [[ ! -x "$OUT/venv/bin/python" ]]; then
+    log "installing matplotlib into $OUT/venv (pip)"
+    python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" install -q matplotlib
+  fi
+}
+
 cmd_report() {
   local py=python3
-  if ! python3 -c 'import matplotlib' 2>/dev/null; then
-    if [[ ! -x "$OUT/venv/bin/python" ]]; then
-      log "installing matplotlib into $OUT/venv (pip)"
-      python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" install -q matplotlib
-    fi
-    py="$OUT/venv/bin/python"
-  fi
+  python3 -c 'import matplotlib' 2>/dev/null || { ensure_venv; py="$OUT/venv/bin/python"; }
   "$py" "$HERE/report.py" "$OUT" "$HERE/scale.png"
 }
 
@@ -401,6 +423,7 @@ case "$cmd" in
   informers) cmd_informers ${*:-large} ;;
   check) cmd_check ${*:-$SCALES} ;;
   default) cmd_default ;;
+  decisions) cmd_decisions ${*:-$SCALES} ;;
   report) cmd_report ;;
   all)
     cmd_generate
