@@ -1,0 +1,84 @@
+package io.netpolguard.reports;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Brings the cluster's reports in line with one audit: lists the reports labelled as managed by netpol-guard (one
+ * request per kind), applies those whose content changed (server-side apply, field manager netpol-guard), and
+ * deletes the managed ones no longer wanted. Reports of other tools are never touched. Every write first asks
+ * {@code stillLeader}, so a replica that lost its Lease in the middle writes nothing more.
+ */
+public final class ReportWriter {
+    static final String FIELD_MANAGER = "netpol-guard";
+
+    private final KubernetesClient client;
+
+    public ReportWriter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** What one publish did. */
+    public record Outcome(int created, int updated, int unchanged, int deleted) {
+    }
+
+    public Outcome write(List<Report> reports, String writer, BooleanSupplier stillLeader) {
+        Map<String, GenericKubernetesResource> existing = new HashMap<>();
+        for (ResourceDefinitionContext context : List.of(ReportObjects.POLICY_REPORTS, ReportObjects.CLUSTER_POLICY_REPORTS)) {
+            var all = client.genericKubernetesResources(context);
+            var managed = context.isNamespaceScoped() ? all.inAnyNamespace().withLabel(ReportObjects.MANAGED_BY,
+                    ReportObjects.NAME) : all.withLabel(ReportObjects.MANAGED_BY, ReportObjects.NAME);
+            for (GenericKubernetesResource report : managed.list().getItems()) {
+                if (ReportObjects.NAME.equals(report.getMetadata().getName())) {
+                    existing.put(key(context, report.getMetadata().getNamespace()), report);
+                }
+            }
+        }
+        int created = 0;
+        int updated = 0;
+        int unchanged = 0;
+        for (Report report : reports) {
+            ResourceDefinitionContext context = ReportObjects.contextOf(report);
+            GenericKubernetesResource desired = ReportObjects.toResource(report, writer);
+            GenericKubernetesResource current = existing.remove(key(context, report.namespace()));
+            if (current != null && ReportObjects.sameContent(current, desired)) {
+                unchanged++;
+                continue;
+            }
+            if (!stillLeader.getAsBoolean()) {
+                return new Outcome(created, updated, unchanged, 0);
+            }
+            client.genericKubernetesResources(context).resource(desired).fieldManager(FIELD_MANAGER).forceConflicts()
+                    .serverSideApply();
+            if (current == null) {
+                created++;
+            } else {
+                updated++;
+            }
+        }
+        int deleted = 0;
+        for (GenericKubernetesResource stale : existing.values()) {
+            if (!stillLeader.getAsBoolean()) {
+                break;
+            }
+            String namespace = stale.getMetadata().getNamespace();
+            if (namespace == null) {
+                client.genericKubernetesResources(ReportObjects.CLUSTER_POLICY_REPORTS).withName(ReportObjects.NAME).delete();
+            } else {
+                client.genericKubernetesResources(ReportObjects.POLICY_REPORTS).inNamespace(namespace)
+                        .withName(ReportObjects.NAME).delete();
+            }
+            deleted++;
+        }
+        return new Outcome(created, updated, unchanged, deleted);
+    }
+
+    private static String key(ResourceDefinitionContext context, String namespace) {
+        return context.getKind() + "/" + (namespace == null ? "" : namespace);
+    }
+}
