@@ -10,13 +10,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Brings the cluster's reports in line with one audit: lists the reports labelled as managed by netpol-guard (one
- * request per kind), applies those whose content changed (server-side apply, field manager netpol-guard), and
- * deletes the managed ones no longer wanted. Reports of other tools are never touched. Every write first asks
+ * request per kind), creates the missing ones, updates in place those whose content changed (one request each; nothing
+ * is written for a report that already says the same), and deletes the managed ones no longer wanted. Reports of other tools are never touched. Every write first asks
  * {@code stillLeader}, so a replica that lost its Lease in the middle writes nothing more.
  */
 public final class ReportWriter {
-    static final String FIELD_MANAGER = "netpol-guard";
-
     private final KubernetesClient client;
 
     public ReportWriter(KubernetesClient client) {
@@ -53,11 +51,11 @@ public final class ReportWriter {
             if (!stillLeader.getAsBoolean()) {
                 return new Outcome(created, updated, unchanged, 0);
             }
-            client.genericKubernetesResources(context).resource(desired).fieldManager(FIELD_MANAGER).forceConflicts()
-                    .serverSideApply();
             if (current == null) {
+                client.genericKubernetesResources(context).resource(desired).create();
                 created++;
             } else {
+                client.genericKubernetesResources(context).resource(updated(current, desired)).update();
                 updated++;
             }
         }
@@ -76,6 +74,18 @@ public final class ReportWriter {
             deleted++;
         }
         return new Outcome(created, updated, unchanged, deleted);
+    }
+
+    /**
+     * {@code desired} with the metadata of {@code current} (its resourceVersion: the update fails rather than overwrite
+     * a change made since it was listed; labels and annotations others added stay), plus the guard's label and writer.
+     */
+    private static GenericKubernetesResource updated(GenericKubernetesResource current, GenericKubernetesResource desired) {
+        var metadata = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(current.getMetadata()).withManagedFields()
+                .addToLabels(desired.getMetadata().getLabels()).addToAnnotations(desired.getMetadata().getAnnotations())
+                .build();
+        desired.setMetadata(metadata);
+        return desired;
     }
 
     private static String key(ResourceDefinitionContext context, String namespace) {
