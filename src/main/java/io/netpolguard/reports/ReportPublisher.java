@@ -150,16 +150,15 @@ public class ReportPublisher {
 
     /** One line for an error, the same each time the same problem recurs. */
     static String describe(RuntimeException e) {
+        if (e instanceof ReportWriter.NotInstalledException) {
+            return e.getMessage();
+        }
         if (e instanceof KubernetesClientException client) {
             String message = client.getStatus() != null && client.getStatus().getMessage() != null
                     ? client.getStatus().getMessage() : String.valueOf(client.getMessage()).lines().findFirst().orElse("");
-            boolean noSuchResource = message.contains("could not find the requested resource");
-            return switch (client.getCode()) {
-                case 404 -> !noSuchResource ? "HTTP 404: " + message : "the PolicyReport CRDs (policyreports.wgpolicyk8s.io and clusterpolicyreports.wgpolicyk8s.io, "
-                        + "version v1alpha2) are not installed (HTTP 404: " + message + ")";
-                case 403 -> "forbidden (HTTP 403), add the RBAC of k8s/base/optional/policy-reports: " + message;
-                default -> "HTTP " + client.getCode() + ": " + message;
-            };
+            return client.getCode() == 403
+                    ? "forbidden (HTTP 403; the RBAC of k8s/base/optional/policy-reports grants it): " + message
+                    : "HTTP " + client.getCode() + ": " + message;
         }
         return e.toString();
     }

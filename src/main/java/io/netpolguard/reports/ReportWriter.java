@@ -2,6 +2,7 @@ package io.netpolguard.reports;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,14 @@ public final class ReportWriter {
         this.client = client;
     }
 
+    /** The API server does not serve the reports: their CRDs are not installed. */
+    public static final class NotInstalledException extends RuntimeException {
+        NotInstalledException() {
+            super("the PolicyReport CRDs (policyreports.wgpolicyk8s.io and clusterpolicyreports.wgpolicyk8s.io, version "
+                    + ReportObjects.VERSION + ") are not installed");
+        }
+    }
+
     /** What one publish did. */
     public record Outcome(int created, int updated, int unchanged, int deleted) {
     }
@@ -31,7 +40,16 @@ public final class ReportWriter {
             var all = client.genericKubernetesResources(context);
             var managed = context.isNamespaceScoped() ? all.inAnyNamespace().withLabel(ReportObjects.MANAGED_BY,
                     ReportObjects.NAME) : all.withLabel(ReportObjects.MANAGED_BY, ReportObjects.NAME);
-            for (GenericKubernetesResource report : managed.list().getItems()) {
+            List<GenericKubernetesResource> items;
+            try {
+                items = managed.list().getItems();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    throw new NotInstalledException();
+                }
+                throw e;
+            }
+            for (GenericKubernetesResource report : items) {
                 if (ReportObjects.NAME.equals(report.getMetadata().getName())) {
                     existing.put(key(context, report.getMetadata().getNamespace()), report);
                 }

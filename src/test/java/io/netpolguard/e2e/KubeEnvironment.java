@@ -59,8 +59,28 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private Kubectl developer;
     private Kubectl admin;
     private Thread shutdownHook;
+    private Map<String, String> guardEnv;
     private String caBundle;
     private String deploymentProblem;
+    private final String component;
+    private final List<String> guardProperties;
+    private final String hostname;
+
+    /** The installation of k8s/base and one guard, as most test classes need. */
+    public KubeEnvironment() {
+        this(null, List.of(), null);
+    }
+
+    /**
+     * The installation of k8s/base with an optional component of k8s/base/optional (rendered by kubectl kustomize, its
+     * RBAC applied, the guard started with its Deployment environment), more {@code -D} settings for the guard, and the
+     * guard's HOSTNAME (its pod name in a cluster).
+     */
+    KubeEnvironment(String component, List<String> guardProperties, String hostname) {
+        this.component = component;
+        this.guardProperties = List.copyOf(guardProperties);
+        this.hostname = hostname;
+    }
 
     Path repo() {
         return repo;
@@ -149,9 +169,15 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         admin.check("apply", "-f", manifest("cluster").toString());
 
         // The installation manifests, rendered by kubectl's own kustomize.
-        List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
+        List<ObjectNode> base = documents(admin.check("kustomize", installation().toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
                 find(base, "ClusterRoleBinding", "netpol-guard"), find(base, "ClusterRole", "netpol-guard-break-glass")));
+        if (component != null) {
+            List<ObjectNode> added = new ArrayList<>(List.of(find(base, "Namespace", "netpol-guard")));
+            base.stream().filter(o -> o.path("metadata").path("name").asText().equals("netpol-guard-" + component))
+                    .forEach(added::add);
+            apply(admin, "component-" + component + ".json", added);
+        }
 
         tlsDir = work.resolve("guard-tls");
         Processes.check(List.of("bash", repo.resolve("certs/create-certs.sh").toString(), "--out", tlsDir.toString(),
@@ -159,8 +185,9 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 work.resolve("tmp"));
         caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
 
+        guardEnv = deploymentEnv(find(base, "Deployment", "netpol-guard"));
         guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
-                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(find(base, "Deployment", "netpol-guard")));
+                controlPlane.guardKubeconfig(), tlsDir, withHostname(guardEnv, hostname), guardProperties);
         deploymentProblem = guard.start();
         if (deploymentProblem != null) {
             // Reported by WebhookIT.deploymentEnvironmentServesHttps; the scenarios still run.
@@ -178,6 +205,41 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
                 WEBHOOK_CONFIGURATION))));
         awaitWebhookCalled();
+    }
+
+    /** k8s/base, or a kustomization in the work directory with k8s/base and the component. */
+    private Path installation() throws IOException {
+        if (component == null) {
+            return repo.resolve("k8s/base");
+        }
+        Path dir = work.resolve("installation");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources:\n- " + dir.relativize(repo.resolve("k8s/base"))
+                + "\ncomponents:\n- " + dir.relativize(repo.resolve("k8s/base/optional/" + component)) + "\n");
+        return dir;
+    }
+
+    private static Map<String, String> withHostname(Map<String, String> env, String hostname) {
+        Map<String, String> copy = new java.util.TreeMap<>(env);
+        if (hostname != null) {
+            copy.put("HOSTNAME", hostname);
+        }
+        return copy;
+    }
+
+    /**
+     * Another replica of the guard: the same environment and settings, its own ports, its work directory
+     * {@code <work>/<hostname>} (log, command line) and HOSTNAME. Started and ready; the caller stops it.
+     */
+    GuardProcess startReplica(String replicaHostname) throws IOException {
+        Path dir = work.resolve(replicaHostname);
+        Files.createDirectories(dir);
+        GuardProcess replica = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), dir,
+                controlPlane.guardKubeconfig(), tlsDir, withHostname(guardEnv, replicaHostname), guardProperties);
+        if (replica.start() != null) {
+            replica.restartWithCertificateProperties();
+        }
+        return replica;
     }
 
     /**
