@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *  P5 the operator is uninstalled: the report of namespace dynatrace is removed, the ClusterPolicyReport says
  *     that no operator is found; another tool's report stays
  *  P6 guard-a is killed (SIGKILL): guard-b takes the Lease within the lease duration and writes the reports
+ *  P7 guard-b stops normally (SIGTERM): it releases the Lease on the way out
  * </pre>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -253,10 +254,20 @@ class PolicyReportIT {
         Duration takeover = Duration.ofNanos(System.nanoTime() - start);
         ControlPlane.log("guard-b took the Lease %d ms after guard-a was killed (lease duration %s, retry period %s)",
                 takeover.toMillis(), LEASE, RETRY);
-        // expiry after at most LEASE since the last renewal, then guard-b's next try (every 1 to 2.2 retry periods)
-        assertThat(takeover).isLessThan(LEASE.plus(RETRY.multipliedBy(3)));
+        // The Lease expires at most LEASE after guard-a's last renewal, then guard-b's next try comes within 2.2 retry
+        // periods (the client's jitter); the rest is slack for the requests on a busy machine.
+        assertThat(takeover).isLessThan(LEASE.plus(RETRY.multipliedBy(5)));
         KubeEnvironment.awaitTrue("guard-b to write the reports", Duration.ofSeconds(30), () -> report(null).path("metadata")
                 .path("annotations").path("netpol-guard.io/written-by").asText().equals("guard-b"));
         assertThat(metric(guardB, "netpol_guard_policy_report_leader")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(7)
+    void p7_aReplicaThatStopsNormallyReleasesTheLease() {
+        long start = System.nanoTime();
+        guardB.stop();
+        ControlPlane.log("guard-b stopped in %d ms", (System.nanoTime() - start) / 1_000_000);
+        assertThat(leaseHolder()).as("holderIdentity after guard-b stopped").isEmpty();
     }
 }
