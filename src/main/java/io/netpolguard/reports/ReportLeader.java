@@ -1,6 +1,7 @@
 package io.netpolguard.reports;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -14,8 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Lease-based leader election (the Kubernetes client's LeaderElector with a LeaseLock): only the holder writes
  * reports. A replica that loses the Lease (it could not renew within the renew deadline, or another took it)
- * stops at once and becomes a candidate again; stopping releases the Lease so another replica takes over without
- * waiting for it to expire.
+ * stops at once and becomes a candidate again; a replica that stops normally releases the Lease, so another takes over
+ * at its next try instead of waiting for the Lease to expire.
  */
 public final class ReportLeader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReportLeader.class);
@@ -97,12 +98,38 @@ public final class ReportLeader implements AutoCloseable {
     /** Stops the election and releases the Lease when held. */
     @Override
     public synchronized void close() {
+        boolean wasLeading = leading;
         closed = true;
         leading = false;
         restarts.shutdownNow();
         CompletableFuture<?> running = election;
         if (running != null) {
+            // runs the elector's stop on this thread: it releases the Lease when this replica holds it
             running.cancel(true);
+        }
+        if (wasLeading) {
+            clearHolder();
+        }
+    }
+
+    /**
+     * The elector's release leaves this replica's name in the Lease (it only shortens the duration), so the others
+     * would still wait a whole lease duration: clear the holder, unless another replica holds it by now (the update
+     * fails on a Lease changed since it was read).
+     */
+    private void clearHolder() {
+        try {
+            var leases = client.leases().inNamespace(settings.namespace()).withName(settings.leaseName());
+            var lease = leases.get();
+            if (lease != null && lease.getSpec() != null && settings.identity().equals(lease.getSpec().getHolderIdentity())) {
+                lease.getSpec().setHolderIdentity("");
+                client.resource(lease).update();
+                LOG.infof("%s stopped writing PolicyReports and released Lease %s/%s", settings.identity(),
+                        settings.namespace(), settings.leaseName());
+            }
+        } catch (KubernetesClientException e) {
+            LOG.infof("%s stopped writing PolicyReports; Lease %s/%s expires by itself (%s)", settings.identity(),
+                    settings.namespace(), settings.leaseName(), e.getMessage());
         }
     }
 }

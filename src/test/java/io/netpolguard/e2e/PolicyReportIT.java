@@ -268,6 +268,7 @@ class PolicyReportIT {
         long start = System.nanoTime();
         guardB.stop();
         ControlPlane.log("guard-b stopped in %d ms", (System.nanoTime() - start) / 1_000_000);
-        assertThat(leaseHolder()).as("holderIdentity after guard-b stopped").isEmpty();
+        assertThat(leaseHolder()).as("holderIdentity after guard-b stopped; the Lease: %s", ENV.admin().run("get", "lease",
+                LEASE_NAME, "-n", "netpol-guard", "-o", "yaml").out()).isEmpty();
     }
 }
