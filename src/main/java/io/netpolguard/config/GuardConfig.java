@@ -46,6 +46,40 @@ public interface GuardConfig {
 
     Server server();
 
+    Reports reports();
+
+    /**
+     * Publishing the background audit as wgpolicyk8s.io/v1alpha2 PolicyReports: off by default (it needs write access
+     * to those reports, k8s/base/optional/policy-reports); only the holder of a Lease writes.
+     */
+    interface Reports {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The Lease in the guard's namespace ({@code netpol-guard.self.namespace}) that elects the one writer. */
+        @WithName("lease-name")
+        @WithDefault("netpol-guard-reports")
+        String leaseName();
+
+        /** This replica's name in the Lease; unset: the HOSTNAME variable (the pod's name), else the host name. */
+        Optional<String> identity();
+
+        /** How long a Lease holds without renewal before another replica may take it. */
+        @WithName("lease-duration")
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the holder keeps trying to renew before it stops writing; shorter than the lease duration. */
+        @WithName("renew-deadline")
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often the Lease is renewed, and tried by the other replicas. */
+        @WithName("retry-period")
+        @WithDefault("2s")
+        Duration retryPeriod();
+    }
+
     /** How the webhook server gets its view of the cluster and audits it. */
     interface Server {
         /** auto (the cluster when a kubeconfig or service account is present, else manifests), cluster or manifests. */

@@ -78,6 +78,10 @@ public class GuardFactory {
         return new Guard(new RequiredFlows(catalogue, dynatraceSettings, resolver), guardSettings);
     }
 
+    public GuardSettings guardSettings() {
+        return guardSettings;
+    }
+
     public DynatraceSettings dynatraceSettings() {
         return dynatraceSettings;
     }

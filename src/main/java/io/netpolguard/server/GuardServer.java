@@ -14,6 +14,7 @@ import io.netpolguard.guard.Guard;
 import io.netpolguard.live.LiveCluster;
 import io.netpolguard.live.ManifestSource;
 import io.netpolguard.live.SnapshotSource;
+import io.netpolguard.reports.ReportPublisher;
 import io.quarkus.vertx.http.HttpServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -46,19 +47,21 @@ public class GuardServer {
     private final GuardMetrics metrics;
     private final Instance<KubernetesClient> client;
     private final Instance<HttpServer> httpServer;
+    private final ReportPublisher reports;
     private volatile SnapshotSource source;
     private volatile AuditReport lastAudit;
     private ScheduledExecutorService auditor;
 
     @Inject
     public GuardServer(GuardConfig config, GuardFactory factory, GuardMetrics metrics, Instance<KubernetesClient> client,
-            Instance<HttpServer> httpServer) {
+            Instance<HttpServer> httpServer, ReportPublisher reports) {
         this.config = config;
         this.guard = factory.guard();
         this.handler = new AdmissionHandler(guard);
         this.metrics = metrics;
         this.client = client;
         this.httpServer = httpServer;
+        this.reports = reports;
     }
 
     /** One audit of all required flows, as published at GET /flows. */
@@ -85,6 +88,7 @@ public class GuardServer {
                         + "and QUARKUS_TLS_KEY_STORE_PEM__0__KEY (note the double underscores)");
             }
         }
+        reports.start(started instanceof LiveCluster, client::get);
         if (auditor == null) {
             auditor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "flow-audit");
@@ -106,6 +110,7 @@ public class GuardServer {
         if (running != null) {
             running.shutdownNow();
         }
+        reports.stop();
         if (source instanceof LiveCluster live) {
             live.stop();
         }
@@ -183,7 +188,13 @@ public class GuardServer {
 
     private void auditQuietly() {
         try {
-            runAudit();
+            AuditReport report = runAudit();
+            SnapshotSource current = source();
+            // Reports only from a complete, current view: an unsynced or stale one would remove reports wrongly.
+            if (reports.enabled() && current.synced() && stale(current).isEmpty()) {
+                reports.publish(new ReportPublisher.Audit(report.results(), report.explainer(), report.problems(),
+                        report.operator().namespace()));
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "flow audit failed");
         }

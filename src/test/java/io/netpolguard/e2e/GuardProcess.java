@@ -51,6 +51,7 @@ final class GuardProcess implements AutoCloseable {
             .proxy(HttpClient.Builder.NO_PROXY).build();
 
     private final Map<String, String> deploymentEnv;
+    private final List<String> extraProperties;
 
     /**
      * @param deploymentEnv the NETPOL_GUARD_* and QUARKUS_* environment of the Deployment in
@@ -58,6 +59,13 @@ final class GuardProcess implements AutoCloseable {
      *     the configuration it gets in a cluster
      */
     GuardProcess(Path jar, Path work, Path kubeconfig, Path tlsDir, Map<String, String> deploymentEnv) {
+        this(jar, work, kubeconfig, tlsDir, deploymentEnv, List.of());
+    }
+
+    /** @param extraProperties more {@code -D} settings of a test class (after the harness's own) */
+    GuardProcess(Path jar, Path work, Path kubeconfig, Path tlsDir, Map<String, String> deploymentEnv,
+            List<String> extraProperties) {
+        this.extraProperties = List.copyOf(extraProperties);
         this.jar = jar;
         this.work = work;
         this.kubeconfig = kubeconfig;
@@ -136,6 +144,7 @@ final class GuardProcess implements AutoCloseable {
                 "-Dnetpol-guard.hosts.\"sso.dynatrace.com\"=203.0.113.40",
                 // GET /flows is the readiness barrier of the tests: keep it fresh.
                 "-Dnetpol-guard.server.audit-interval=1s"));
+        command.addAll(extraProperties);
         // The Deployment's environment (NETPOL_GUARD_SERVER_SOURCE=cluster, the certificate files, no
         // plain HTTP), then what differs outside a pod: the kubeconfig, free ports, a short reload period.
         Map<String, String> env = new TreeMap<>(deploymentEnv);
@@ -296,6 +305,18 @@ final class GuardProcess implements AutoCloseable {
         }
         Processes.check(List.of("kill", "-" + signal, Long.toString(process.pid())), work, Map.of(), null,
                 Duration.ofSeconds(10), work.resolve("tmp"));
+    }
+
+    /** SIGKILL, as when its node dies: nothing runs on the way out (no Lease released). Waits until it is gone. */
+    void kill() {
+        if (alive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Stops the guard (SIGCONT in case it is suspended, SIGTERM, then SIGKILL after 15 s). */

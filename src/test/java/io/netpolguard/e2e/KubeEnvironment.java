@@ -60,16 +60,32 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private Kubectl developer;
     private Kubectl admin;
     private Thread shutdownHook;
+    private Map<String, String> guardEnv;
     private String caBundle;
     private String deploymentProblem;
+    private final String component;
+    private final List<String> guardProperties;
+    private final String hostname;
 
-    /** The control plane, the test cluster and the guard registered as its webhook. */
+    /** The installation of k8s/base and one guard registered as the API server's webhook, as most test classes need. */
     public KubeEnvironment() {
-        this(true);
+        this(true, null, List.of(), null);
     }
 
-    private KubeEnvironment(boolean withGuard) {
+    /**
+     * The installation of k8s/base with an optional component of k8s/base/optional (rendered by kubectl kustomize, its
+     * RBAC applied, the guard started with its Deployment environment), more {@code -D} settings for the guard, and the
+     * guard's HOSTNAME (its pod name in a cluster).
+     */
+    KubeEnvironment(String component, List<String> guardProperties, String hostname) {
+        this(true, component, guardProperties, hostname);
+    }
+
+    private KubeEnvironment(boolean withGuard, String component, List<String> guardProperties, String hostname) {
         this.withGuard = withGuard;
+        this.component = component;
+        this.guardProperties = List.copyOf(guardProperties);
+        this.hostname = hostname;
     }
 
     /**
@@ -78,7 +94,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * the command line against a live cluster.
      */
     static KubeEnvironment withoutGuard() {
-        return new KubeEnvironment(false);
+        return new KubeEnvironment(false, null, List.of(), null);
     }
 
     Path repo() {
@@ -173,9 +189,15 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         admin.check("apply", "-f", manifest("cluster").toString());
 
         // The installation manifests, rendered by kubectl's own kustomize.
-        List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
+        List<ObjectNode> base = documents(admin.check("kustomize", installation().toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
                 find(base, "ClusterRoleBinding", "netpol-guard"), find(base, "ClusterRole", "netpol-guard-break-glass")));
+        if (component != null) {
+            List<ObjectNode> added = new ArrayList<>(List.of(find(base, "Namespace", "netpol-guard")));
+            base.stream().filter(o -> o.path("metadata").path("name").asText().equals("netpol-guard-" + component))
+                    .forEach(added::add);
+            apply(admin, "component-" + component + ".json", added);
+        }
         if (!withGuard) {
             return;
         }
@@ -186,8 +208,9 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 work.resolve("tmp"));
         caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
 
+        guardEnv = deploymentEnv(find(base, "Deployment", "netpol-guard"));
         guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
-                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(find(base, "Deployment", "netpol-guard")));
+                controlPlane.guardKubeconfig(), tlsDir, withHostname(guardEnv, hostname), guardProperties);
         deploymentProblem = guard.start();
         if (deploymentProblem != null) {
             // Reported by WebhookIT.deploymentEnvironmentServesHttps; the scenarios still run.
@@ -205,6 +228,41 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
                 WEBHOOK_CONFIGURATION))));
         awaitWebhookCalled();
+    }
+
+    /** k8s/base, or a kustomization in the work directory with k8s/base and the component. */
+    private Path installation() throws IOException {
+        if (component == null) {
+            return repo.resolve("k8s/base");
+        }
+        Path dir = work.resolve("installation");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources:\n- " + dir.relativize(repo.resolve("k8s/base"))
+                + "\ncomponents:\n- " + dir.relativize(repo.resolve("k8s/base/optional/" + component)) + "\n");
+        return dir;
+    }
+
+    private static Map<String, String> withHostname(Map<String, String> env, String hostname) {
+        Map<String, String> copy = new java.util.TreeMap<>(env);
+        if (hostname != null) {
+            copy.put("HOSTNAME", hostname);
+        }
+        return copy;
+    }
+
+    /**
+     * Another replica of the guard: the same environment and settings, its own ports, its work directory
+     * {@code <work>/<hostname>} (log, command line) and HOSTNAME. Started and ready; the caller stops it.
+     */
+    GuardProcess startReplica(String replicaHostname) throws IOException {
+        Path dir = work.resolve(replicaHostname);
+        Files.createDirectories(dir);
+        GuardProcess replica = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), dir,
+                controlPlane.guardKubeconfig(), tlsDir, withHostname(guardEnv, replicaHostname), guardProperties);
+        if (replica.start() != null) {
+            replica.restartWithCertificateProperties();
+        }
+        return replica;
     }
 
     /**
