@@ -61,6 +61,23 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private Thread shutdownHook;
     private String caBundle;
     private String deploymentProblem;
+    private final boolean throughChart;
+    private Path helm;
+    private List<ObjectNode> chartObjects;
+
+    /** The guard installed from k8s/ (kubectl's kustomize, the test's certificate). */
+    public KubeEnvironment() {
+        this(false);
+    }
+
+    private KubeEnvironment(boolean throughChart) {
+        this.throughChart = throughChart;
+    }
+
+    /** The guard installed through the Helm chart charts/netpol-guard (see {@link #installWithChart()}). */
+    static KubeEnvironment throughChart() {
+        return new KubeEnvironment(true);
+    }
 
     Path repo() {
         return repo;
@@ -106,6 +123,16 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         return caBundle;
     }
 
+    /** The helm binary (installs through the chart only). */
+    Path helm() {
+        return helm;
+    }
+
+    /** What the chart installed, as {@code helm get manifest} lists it (installs through the chart only). */
+    List<ObjectNode> chartObjects() {
+        return chartObjects;
+    }
+
     /** A test manifest from src/test/resources/e2e, with ${API_ADDRESS} and ${API_PORT} filled in. */
     Path manifest(String relative) {
         return work.resolve("manifests").resolve(relative);
@@ -148,6 +175,14 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 "crd/dynakubes.dynatrace.com", "crd/edgeconnects.dynatrace.com");
         admin.check("apply", "-f", manifest("cluster").toString());
 
+        if (throughChart) {
+            installWithChart();
+        } else {
+            installWithKustomize();
+        }
+    }
+
+    private void installWithKustomize() throws IOException {
         // The installation manifests, rendered by kubectl's own kustomize.
         List<ObjectNode> base = documents(admin.check("kustomize", repo.resolve("k8s/base").toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
@@ -159,8 +194,46 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 work.resolve("tmp"));
         caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
 
+        startGuard(find(base, "Deployment", "netpol-guard"));
+        apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
+                WEBHOOK_CONFIGURATION))));
+        awaitWebhookCalled();
+    }
+
+    /**
+     * The chart as a user installs it ({@code helm install}, certificates made by the chart), except that the webhook
+     * calls the guard on loopback ({@code webhook.url}, which also puts 127.0.0.1 into the chart's certificate): the
+     * guard starts with the chart's Secret and the chart's Deployment environment, under the chart's RBAC, then
+     * {@code helm upgrade} points the webhook at its port (keeping the certificate, which the chart reads back).
+     */
+    private void installWithChart() throws IOException {
+        helm = HelmTool.binary(repo, work);
+        HelmTool.check(helm, repo, work, List.of("install", "netpol-guard", "charts/netpol-guard", "--namespace",
+                "netpol-guard", "--create-namespace", "--kubeconfig", controlPlane.kubeconfig().toString(),
+                "--kube-context", "admin", "--set", "webhook.url=https://127.0.0.1:1/validate"));
+        chartObjects = documents(HelmTool.check(helm, repo, work, List.of("get", "manifest", "netpol-guard",
+                "--namespace", "netpol-guard", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
+                "admin")).out());
+
+        JsonNode secret = JSON.readTree(admin.check("get", "secret", "netpol-guard-tls", "-n", "netpol-guard", "-o",
+                "json").out()).path("data");
+        tlsDir = work.resolve("guard-tls");
+        Files.createDirectories(tlsDir);
+        for (String file : List.of("tls.crt", "tls.key", "ca.crt")) {
+            Files.write(tlsDir.resolve(file), java.util.Base64.getDecoder().decode(secret.path(file).asText()));
+        }
+        caBundle = secret.path("ca.crt").asText();
+
+        startGuard(find(chartObjects, "Deployment", "netpol-guard"));
+        HelmTool.check(helm, repo, work, List.of("upgrade", "netpol-guard", "charts/netpol-guard", "--namespace",
+                "netpol-guard", "--reuse-values", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
+                "admin", "--set", "webhook.url=https://127.0.0.1:" + guard.httpsPort() + "/validate"));
+        awaitWebhookCalled();
+    }
+
+    private void startGuard(ObjectNode deployment) throws IOException {
         guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
-                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(find(base, "Deployment", "netpol-guard")));
+                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(deployment));
         deploymentProblem = guard.start();
         if (deploymentProblem != null) {
             // Reported by WebhookIT.deploymentEnvironmentServesHttps; the scenarios still run.
@@ -174,10 +247,6 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                         && status(flows, "activegate->dynatrace-api").equals("allowed")
                         && status(flows, "monitored-apps->activegate").equals("allowed"));
         warmUp();
-
-        apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
-                WEBHOOK_CONFIGURATION))));
-        awaitWebhookCalled();
     }
 
     /**
