@@ -96,6 +96,22 @@ class ChartInstallIT {
                 "127.0.0.1");
     }
 
+    /**
+     * The chart's guard.* values reach the guard: ConfigMap netpol-guard-config, read through QUARKUS_CONFIG_LOCATIONS.
+     * The install sets flow oneagent->activegate (blocked in the test cluster, which WebhookIT's "already blocked"
+     * warnings show) to mode off, and a flow that is off is not evaluated at all: GET /flows no longer lists it.
+     */
+    @Test
+    @Order(2)
+    void theGuardReadsTheChartsSettings() throws IOException {
+        ObjectNode configMap = KubeEnvironment.find(ENV.chartObjects(), "ConfigMap", "netpol-guard-config");
+        assertThat(configMap.path("data").path("guard.properties").asText())
+                .isEqualTo("netpol-guard.flows.\"oneagent->activegate\".mode=off\n");
+        List<String> ids = new ArrayList<>();
+        KubeEnvironment.JSON.readTree(ENV.guard().get("/flows")).path("flows").forEach(f -> ids.add(f.path("id").asText()));
+        assertThat(ids).contains("operator->kube-dns", "activegate->dynatrace-api").doesNotContain("oneagent->activegate");
+    }
+
     @Test
     @Order(3)
     void aChangeThatBlocksTheOperatorIsDeniedThroughTheChartsWebhook() {

@@ -194,7 +194,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 work.resolve("tmp"));
         caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
 
-        startGuard(find(base, "Deployment", "netpol-guard"));
+        startGuard(deploymentEnv(find(base, "Deployment", "netpol-guard"), Map.of("tls", tlsDir)));
         apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
                 WEBHOOK_CONFIGURATION))));
         awaitWebhookCalled();
@@ -210,7 +210,10 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         helm = HelmTool.binary(repo, work);
         HelmTool.check(helm, repo, work, List.of("install", "netpol-guard", "charts/netpol-guard", "--namespace",
                 "netpol-guard", "--create-namespace", "--kubeconfig", controlPlane.kubeconfig().toString(),
-                "--kube-context", "admin", "--set", "webhook.url=https://127.0.0.1:1/validate"));
+                "--kube-context", "admin", "--set", "webhook.url=https://127.0.0.1:1/validate",
+                // a setting the guard reads from the chart's ConfigMap: this flow (blocked in the test cluster) is not
+                // evaluated at all
+                "--set", "guard.flows.oneagent->activegate.mode=off"));
         chartObjects = documents(HelmTool.check(helm, repo, work, List.of("get", "manifest", "netpol-guard",
                 "--namespace", "netpol-guard", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
                 "admin")).out());
@@ -224,16 +227,23 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         }
         caBundle = secret.path("ca.crt").asText();
 
-        startGuard(find(chartObjects, "Deployment", "netpol-guard"));
+        // The chart's settings (values guard.*), ConfigMap netpol-guard-config, as the pod would see them.
+        Path configDir = work.resolve("guard-config");
+        Files.createDirectories(configDir);
+        for (var file : find(chartObjects, "ConfigMap", "netpol-guard-config").path("data").properties()) {
+            Files.writeString(configDir.resolve(file.getKey()), file.getValue().asText());
+        }
+        startGuard(deploymentEnv(find(chartObjects, "Deployment", "netpol-guard"), Map.of("tls", tlsDir, "config",
+                configDir)));
         HelmTool.check(helm, repo, work, List.of("upgrade", "netpol-guard", "charts/netpol-guard", "--namespace",
                 "netpol-guard", "--reuse-values", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
                 "admin", "--set", "webhook.url=https://127.0.0.1:" + guard.httpsPort() + "/validate"));
         awaitWebhookCalled();
     }
 
-    private void startGuard(ObjectNode deployment) throws IOException {
+    private void startGuard(Map<String, String> deploymentEnv) throws IOException {
         guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
-                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv(deployment));
+                controlPlane.guardKubeconfig(), tlsDir, deploymentEnv);
         deploymentProblem = guard.start();
         if (deploymentProblem != null) {
             // Reported by WebhookIT.deploymentEnvironmentServesHttps; the scenarios still run.
@@ -250,16 +260,17 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * The NETPOL_GUARD_* and QUARKUS_* variables of the guard container in k8s/base, with the mount
-     * path of Secret netpol-guard-tls replaced by the test's certificate directory. JVM settings
-     * (JAVA_*) are the container's business and are left out.
+     * The NETPOL_GUARD_* and QUARKUS_* variables of the guard container, with the mount path of each volume in
+     * {@code localDirs} (by volume name: Secret netpol-guard-tls as "tls", the chart's settings as "config") replaced
+     * by the local directory that holds its files. JVM settings (JAVA_*) are the container's business and are left out.
      */
-    private Map<String, String> deploymentEnv(ObjectNode deployment) {
-        String mountPath = null;
+    private static Map<String, String> deploymentEnv(ObjectNode deployment, Map<String, Path> localDirs) {
+        Map<String, Path> mounts = new java.util.TreeMap<>();
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
         for (JsonNode mount : container.path("volumeMounts")) {
-            if (mount.path("name").asText().equals("tls")) {
-                mountPath = mount.path("mountPath").asText();
+            Path local = localDirs.get(mount.path("name").asText());
+            if (local != null) {
+                mounts.put(mount.path("mountPath").asText(), local);
             }
         }
         Map<String, String> env = new java.util.TreeMap<>();
@@ -269,13 +280,15 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 continue;
             }
             String value = variable.path("value").asText();
-            if (mountPath != null && value.startsWith(mountPath + "/")) {
-                value = tlsDir.resolve(value.substring(mountPath.length() + 1)).toString();
+            for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+                if (value.startsWith(mount.getKey() + "/")) {
+                    value = mount.getValue().resolve(value.substring(mount.getKey().length() + 1)).toString();
+                }
             }
             env.put(name, value);
         }
         if (!"cluster".equals(env.get("NETPOL_GUARD_SERVER_SOURCE"))) {
-            throw new AssertionError("the Deployment in k8s/base does not set NETPOL_GUARD_SERVER_SOURCE=cluster: " + env);
+            throw new AssertionError("the guard's Deployment does not set NETPOL_GUARD_SERVER_SOURCE=cluster: " + env);
         }
         return env;
     }
