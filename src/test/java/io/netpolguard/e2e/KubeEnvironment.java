@@ -66,10 +66,16 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private final String component;
     private final List<String> guardProperties;
     private final String hostname;
+    private final boolean throughChart;
+    private Path helm;
+    private List<ObjectNode> chartObjects;
 
-    /** The installation of k8s/base and one guard registered as the API server's webhook, as most test classes need. */
+    /**
+     * The installation of k8s/base (kubectl's kustomize, the test's certificate) and one guard registered as the API
+     * server's webhook, as most test classes need.
+     */
     public KubeEnvironment() {
-        this(true, null, List.of(), null);
+        this(true, false, null, List.of(), null);
     }
 
     /**
@@ -78,14 +84,21 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * guard's HOSTNAME (its pod name in a cluster).
      */
     KubeEnvironment(String component, List<String> guardProperties, String hostname) {
-        this(true, component, guardProperties, hostname);
+        this(true, false, component, guardProperties, hostname);
     }
 
-    private KubeEnvironment(boolean withGuard, String component, List<String> guardProperties, String hostname) {
+    private KubeEnvironment(boolean withGuard, boolean throughChart, String component, List<String> guardProperties,
+            String hostname) {
         this.withGuard = withGuard;
+        this.throughChart = throughChart;
         this.component = component;
         this.guardProperties = List.copyOf(guardProperties);
         this.hostname = hostname;
+    }
+
+    /** The guard installed through the Helm chart charts/netpol-guard (see {@link #installWithChart()}). */
+    static KubeEnvironment throughChart() {
+        return new KubeEnvironment(true, true, null, List.of(), null);
     }
 
     /**
@@ -94,7 +107,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * the command line against a live cluster.
      */
     static KubeEnvironment withoutGuard() {
-        return new KubeEnvironment(false, null, List.of(), null);
+        return new KubeEnvironment(false, false, null, List.of(), null);
     }
 
     Path repo() {
@@ -146,6 +159,16 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         return caBundle;
     }
 
+    /** The helm binary (installs through the chart only). */
+    Path helm() {
+        return helm;
+    }
+
+    /** What the chart installed, as {@code helm get manifest} lists it (installs through the chart only). */
+    List<ObjectNode> chartObjects() {
+        return chartObjects;
+    }
+
     /** A test manifest from src/test/resources/e2e, with ${API_ADDRESS} and ${API_PORT} filled in. */
     Path manifest(String relative) {
         return work.resolve("manifests").resolve(relative);
@@ -188,6 +211,14 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 "crd/dynakubes.dynatrace.com", "crd/edgeconnects.dynatrace.com");
         admin.check("apply", "-f", manifest("cluster").toString());
 
+        if (throughChart) {
+            installWithChart();
+        } else {
+            installWithKustomize();
+        }
+    }
+
+    private void installWithKustomize() throws IOException {
         // The installation manifests, rendered by kubectl's own kustomize.
         List<ObjectNode> base = documents(admin.check("kustomize", installation().toString()).out());
         apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
@@ -208,7 +239,55 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 work.resolve("tmp"));
         caBundle = Files.readString(tlsDir.resolve("ca.crt.b64")).strip();
 
-        guardEnv = deploymentEnv(find(base, "Deployment", "netpol-guard"));
+        startGuard(deploymentEnv(find(base, "Deployment", "netpol-guard"), Map.of("tls", tlsDir)));
+        apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
+                WEBHOOK_CONFIGURATION))));
+        awaitWebhookCalled();
+    }
+
+    /**
+     * The chart as a user installs it ({@code helm install}, certificates made by the chart), except that the webhook
+     * calls the guard on loopback ({@code webhook.url}, which also puts 127.0.0.1 into the chart's certificate): the
+     * guard starts with the chart's Secret and the chart's Deployment environment, under the chart's RBAC, then
+     * {@code helm upgrade} points the webhook at its port (keeping the certificate, which the chart reads back).
+     */
+    private void installWithChart() throws IOException {
+        helm = HelmTool.binary(repo, work);
+        HelmTool.check(helm, repo, work, List.of("install", "netpol-guard", "charts/netpol-guard", "--namespace",
+                "netpol-guard", "--create-namespace", "--kubeconfig", controlPlane.kubeconfig().toString(),
+                "--kube-context", "admin", "--set", "webhook.url=https://127.0.0.1:1/validate",
+                // a setting the guard reads from the chart's ConfigMap: this flow (blocked in the test cluster) is not
+                // evaluated at all
+                "--set", "guard.flows.oneagent->activegate.mode=off"));
+        chartObjects = documents(HelmTool.check(helm, repo, work, List.of("get", "manifest", "netpol-guard",
+                "--namespace", "netpol-guard", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
+                "admin")).out());
+
+        JsonNode secret = JSON.readTree(admin.check("get", "secret", "netpol-guard-tls", "-n", "netpol-guard", "-o",
+                "json").out()).path("data");
+        tlsDir = work.resolve("guard-tls");
+        Files.createDirectories(tlsDir);
+        for (String file : List.of("tls.crt", "tls.key", "ca.crt")) {
+            Files.write(tlsDir.resolve(file), java.util.Base64.getDecoder().decode(secret.path(file).asText()));
+        }
+        caBundle = secret.path("ca.crt").asText();
+
+        // The chart's settings (values guard.*), ConfigMap netpol-guard-config, as the pod would see them.
+        Path configDir = work.resolve("guard-config");
+        Files.createDirectories(configDir);
+        for (var file : find(chartObjects, "ConfigMap", "netpol-guard-config").path("data").properties()) {
+            Files.writeString(configDir.resolve(file.getKey()), file.getValue().asText());
+        }
+        startGuard(deploymentEnv(find(chartObjects, "Deployment", "netpol-guard"), Map.of("tls", tlsDir, "config",
+                configDir)));
+        HelmTool.check(helm, repo, work, List.of("upgrade", "netpol-guard", "charts/netpol-guard", "--namespace",
+                "netpol-guard", "--reuse-values", "--kubeconfig", controlPlane.kubeconfig().toString(), "--kube-context",
+                "admin", "--set", "webhook.url=https://127.0.0.1:" + guard.httpsPort() + "/validate"));
+        awaitWebhookCalled();
+    }
+
+    private void startGuard(Map<String, String> deploymentEnv) throws IOException {
+        guardEnv = deploymentEnv;
         guard = new GuardProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), work,
                 controlPlane.guardKubeconfig(), tlsDir, withHostname(guardEnv, hostname), guardProperties);
         deploymentProblem = guard.start();
@@ -224,10 +303,6 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                         && status(flows, "activegate->dynatrace-api").equals("allowed")
                         && status(flows, "monitored-apps->activegate").equals("allowed"));
         warmUp();
-
-        apply(admin, "webhook.json", List.of(webhookConfiguration(find(base, "ValidatingWebhookConfiguration",
-                WEBHOOK_CONFIGURATION))));
-        awaitWebhookCalled();
     }
 
     /** k8s/base, or a kustomization in the work directory with k8s/base and the component. */
@@ -266,16 +341,17 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * The NETPOL_GUARD_* and QUARKUS_* variables of the guard container in k8s/base, with the mount
-     * path of Secret netpol-guard-tls replaced by the test's certificate directory. JVM settings
-     * (JAVA_*) are the container's business and are left out.
+     * The NETPOL_GUARD_* and QUARKUS_* variables of the guard container, with the mount path of each volume in
+     * {@code localDirs} (by volume name: Secret netpol-guard-tls as "tls", the chart's settings as "config") replaced
+     * by the local directory that holds its files. JVM settings (JAVA_*) are the container's business and are left out.
      */
-    private Map<String, String> deploymentEnv(ObjectNode deployment) {
-        String mountPath = null;
+    private static Map<String, String> deploymentEnv(ObjectNode deployment, Map<String, Path> localDirs) {
+        Map<String, Path> mounts = new java.util.TreeMap<>();
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
         for (JsonNode mount : container.path("volumeMounts")) {
-            if (mount.path("name").asText().equals("tls")) {
-                mountPath = mount.path("mountPath").asText();
+            Path local = localDirs.get(mount.path("name").asText());
+            if (local != null) {
+                mounts.put(mount.path("mountPath").asText(), local);
             }
         }
         Map<String, String> env = new java.util.TreeMap<>();
@@ -285,13 +361,15 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                 continue;
             }
             String value = variable.path("value").asText();
-            if (mountPath != null && value.startsWith(mountPath + "/")) {
-                value = tlsDir.resolve(value.substring(mountPath.length() + 1)).toString();
+            for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+                if (value.startsWith(mount.getKey() + "/")) {
+                    value = mount.getValue().resolve(value.substring(mount.getKey().length() + 1)).toString();
+                }
             }
             env.put(name, value);
         }
         if (!"cluster".equals(env.get("NETPOL_GUARD_SERVER_SOURCE"))) {
-            throw new AssertionError("the Deployment in k8s/base does not set NETPOL_GUARD_SERVER_SOURCE=cluster: " + env);
+            throw new AssertionError("the guard's Deployment does not set NETPOL_GUARD_SERVER_SOURCE=cluster: " + env);
         }
         return env;
     }

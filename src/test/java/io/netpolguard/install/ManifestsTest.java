@@ -1,5 +1,7 @@
 package io.netpolguard.install;
 
+import static io.netpolguard.install.InstallChecks.stringMap;
+import static io.netpolguard.install.InstallChecks.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -44,13 +46,13 @@ class ManifestsTest {
     private static final Path BASE = K8S.resolve("base");
     private static final Path NETWORK_POLICY_COMPONENT = BASE.resolve("optional/network-policy");
     private static final Path OVERLAYS = K8S.resolve("overlays");
-    private static final String NAMESPACE = "netpol-guard";
-    private static final String NAME = "netpol-guard";
-    private static final Map<String, String> POD_SELECTOR = Map.of("app.kubernetes.io/name", "netpol-guard");
-    private static final String BREAK_GLASS = "!(authorizer.group('netpol-guard.io').resource('breakglass').check('create')"
-            + ".allowed() && !authorizer.group('netpol-guard.io').resource('wildcard-probe').check('never-granted').allowed())";
+    private static final Path MONITORING_COMPONENT = BASE.resolve("optional/monitoring");
+    private static final Path IMAGE_COMPONENT = K8S.resolve("image");
+    private static final String NAMESPACE = InstallChecks.NAMESPACE;
+    private static final String NAME = InstallChecks.NAME;
 
     private static List<ObjectNode> base;
+    private static InstallChecks checks;
 
     @TempDir
     Path temp;
@@ -58,6 +60,7 @@ class ManifestsTest {
     @BeforeAll
     static void render() {
         base = Kustomize.render(BASE);
+        checks = new InstallChecks(base);
     }
 
     // --- the base -------------------------------------------------------------------------------
@@ -72,14 +75,11 @@ class ManifestsTest {
 
     @Test
     void theBaseHasEveryResourceOnce() {
-        assertThat(base).extracting(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
-                .containsExactlyInAnyOrder("Namespace netpol-guard", "ServiceAccount netpol-guard",
-                        "ClusterRole netpol-guard", "ClusterRoleBinding netpol-guard",
-                        "ClusterRole netpol-guard-break-glass", "ClusterRole netpol-guard-exemption-approver",
-                        "ValidatingAdmissionPolicy netpol-guard-exemption-approval",
-                        "ValidatingAdmissionPolicyBinding netpol-guard-exemption-approval", "Deployment netpol-guard",
-                        "PodDisruptionBudget netpol-guard", "Service netpol-guard",
-                        "ValidatingWebhookConfiguration netpol-guard");
+        List<String> expected = new ArrayList<>(InstallChecks.GUARD_OBJECTS);
+        expected.add("Namespace netpol-guard");
+        assertThat(base).extracting(InstallChecks::kindAndName).containsExactlyInAnyOrderElementsOf(expected);
+        checks.everyObjectIsThereOnce();
+        checks.everyNamespacedObjectIsInTheGuardsNamespace();
     }
 
     @Test
@@ -103,15 +103,9 @@ class ManifestsTest {
         assertThat(labels).hasSize(1);
         assertThat(labels.get(0).path("includeSelectors").asBoolean(true)).as("selectors stay as written").isFalse();
         assertThat(labels.get(0).path("includeTemplates").asBoolean()).isTrue();
-        for (ObjectNode object : base) {
-            assertThat(stringMap(object.path("metadata").path("labels")))
-                    .as(object.path("kind").asText())
-                    .containsEntry("app.kubernetes.io/name", "netpol-guard")
-                    .containsEntry("app.kubernetes.io/part-of", "netpol-guard")
-                    .containsKey("app.kubernetes.io/component")
-                    .containsKey("app.kubernetes.io/managed-by");
-        }
-        for (Path overlay : List.of(OVERLAYS.resolve("plain"), OVERLAYS.resolve("cert-manager"), NETWORK_POLICY_COMPONENT)) {
+        checks.everyObjectHasTheKubernetesLabels();
+        for (Path overlay : List.of(OVERLAYS.resolve("plain"), OVERLAYS.resolve("cert-manager"), NETWORK_POLICY_COMPONENT,
+                MONITORING_COMPONENT)) {
             assertThat(Kustomize.kustomization(overlay).path("labels")).as(overlay.toString()).isEqualTo(labels);
         }
     }
@@ -120,222 +114,68 @@ class ManifestsTest {
 
     @Test
     void theClusterRoleGrantsExactlyGetListWatchOnWhatTheInformersRead() {
-        Map<String, Set<String>> granted = rules(Kustomize.find(base, "ClusterRole", NAME));
-        Map<String, Set<String>> expected = new TreeMap<>();
-        for (String resource : List.of("namespaces", "pods", "services", "nodes", "networkpolicies.networking.k8s.io",
-                "endpointslices.discovery.k8s.io", "dynakubes.dynatrace.com", "edgeconnects.dynatrace.com",
-                "customresourcedefinitions.apiextensions.k8s.io")) {
-            expected.put(resource, Set.of("get", "list", "watch"));
-        }
-        // the cluster-wide kinds the guard evaluates, and the kinds it only notices (LiveCluster's CRD handler)
-        for (io.netpolguard.netpol.ClusterPolicyKind kind : io.netpolguard.netpol.ClusterPolicyKind.values()) {
-            expected.put(kind.plural() + "." + io.netpolguard.netpol.ClusterPolicyKind.GROUP, Set.of("get", "list", "watch"));
-        }
-        for (io.netpolguard.cluster.UnevaluatedKinds.Kind kind : io.netpolguard.cluster.UnevaluatedKinds.KINDS) {
-            expected.put(kind.plural() + "." + kind.group(), Set.of("get", "list", "watch"));
-        }
-        assertThat(granted).isEqualTo(expected);
+        checks.theClusterRoleGrantsExactlyGetListWatchOnWhatTheInformersRead();
     }
 
-    /** Fails when an informer is added to (or removed from) LiveCluster without the RBAC following. */
     @Test
-    void theClusterRoleCoversEveryInformerOfLiveCluster() throws IOException {
-        String source = Files.readString(Path.of("src/main/java/io/netpolguard/live/LiveCluster.java"));
-        Set<String> informed = new TreeSet<>();
-        Matcher informer = Pattern.compile("informers\\.put\\(\"([a-z]+)\"").matcher(source);
-        while (informer.find()) {
-            informed.add(informer.group(1));
-        }
-        Matcher crd = Pattern.compile("\"([a-z]+)\\.dynatrace\\.com\"").matcher(source);
-        while (crd.find()) {
-            informed.add(crd.group(1));
-        }
-        // CRDs are informed one by one ("crd/<name>", by field selector), only those the guard reads
-        assertThat(source).contains("customResourceDefinitions()").contains("informers.put(\"crd/\"");
-        informed.add("customresourcedefinitions");
-        assertThat(informed).contains("pods", "customresourcedefinitions", "dynakubes", "edgeconnects");
-        // the CRD handler also informs the cluster-wide and unevaluated policy kinds once their CRDs exist
-        assertThat(source).contains("CLUSTER_POLICY_CRDS", "UNEVALUATED_CRDS");
-        for (io.netpolguard.netpol.ClusterPolicyKind kind : io.netpolguard.netpol.ClusterPolicyKind.values()) {
-            informed.add(kind.plural());
-        }
-        io.netpolguard.cluster.UnevaluatedKinds.KINDS.forEach(kind -> informed.add(kind.plural()));
-        Set<String> granted = new TreeSet<>();
-        rules(Kustomize.find(base, "ClusterRole", NAME)).keySet().forEach(r -> granted.add(r.split("\\.", 2)[0]));
-        assertThat(granted).isEqualTo(informed);
+    void theClusterRoleCoversEveryInformerOfLiveCluster() {
+        checks.theClusterRoleCoversEveryInformerOfLiveCluster();
     }
 
     @Test
     void theServiceAccountIsBoundToTheClusterRole() {
-        ObjectNode binding = Kustomize.find(base, "ClusterRoleBinding", NAME);
-        assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("ClusterRole");
-        assertThat(binding.path("roleRef").path("name").asText()).isEqualTo(NAME);
-        assertThat(binding.path("subjects")).hasSize(1);
-        JsonNode subject = binding.path("subjects").get(0);
-        assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
-        assertThat(subject.path("name").asText()).isEqualTo(NAME);
-        assertThat(subject.path("namespace").asText()).isEqualTo(NAMESPACE);
-        Kustomize.find(base, "ServiceAccount", NAME);
-        assertThat(podSpec().path("serviceAccountName").asText()).isEqualTo(NAME);
-        assertThat(Kustomize.ofKind(base, "ClusterRoleBinding")).as("the break-glass role is bound by admins only")
-                .hasSize(1);
-        assertThat(Kustomize.ofKind(base, "RoleBinding")).isEmpty();
-        assertThat(Kustomize.ofKind(base, "Role")).isEmpty();
+        checks.theServiceAccountIsBoundToTheClusterRole();
     }
 
     @Test
     void theBreakGlassClusterRoleGrantsWhatTheMatchConditionChecks() {
-        assertThat(rules(Kustomize.find(base, "ClusterRole", "netpol-guard-break-glass")))
-                .isEqualTo(Map.of("breakglass.netpol-guard.io", Set.of("create")));
-        Matcher check = Pattern.compile("authorizer\\.group\\('([^']*)'\\)\\.resource\\('([^']*)'\\)\\.check\\('([^']*)'\\)")
-                .matcher(BREAK_GLASS);
-        assertThat(check.find()).isTrue();
-        assertThat(check.group(2) + "." + check.group(1) + " " + check.group(3)).isEqualTo("breakglass.netpol-guard.io create");
+        checks.theBreakGlassClusterRoleGrantsWhatTheMatchConditionChecks();
     }
 
     // --- exemptions need authority -------------------------------------------------------------
 
     @Test
     void theExemptionPolicyCoversEveryKindTheWebhookJudgesExceptDeletes() {
-        ObjectNode policy = Kustomize.find(base, "ValidatingAdmissionPolicy", "netpol-guard-exemption-approval");
-        assertThat(policy.path("spec").path("failurePolicy").asText()).isEqualTo("Fail");
-        Set<String> guarded = new TreeSet<>();
-        for (JsonNode rule : policy.path("spec").path("matchConstraints").path("resourceRules")) {
-            assertThat(strings(rule.path("operations"))).containsExactly("CREATE", "UPDATE");
-            for (String resource : strings(rule.path("resources"))) {
-                guarded.add(resource + "." + strings(rule.path("apiGroups")).get(0));
-            }
-        }
-        Set<String> judged = new TreeSet<>();
-        for (JsonNode webhook : webhooks()) {
-            for (JsonNode rule : webhook.path("rules")) {
-                for (String resource : strings(rule.path("resources"))) {
-                    judged.add(resource + "." + strings(rule.path("apiGroups")).get(0));
-                }
-            }
-        }
-        assertThat(guarded).isEqualTo(judged);
-        ObjectNode binding = Kustomize.find(base, "ValidatingAdmissionPolicyBinding", "netpol-guard-exemption-approval");
-        assertThat(binding.path("spec").path("policyName").asText()).isEqualTo("netpol-guard-exemption-approval");
-        assertThat(strings(binding.path("spec").path("validationActions"))).containsExactly("Deny");
+        checks.theExemptionPolicyCoversEveryKindTheWebhookJudgesExceptDeletes();
     }
 
     @Test
     void theExemptionPolicyAsksForTheApproverRoleAndDisqualifiesWildcards() {
-        assertThat(rules(Kustomize.find(base, "ClusterRole", "netpol-guard-exemption-approver")))
-                .isEqualTo(Map.of("exemptions.netpol-guard.io", Set.of("create")));
-        ObjectNode policy = Kustomize.find(base, "ValidatingAdmissionPolicy", "netpol-guard-exemption-approval");
-        String approver = "";
-        for (JsonNode variable : policy.path("spec").path("variables")) {
-            if (variable.path("name").asText().equals("approver")) {
-                approver = variable.path("expression").asText();
-            }
-        }
-        assertThat(approver).contains("authorizer.group('netpol-guard.io').resource('exemptions')")
-                .contains(".check('create').allowed()")
-                .contains("!authorizer.group('netpol-guard.io').resource('wildcard-probe').check('never-granted').allowed()");
-        assertThat(policy.path("spec").path("validations").get(0).path("expression").asText())
-                .isEqualTo("variables.exempt == '' || variables.exempt == variables.exemptBefore || variables.approver");
+        checks.theExemptionPolicyAsksForTheApproverRoleAndDisqualifiesWildcards();
     }
 
     // --- the webhook configuration ---------------------------------------------------------------
 
     @Test
     void theWebhooksInterceptWhatTheGuardJudges() {
-        Map<String, String> rules = new LinkedHashMap<>();
-        for (JsonNode webhook : webhooks()) {
-            for (JsonNode rule : webhook.path("rules")) {
-                rules.put(webhook.path("name").asText() + " " + strings(rule.path("apiGroups")) + " "
-                        + strings(rule.path("apiVersions")) + " " + strings(rule.path("resources")),
-                        String.join(",", strings(rule.path("operations"))));
-            }
-        }
-        assertThat(rules).containsExactly(
-                Map.entry("networkpolicies.netpol-guard.io [networking.k8s.io] [v1] [networkpolicies]", "CREATE,UPDATE,DELETE"),
-                Map.entry("namespaces.netpol-guard.io [] [v1] [namespaces]", "UPDATE"),
-                Map.entry("dynatrace.netpol-guard.io [dynatrace.com] [*] [dynakubes, edgeconnects]", "CREATE,UPDATE"),
-                Map.entry("clusterpolicies.netpol-guard.io [policy.networking.k8s.io] [*] [clusternetworkpolicies, "
-                        + "adminnetworkpolicies, baselineadminnetworkpolicies]", "CREATE,UPDATE,DELETE"));
+        checks.theWebhooksInterceptWhatTheGuardJudges();
     }
 
     @Test
     void everyWebhookFailsOpenFastAndCallsTheGuardsService() {
-        ObjectNode service = Kustomize.find(base, "Service", NAME);
-        Pattern domainLike = Pattern.compile("[a-z0-9-]+(\\.[a-z0-9-]+){2,}");
-        for (JsonNode webhook : webhooks()) {
-            String name = webhook.path("name").asText();
-            assertThat(name).matches(domainLike);
-            assertThat(webhook.path("failurePolicy").asText()).as(name).isEqualTo("Ignore");
-            assertThat(webhook.path("timeoutSeconds").asInt(0)).as(name).isBetween(1, 5);
-            assertThat(webhook.path("sideEffects").asText()).as(name).isEqualTo("None");
-            assertThat(strings(webhook.path("admissionReviewVersions"))).as(name).containsExactly("v1");
-            assertThat(webhook.path("matchPolicy").asText()).as(name).isEqualTo("Equivalent");
-            JsonNode clientConfig = webhook.path("clientConfig");
-            assertThat(clientConfig.has("url")).as(name).isFalse();
-            assertThat(clientConfig.path("service").path("namespace").asText()).as(name).isEqualTo(NAMESPACE);
-            assertThat(clientConfig.path("service").path("name").asText()).as(name).isEqualTo(NAME);
-            assertThat(clientConfig.path("service").path("path").asText()).as(name).isEqualTo("/validate");
-            assertThat(clientConfig.path("service").path("port").asInt()).as(name).isEqualTo(443);
-            assertThat(servicePort(service, 443)).as(name).isNotNull();
-        }
+        checks.everyWebhookFailsOpenFastAndCallsTheGuardsService();
     }
 
     @Test
     void everyWebhookHasTheBreakGlassMatchCondition() {
-        for (JsonNode webhook : webhooks()) {
-            Map<String, String> conditions = new LinkedHashMap<>();
-            webhook.path("matchConditions").forEach(c -> conditions.put(c.path("name").asText(), c.path("expression").asText()));
-            assertThat(conditions).as(webhook.path("name").asText()).containsEntry("not-break-glass", BREAK_GLASS);
-        }
+        checks.everyWebhookHasTheBreakGlassMatchCondition();
     }
 
     @Test
     void noWebhookExemptsTheGuardsNamespaceOrKubeSystem() {
-        for (JsonNode webhook : webhooks()) {
-            for (String selector : List.of("namespaceSelector", "objectSelector")) {
-                JsonNode value = webhook.path(selector);
-                assertThat(value.isMissingNode() || value.isEmpty()).as(webhook.path("name").asText() + " " + selector
-                        + " would let some namespaces or objects (netpol-guard, kube-system) past the guard: " + value)
-                        .isTrue();
-            }
-            assertThat(webhook.path("matchConditions").toString()).doesNotContain("kube-system").doesNotContain("netpol-guard'");
-        }
+        checks.noWebhookExemptsTheGuardsNamespaceOrKubeSystem();
     }
 
     // --- the Deployment --------------------------------------------------------------------------
 
     @Test
     void theDeploymentRunsTwoSpreadReplicasOfTheGuardsPods() {
-        ObjectNode deployment = Kustomize.find(base, "Deployment", NAME);
-        assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
-        assertThat(stringMap(deployment.path("spec").path("selector").path("matchLabels"))).isEqualTo(POD_SELECTOR);
-        assertThat(podLabels()).containsAllEntriesOf(POD_SELECTOR);
-        Map<String, JsonNode> spread = new LinkedHashMap<>();
-        podSpec().path("topologySpreadConstraints").forEach(c -> spread.put(c.path("topologyKey").asText(), c));
-        assertThat(spread).containsOnlyKeys("kubernetes.io/hostname", "topology.kubernetes.io/zone");
-        spread.values().forEach(c -> {
-            assertThat(c.path("maxSkew").asInt()).isEqualTo(1);
-            assertThat(stringMap(c.path("labelSelector").path("matchLabels"))).isEqualTo(POD_SELECTOR);
-        });
+        checks.theDeploymentRunsSpreadReplicasOfTheGuardsPods();
     }
 
     @Test
     void theContainerServesHttpsOnlyAndIsProbedOnTheManagementPort() {
-        JsonNode container = container();
-        assertThat(container.path("image").asText()).isEqualTo("netpol-guard:latest");
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-        assertThat(ports).isEqualTo(Map.of("https", 8443, "management", 9000));
-        // no plain HTTP port: /validate and /flows over HTTPS only
-        assertThat(env()).containsEntry("QUARKUS_HTTP_INSECURE_REQUESTS", "disabled");
-        // health on the management interface, plain HTTP (its own TLS configuration without a key store)
-        for (var probe : Map.of("startupProbe", "/q/health/live", "readinessProbe", "/q/health/ready",
-                "livenessProbe", "/q/health/live").entrySet()) {
-            JsonNode get = container.path(probe.getKey()).path("httpGet");
-            assertThat(get.path("path").asText()).as(probe.getKey()).isEqualTo(probe.getValue());
-            assertThat(containerPort(container, get.path("port"))).as(probe.getKey()).isEqualTo(9000);
-            assertThat(get.path("scheme").asText("HTTP")).as(probe.getKey()).isEqualTo("HTTP");
-        }
+        checks.theContainerServesHttpsOnlyAndIsProbedOnTheManagementPort();
     }
 
     @Test
@@ -356,68 +196,27 @@ class ManifestsTest {
 
     @Test
     void theContainerHasResourcesAndAHeapBoundToTheLimit() {
-        JsonNode resources = container().path("resources");
-        assertThat(resources.path("requests").path("cpu").asText()).isNotEmpty();
-        assertThat(resources.path("requests").path("memory").asText()).isNotEmpty();
-        assertThat(resources.path("limits").path("memory").asText()).isNotEmpty();
-        Map<String, String> env = env();
-        assertThat(env.getOrDefault("JAVA_TOOL_OPTIONS", "") + env.getOrDefault("JAVA_OPTS", "")
-                + env.getOrDefault("JAVA_OPTS_APPEND", "")).contains("-XX:MaxRAMPercentage=75");
+        checks.theContainerHasResourcesAndAHeapBoundToTheLimit();
     }
 
     @Test
     void thePodIsRestricted() {
-        JsonNode pod = podSpec().path("securityContext");
-        JsonNode container = container().path("securityContext");
-        assertThat(pod.path("runAsNonRoot").asBoolean() || container.path("runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.path("seccompProfile").path("type").asText(container.path("seccompProfile").path("type").asText()))
-                .isEqualTo("RuntimeDefault");
-        assertThat(container.path("allowPrivilegeEscalation").isBoolean()).isTrue();
-        assertThat(container.path("allowPrivilegeEscalation").asBoolean()).isFalse();
-        assertThat(container.path("readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(strings(container.path("capabilities").path("drop"))).containsExactly("ALL");
-        assertThat(container.path("capabilities").path("add").isMissingNode()).isTrue();
-        assertThat(container.path("privileged").asBoolean(false)).isFalse();
-        assertThat(podSpec().path("hostNetwork").asBoolean(false)).isFalse();
-        ObjectNode namespace = Kustomize.find(base, "Namespace", NAMESPACE);
-        assertThat(stringMap(namespace.path("metadata").path("labels")))
-                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
-        // A read-only root file system: Quarkus and Vert.x write to /tmp.
-        assertThat(volumeOf("/tmp").has("emptyDir")).isTrue();
+        checks.thePodIsRestricted();
     }
 
     @Test
     void theTlsSecretIsMountedAsFilesThatTheGuardReads() {
-        JsonNode volume = volumeOf("/etc/netpol-guard/tls");
-        assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("netpol-guard-tls");
-        JsonNode mount = mountOf("/etc/netpol-guard/tls");
-        assertThat(mount.path("readOnly").asBoolean()).isTrue();
-        assertThat(mount.has("subPath")).as("a subPath mount never sees a renewed Secret").isFalse();
-        assertThat(env()).containsEntry("QUARKUS_TLS_KEY_STORE_PEM__0__CERT", "/etc/netpol-guard/tls/tls.crt")
-                .containsEntry("QUARKUS_TLS_KEY_STORE_PEM__0__KEY", "/etc/netpol-guard/tls/tls.key")
-                .containsEntry("NETPOL_GUARD_SERVER_SOURCE", "cluster");
+        checks.theTlsSecretIsMountedAsFilesThatTheGuardReads();
     }
 
     @Test
     void thePodDisruptionBudgetKeepsOneGuard() {
-        ObjectNode pdb = Kustomize.find(base, "PodDisruptionBudget", NAME);
-        assertThat(pdb.path("spec").path("minAvailable").asInt()).isEqualTo(1);
-        assertThat(pdb.path("spec").has("maxUnavailable")).isFalse();
-        assertThat(podLabels()).containsAllEntriesOf(stringMap(pdb.path("spec").path("selector").path("matchLabels")));
+        checks.thePodDisruptionBudgetKeepsOneGuard();
     }
 
     @Test
     void theServiceMaps443ToHttpsAndExposesMetrics() {
-        ObjectNode service = Kustomize.find(base, "Service", NAME);
-        assertThat(podLabels()).containsAllEntriesOf(stringMap(service.path("spec").path("selector")));
-        JsonNode https = servicePort(service, 443);
-        assertThat(https.path("targetPort").asText()).isEqualTo("https");
-        assertThat(containerPort(container(), https.path("targetPort"))).isEqualTo(8443);
-        JsonNode metrics = servicePort(service, 9000);
-        assertThat(metrics.path("name").asText()).isEqualTo("http-metrics");
-        assertThat(metrics.path("targetPort").asText()).isEqualTo("management");
-        assertThat(containerPort(container(), metrics.path("targetPort"))).isEqualTo(9000);
-        assertThat(service.path("spec").path("ports")).hasSize(2);
+        checks.theServiceMaps443ToHttpsAndExposesMetrics();
     }
 
     // --- overlays --------------------------------------------------------------------------------
@@ -430,7 +229,8 @@ class ManifestsTest {
             Certs.create("--out", temp.resolve("out").toString(), "--overlay", generated.toString());
         }
         List<Path> kustomizations = new ArrayList<>();
-        try (Stream<Path> dirs = Stream.concat(Stream.of(K8S, BASE, NETWORK_POLICY_COMPONENT), Files.list(OVERLAYS))) {
+        try (Stream<Path> dirs = Stream.concat(Stream.of(K8S, BASE, NETWORK_POLICY_COMPONENT, MONITORING_COMPONENT,
+                IMAGE_COMPONENT), Files.list(OVERLAYS))) {
             dirs.filter(Files::isDirectory).forEach(kustomizations::add);
         }
         assertThat(kustomizations).contains(OVERLAYS.resolve("plain"), OVERLAYS.resolve("cert-manager"));
@@ -474,6 +274,30 @@ class ManifestsTest {
         }
     }
 
+    /** One place for the image: the component every overlay lists (kubectl's kustomize applies its images: entry). */
+    @Test
+    void everyOverlayTakesTheImageFromTheImageComponent() throws IOException {
+        JsonNode kustomization = Kustomize.kustomization(IMAGE_COMPONENT);
+        assertThat(kustomization.path("kind").asText()).isEqualTo("Component");
+        JsonNode images = kustomization.path("images");
+        assertThat(images).hasSize(1);
+        String baseImage = checks.container().path("image").asText();
+        assertThat(images.get(0).path("name").asText()).as("the image name the base's Deployment uses")
+                .isEqualTo(baseImage.substring(0, baseImage.indexOf(':')));
+        assertThat(images.get(0).path("newName").asText()).isNotBlank();
+        assertThat(images.get(0).path("newTag").asText()).isNotBlank();
+        List<Path> overlays;
+        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+            overlays = dirs.filter(Files::isDirectory).toList();
+        }
+        assertThat(overlays).hasSize(2);
+        for (Path overlay : overlays) {
+            JsonNode overlayKustomization = Kustomize.kustomization(overlay);
+            assertThat(strings(overlayKustomization.path("components"))).as(overlay.toString()).contains("../../image");
+            assertThat(overlayKustomization.has("images")).as(overlay + " sets no image of its own").isFalse();
+        }
+    }
+
     @Test
     void thePlainOverlayGetsTheSecretAndTheCaBundleFromTheScript() throws IOException {
         JsonNode plain = Kustomize.kustomization(OVERLAYS.resolve("plain"));
@@ -495,7 +319,7 @@ class ManifestsTest {
         assertThat(patch.get(0).path("metadata").path("name").asText()).isEqualTo(NAME);
         // A strategic merge patch merges webhooks by name: every name must be one of the base's.
         List<String> names = new ArrayList<>();
-        webhooks().forEach(w -> names.add(w.path("name").asText()));
+        checks.webhooks().forEach(w -> names.add(w.path("name").asText()));
         String ca = Files.readString(temp.resolve("out/ca.crt"));
         List<String> patched = new ArrayList<>();
         for (JsonNode webhook : patch.get(0).path("webhooks")) {
@@ -549,18 +373,7 @@ class ManifestsTest {
     void theGuardsOwnNetworkPolicyOpensTheWebhookPortAndTheApiServerAndDns() {
         List<ObjectNode> objects = Kustomize.render(NETWORK_POLICY_COMPONENT);
         assertThat(objects).hasSize(1);
-        ObjectNode policy = objects.get(0);
-        assertThat(policy.path("metadata").path("namespace").asText()).isEqualTo(NAMESPACE);
-        assertThat(stringMap(policy.path("spec").path("podSelector").path("matchLabels"))).isEqualTo(POD_SELECTOR);
-        assertThat(strings(policy.path("spec").path("policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
-        Set<String> ingressPorts = new TreeSet<>();
-        policy.path("spec").path("ingress").forEach(r -> r.path("ports").forEach(p -> ingressPorts.add(p.path("port").asText())));
-        assertThat(ingressPorts).containsExactlyInAnyOrder("8443", "9000");
-        String egress = policy.path("spec").path("egress").toString();
-        assertThat(egress).contains("\"ipBlock\"", "6443", "443", "kube-dns", "kube-system");
-        assertThat(policy.path("spec").path("egress")).anySatisfy(rule -> assertThat(rule.path("ports"))
-                .extracting(p -> p.path("protocol").asText() + "/" + p.path("port").asText())
-                .containsExactlyInAnyOrder("UDP/53", "TCP/53"));
+        InstallChecks.theGuardsOwnNetworkPolicyOpensTheWebhookPortAndTheApiServerAndDns(objects.get(0));
     }
 
     @Test
@@ -625,105 +438,4 @@ class ManifestsTest {
         return fail("no flow " + id + " in: " + check.out());
     }
 
-    // --- helpers ---------------------------------------------------------------------------------
-
-    private static JsonNode webhooks() {
-        JsonNode webhooks = Kustomize.find(base, "ValidatingWebhookConfiguration", NAME).path("webhooks");
-        assertThat(webhooks).hasSize(4);
-        return webhooks;
-    }
-
-    private static JsonNode podSpec() {
-        return Kustomize.find(base, "Deployment", NAME).path("spec").path("template").path("spec");
-    }
-
-    private static Map<String, String> podLabels() {
-        return stringMap(Kustomize.find(base, "Deployment", NAME).path("spec").path("template").path("metadata").path("labels"));
-    }
-
-    private static JsonNode container() {
-        JsonNode containers = podSpec().path("containers");
-        assertThat(containers).hasSize(1);
-        return containers.get(0);
-    }
-
-    private static Map<String, String> env() {
-        Map<String, String> env = new LinkedHashMap<>();
-        container().path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-        return env;
-    }
-
-    private static JsonNode mountOf(String path) {
-        for (JsonNode mount : container().path("volumeMounts")) {
-            if (path.equals(mount.path("mountPath").asText())) {
-                return mount;
-            }
-        }
-        return fail("nothing mounted at " + path);
-    }
-
-    private static JsonNode volumeOf(String path) {
-        String name = mountOf(path).path("name").asText();
-        for (JsonNode volume : podSpec().path("volumes")) {
-            if (name.equals(volume.path("name").asText())) {
-                return volume;
-            }
-        }
-        return fail("no volume " + name);
-    }
-
-    private static int containerPort(JsonNode container, JsonNode port) {
-        if (port.isInt()) {
-            return port.asInt();
-        }
-        for (JsonNode declared : container.path("ports")) {
-            if (port.asText().equals(declared.path("name").asText())) {
-                return declared.path("containerPort").asInt();
-            }
-        }
-        return fail("no container port " + port);
-    }
-
-    private static JsonNode servicePort(JsonNode service, int port) {
-        for (JsonNode declared : service.path("spec").path("ports")) {
-            if (declared.path("port").asInt() == port) {
-                return declared;
-            }
-        }
-        return fail("Service has no port " + port);
-    }
-
-    /** "resource.group" (the core group without suffix) to verbs; fails on anything but apiGroups/resources/verbs. */
-    private static Map<String, Set<String>> rules(JsonNode role) {
-        Map<String, Set<String>> granted = new TreeMap<>();
-        for (JsonNode rule : role.path("rules")) {
-            List<String> fields = new ArrayList<>();
-            rule.fieldNames().forEachRemaining(fields::add);
-            assertThat(fields).as("no resourceNames, nonResourceURLs or anything else")
-                    .containsExactlyInAnyOrder("apiGroups", "resources", "verbs");
-            for (String group : strings(rule.path("apiGroups"))) {
-                for (String resource : strings(rule.path("resources"))) {
-                    String key = group.isEmpty() ? resource : resource + "." + group;
-                    Set<String> verbs = new TreeSet<>(strings(rule.path("verbs")));
-                    if (granted.containsKey(key)) {
-                        fail(key + " is granted twice");
-                    }
-                    granted.put(key, verbs);
-                }
-            }
-        }
-        return granted;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> strings = new ArrayList<>();
-        array.forEach(e -> strings.add(e.asText()));
-        return strings;
-    }
-
-    private static Map<String, String> stringMap(JsonNode object) {
-        Map<String, String> map = new TreeMap<>();
-        object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
-    }
 }

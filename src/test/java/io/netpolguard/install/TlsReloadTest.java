@@ -9,6 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,6 +17,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A renewed certificate is served without a restart: the TLS registry re-reads the PEM files every
  * {@code quarkus.tls.reload-period} and the HTTPS server takes the new certificate (the way a renewed
- * Secret reaches the running guard in the cluster).
+ * Secret reaches the running guard in the cluster), and the metric
+ * {@code netpol_guard_tls_certificate_not_after_seconds} follows it (the alert on certificate expiry reads it).
  */
 @QuarkusTest
 @TestProfile(TlsReloadTest.Profile.class)
@@ -66,6 +70,9 @@ class TlsReloadTest {
     @TestHTTPResource(value = "/", tls = true)
     URL https;
 
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     @ConfigProperty(name = "quarkus.tls.key-store.pem.0.cert")
     String certFile;
 
@@ -76,9 +83,12 @@ class TlsReloadTest {
         X509Certificate first = servedWithin(DEADLINE);
         assertThat(first.getEncoded()).as("the HTTPS port serves the configured certificate")
                 .isEqualTo(Certs.certificate(cert).getEncoded());
+        assertThat(notAfterMetric()).as("the expiry of the served certificate")
+                .isEqualTo(first.getNotAfter().toInstant().getEpochSecond());
 
-        Certs.create("--out", cert.getParent().toString(), "--no-overlay", "--force", "--dns", "localhost", "--ip",
-                "127.0.0.1");
+        // the renewed certificate is valid for 30 days, the first one for 365: the metric must move
+        Certs.create("--out", cert.getParent().toString(), "--no-overlay", "--force", "--days", "30", "--dns",
+                "localhost", "--ip", "127.0.0.1");
         X509Certificate replacement = Certs.certificate(cert);
         assertThat(replacement.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
 
@@ -98,6 +108,18 @@ class TlsReloadTest {
         assertThat(now.getEncoded()).isEqualTo(replacement.getEncoded());
         assertThat(served().getSerialNumber()).as("handshakes after the swap keep succeeding")
                 .isEqualTo(replacement.getSerialNumber());
+        assertThat(notAfterMetric()).as("the expiry of the renewed certificate, after the reload")
+                .isEqualTo(replacement.getNotAfter().toInstant().getEpochSecond());
+    }
+
+    /** netpol_guard_tls_certificate_not_after_seconds{tls_configuration="default"} from /q/metrics. */
+    private long notAfterMetric() throws Exception {
+        String text = new String(metrics.openStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher value = Pattern.compile(
+                "(?m)^netpol_guard_tls_certificate_not_after_seconds\\{tls_configuration=\"default\",?} (\\S+)$")
+                .matcher(text);
+        assertThat(value.find()).as("the metric in:%n%s", text).isTrue();
+        return (long) Double.parseDouble(value.group(1));
     }
 
     private X509Certificate servedWithin(Duration limit) throws Exception {
