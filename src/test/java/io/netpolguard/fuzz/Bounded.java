@@ -1,5 +1,7 @@
 package io.netpolguard.fuzz;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -8,17 +10,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * Runs one call of an entry point on a fuzzed input within a time bound (a hang, such as catastrophic regex
  * backtracking or a huge number expanded digit by digit, fails instead of stalling the build) and lets only the
  * entry point's documented exceptions through. Any other exception or error, a stack overflow included, fails with
- * the input printed.
+ * the input printed. The bound is on the CPU time of the call's thread, which a busy machine does not stretch as it
+ * stretches wall time (a 4 MB input took over 5 s of wall time at load 14); a call that does not finish within
+ * {@value #WALL_FACTOR} times the bound in wall time (blocked, not computing) fails too.
  */
 public final class Bounded {
-    /** Seconds one call may take: {@code -Dfuzz.timeout-seconds}, 5 unless set. */
+    /** Seconds of CPU time one call may take: {@code -Dfuzz.timeout-seconds}, 5 unless set. */
     public static final long TIMEOUT_SECONDS = Long.getLong("fuzz.timeout-seconds", 5);
+    static final int WALL_FACTOR = 12;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static ExecutorService executor = newExecutor();
 
     private Bounded() {
@@ -49,17 +56,40 @@ public final class Bounded {
      * Runs the call; an exception that {@code documented} accepts is an expected answer to bad input (empty result),
      * provided its message says what is wrong, in one or more lines without a stack trace.
      */
-    public static synchronized <T> Optional<T> documented(Object input, String what, Callable<T> call,
+    public static <T> Optional<T> documented(Object input, String what, Callable<T> call,
             Predicate<Throwable> documented) {
-        Future<T> future = executor.submit(call);
+        return documented(input, what, call, documented, TIMEOUT_SECONDS);
+    }
+
+    static synchronized <T> Optional<T> documented(Object input, String what, Callable<T> call,
+            Predicate<Throwable> documented, long timeoutSeconds) {
+        // the executor's thread runs call after call: its CPU time counts from the start of this one
+        AtomicLong worker = new AtomicLong(-1);
+        AtomicLong cpuAtStart = new AtomicLong();
+        Future<T> future = executor.submit(() -> {
+            cpuAtStart.set(THREADS.getCurrentThreadCpuTime());
+            worker.set(Thread.currentThread().getId());
+            return call.call();
+        });
         Throwable thrown;
+        long start = System.nanoTime();
         try {
-            return Optional.ofNullable(future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            executor.shutdownNow();
-            executor = newExecutor();
-            throw new AssertionError(what + " did not finish within " + TIMEOUT_SECONDS + " s on " + input);
+            while (true) {
+                try {
+                    return Optional.ofNullable(future.get(100, TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    long cpu = worker.get() < 0 ? 0 : THREADS.getThreadCpuTime(worker.get()) - cpuAtStart.get();
+                    boolean tooLong = cpu > TimeUnit.SECONDS.toNanos(timeoutSeconds)
+                            || System.nanoTime() - start > TimeUnit.SECONDS.toNanos(timeoutSeconds * WALL_FACTOR);
+                    if (tooLong) {
+                        future.cancel(true);
+                        executor.shutdownNow();
+                        executor = newExecutor();
+                        throw new AssertionError(what + " did not finish within " + timeoutSeconds + " s of CPU time (or "
+                                + timeoutSeconds * WALL_FACTOR + " s of wall time) on " + input);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(what + " was interrupted", e);
