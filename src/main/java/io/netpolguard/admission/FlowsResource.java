@@ -28,7 +28,7 @@ public class FlowsResource {
             Map<String, Object> flow = new LinkedHashMap<>();
             flow.put("id", result.flow().id());
             flow.put("owner", result.flow().owner());
-            flow.put("severity", result.flow().definition().severity().id());
+            flow.put("severity", server.settings().severity(result.flow().id(), result.flow().definition().severity()).id());
             flow.put("status", result.status().id());
             flow.put("summary", report.explainer().summary(result));
             if (result.status() == io.netpolguard.guard.FlowStatus.UNVERIFIABLE) {

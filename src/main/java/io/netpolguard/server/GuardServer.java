@@ -117,6 +117,11 @@ public class GuardServer {
     }
 
     /** The source in use, chosen on first use: the live cluster when reachable, else the configured manifests. */
+    /** The judgement's settings (modes and severities as configured). */
+    public io.netpolguard.guard.GuardSettings settings() {
+        return guard.settings();
+    }
+
     public SnapshotSource source() {
         SnapshotSource current = source;
         if (current == null) {

@@ -48,7 +48,8 @@ class ConfiguredWebhookTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("netpol-guard.operator.namespace", "dynatrace-operator",
-                    "netpol-guard.control-plane.cidrs", CONTROL_PLANE);
+                    "netpol-guard.control-plane.cidrs", CONTROL_PLANE,
+                    "netpol-guard.flows.\"monitored-apps->activegate\".severity", "critical");
         }
     }
 
@@ -84,6 +85,14 @@ class ConfiguredWebhookTest {
     void restore() {
         Logger.getLogger("io.netpolguard.decision").removeHandler(decisionLog);
         server.useSource(original);
+    }
+
+    @Test
+    void aConfiguredSeverityIsTheOneGetFlowsShows() {
+        // the catalogue's severity of monitored-apps->activegate is warning; decisions and GET /flows use the configured one
+        given().when().get("/flows").then().statusCode(200)
+                .body("flows.find { it.id == 'monitored-apps->activegate' }.severity", equalTo("critical"))
+                .body("flows.find { it.id == 'oneagent->activegate' }.severity", equalTo("warning"));
     }
 
     @Test
