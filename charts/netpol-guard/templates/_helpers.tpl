@@ -64,6 +64,9 @@ netpol-guard.resolver.dns={{ $g.resolver.dns }}
 {{- if $g.resolver.timeout }}
 netpol-guard.resolver.timeout={{ $g.resolver.timeout }}
 {{- end }}
+{{- if and .Values.policyReports.enabled .Values.policyReports.leaseName }}
+netpol-guard.reports.lease-name={{ .Values.policyReports.leaseName }}
+{{- end }}
 {{- if ne .Release.Namespace "netpol-guard" }}
 netpol-guard.self.namespace={{ .Release.Namespace }}
 {{- end }}

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>the plain overlay makes Secret netpol-guard-tls from certs/create-certs.sh's files; with
  * {@code certificates.source=secret} the chart uses that Secret and makes none.</li>
  * </ul>
+ * The PolicyReports are compared as README adds them: an overlay of one's own with the overlay and the component
+ * {@code k8s/base/optional/policy-reports}, against {@code policyReports.enabled=true}.
  */
 class ChartDriftIT {
     private static final Set<String> HELM_LABELS = Set.of("helm.sh/chart", "app.kubernetes.io/instance",
@@ -69,6 +71,25 @@ class ChartDriftIT {
         List<String> values = new ArrayList<>(List.of("--set", "certificates.source=secret", "--set-file",
                 "certificates.secret.caBundle=" + out.resolve("ca.crt")));
         values.addAll(OPTIONAL_VALUES);
+        assertSame(byName(Helm.template(values)), kustomize);
+    }
+
+    /** README's overlay of one's own: an overlay plus the component k8s/base/optional/policy-reports. */
+    @Test
+    void theOverlayWithPolicyReportsIsTheChartWithPolicyReports() throws IOException {
+        copyOfK8s();
+        Path withReports = Files.createDirectories(temp.resolve("netpol-guard-with-reports"));
+        Files.writeString(withReports.resolve("kustomization.yaml"), """
+                resources: [../k8s/overlays/cert-manager]
+                components: [../k8s/base/optional/policy-reports]
+                """);
+        Map<String, JsonNode> kustomize = byName(kustomize(withReports));
+        List<String> values = new ArrayList<>(List.of("--set", "certificates.source=certManager", "--set",
+                "policyReports.enabled=true"));
+        values.addAll(OPTIONAL_VALUES);
+        assertThat(kustomize).containsKeys("ClusterRole netpol-guard-policy-reports",
+                "ClusterRoleBinding netpol-guard-policy-reports", "Role netpol-guard-policy-reports",
+                "RoleBinding netpol-guard-policy-reports");
         assertSame(byName(Helm.template(values)), kustomize);
     }
 

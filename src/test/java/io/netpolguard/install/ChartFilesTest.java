@@ -58,7 +58,8 @@ class ChartFilesTest {
     void theSchemaRejectsUnknownKeysAtEveryLevel() throws IOException {
         List<String> objects = new ArrayList<>();
         walk(schema(), "", objects);
-        assertThat(objects).contains("", ".guard", ".guard.operator", ".metrics.serviceMonitor", ".guard.flows");
+        assertThat(objects).contains("", ".guard", ".guard.operator", ".metrics.serviceMonitor", ".guard.flows",
+                ".policyReports");
     }
 
     private static void walk(JsonNode schema, String path, List<String> objects) {
@@ -85,7 +86,8 @@ class ChartFilesTest {
         List<String> paths = new ArrayList<>();
         inSchema(values, schema(), "", paths);
         assertThat(paths).contains(".image.repository", ".image.tag", ".image.pullPolicy", ".certificates.source",
-                ".guard.mode", ".networkPolicy.enabled", ".metrics.prometheusRule.enabled");
+                ".guard.mode", ".networkPolicy.enabled", ".metrics.prometheusRule.enabled", ".policyReports.enabled",
+                ".policyReports.leaseName");
     }
 
     private static void inSchema(JsonNode value, JsonNode schema, String path, List<String> paths) {

@@ -42,6 +42,7 @@ class HelmChartIT {
                 "--set", "metrics.prometheusRule.enabled=true", "--set", "metrics.dashboard.enabled=true"),
         GUARD_SETTINGS("-f", "src/test/resources/install/chart/guard-settings.yaml"),
         NAMESPACE_CREATED("--set", "namespace.create=true"),
+        POLICY_REPORTS("--set", "policyReports.enabled=true"),
         IMAGE_AND_SIZE("--set", "image.repository=registry.example.com/netpol-guard", "--set", "image.tag=0.1.0",
                 "--set", "image.pullPolicy=Always", "--set", "replicas=3", "--set", "resources.limits.memory=384Mi");
 
@@ -188,6 +189,40 @@ class HelmChartIT {
         InstallChecks defaults = new InstallChecks(Helm.template(List.of()));
         assertThat(defaults.ofKind("ConfigMap")).isEmpty();
         assertThat(defaults.env()).doesNotContainKey("QUARKUS_CONFIG_LOCATIONS");
+    }
+
+    /** PolicyReports bring the RBAC of k8s/base/optional/policy-reports and turn the reports on; off, neither is there. */
+    @Test
+    void policyReportsBringTheirRbacAndTurnTheReportsOn() throws Exception {
+        InstallChecks checks = new InstallChecks(Helm.template(Combination.POLICY_REPORTS.args));
+        assertThat(checks.env()).containsEntry("NETPOL_GUARD_REPORTS_ENABLED", "true");
+        assertThat(checks.objects()).extracting(InstallChecks::kindAndName).contains(
+                "ClusterRole netpol-guard-policy-reports", "ClusterRoleBinding netpol-guard-policy-reports",
+                "Role netpol-guard-policy-reports", "RoleBinding netpol-guard-policy-reports");
+        assertThat(checks.ofKind("ConfigMap")).as("the guard's default Lease name").isEmpty();
+
+        InstallChecks defaults = new InstallChecks(Helm.template(List.of()));
+        assertThat(defaults.env()).doesNotContainKey("NETPOL_GUARD_REPORTS_ENABLED");
+        assertThat(defaults.ofKind("Role")).isEmpty();
+        assertThat(defaults.objects()).extracting(InstallChecks::kindAndName)
+                .containsOnlyOnce("ClusterRoleBinding netpol-guard")
+                .doesNotContain("ClusterRole netpol-guard-policy-reports", "ClusterRoleBinding netpol-guard-policy-reports",
+                        "RoleBinding netpol-guard-policy-reports");
+
+        InstallChecks leaseNamed = new InstallChecks(Helm.template(List.of("--set", "policyReports.enabled=true",
+                "--set", "policyReports.leaseName=netpol-guard-writer")));
+        leaseNamed.all();
+        Properties properties = new Properties();
+        properties.load(new StringReader(leaseNamed.find("ConfigMap", "netpol-guard-config").path("data")
+                .path("guard.properties").asText()));
+        assertThat(properties).containsExactlyInAnyOrderEntriesOf(
+                Map.of("netpol-guard.reports.lease-name", "netpol-guard-writer"));
+        assertThat(leaseNamed.env()).containsEntry("QUARKUS_CONFIG_LOCATIONS", "/etc/netpol-guard/config/guard.properties");
+        assertThat(new InstallChecks(Helm.template(List.of("--set", "policyReports.leaseName=netpol-guard-writer")))
+                .ofKind("ConfigMap")).as("a Lease name without the reports changes nothing").isEmpty();
+        BuiltTool.Result badName = Helm.templateResult(List.of("--set", "policyReports.leaseName=Writer_Lease"));
+        assertThat(badName.exitCode()).isNotZero();
+        assertThat(badName.err()).contains("/policyReports/leaseName");
     }
 
     /** Installed into another namespace, the guard is told where it runs and its certificate names that Service. */

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 record InstallChecks(List<ObjectNode> objects, String image, int replicas) {
     static final String NAMESPACE = "netpol-guard";
     static final String NAME = "netpol-guard";
+    static final String POLICY_REPORTS = "netpol-guard-policy-reports";
     static final Map<String, String> POD_SELECTOR = Map.of("app.kubernetes.io/name", "netpol-guard");
     static final String BREAK_GLASS = "!(authorizer.group('netpol-guard.io').resource('breakglass').check('create')"
             + ".allowed() && !authorizer.group('netpol-guard.io').resource('wildcard-probe').check('never-granted').allowed())";
@@ -56,6 +57,7 @@ record InstallChecks(List<ObjectNode> objects, String image, int replicas) {
         theClusterRoleGrantsExactlyGetListWatchOnWhatTheInformersRead();
         theClusterRoleCoversEveryInformerOfLiveCluster();
         theServiceAccountIsBoundToTheClusterRole();
+        thePolicyReportRbacComesExactlyWithTheReports();
         theBreakGlassClusterRoleGrantsWhatTheMatchConditionChecks();
         theExemptionPolicyCoversEveryKindTheWebhookJudgesExceptDeletes();
         theExemptionPolicyAsksForTheApproverRoleAndDisqualifiesWildcards();
@@ -162,9 +164,40 @@ record InstallChecks(List<ObjectNode> objects, String image, int replicas) {
         assertThat(subject.path("namespace").asText()).isEqualTo(NAMESPACE);
         find("ServiceAccount", NAME);
         assertThat(podSpec().path("serviceAccountName").asText()).isEqualTo(NAME);
-        assertThat(ofKind("ClusterRoleBinding")).as("the break-glass role is bound by admins only").hasSize(1);
-        assertThat(ofKind("RoleBinding")).isEmpty();
-        assertThat(ofKind("Role")).isEmpty();
+        assertThat(ofKind("ClusterRoleBinding")).as("the break-glass role is bound by admins only")
+                .extracting(InstallChecks::kindAndName).allMatch(n -> n.equals("ClusterRoleBinding " + NAME)
+                        || n.equals("ClusterRoleBinding " + POLICY_REPORTS));
+        assertThat(ofKind("RoleBinding")).extracting(InstallChecks::kindAndName).allMatch(n -> n.endsWith(POLICY_REPORTS));
+        assertThat(ofKind("Role")).extracting(InstallChecks::kindAndName).allMatch(n -> n.endsWith(POLICY_REPORTS));
+    }
+
+    /**
+     * With NETPOL_GUARD_REPORTS_ENABLED=true (k8s/base/optional/policy-reports, the chart's policyReports.enabled) the
+     * guard may write PolicyReports and the Lease that elects the writer, bound to its ServiceAccount; without it, the
+     * guard gets none of that.
+     */
+    void thePolicyReportRbacComesExactlyWithTheReports() {
+        List<String> reportObjects = List.of("ClusterRole " + POLICY_REPORTS, "ClusterRoleBinding " + POLICY_REPORTS,
+                "Role " + POLICY_REPORTS, "RoleBinding " + POLICY_REPORTS);
+        if (!"true".equals(env().get("NETPOL_GUARD_REPORTS_ENABLED"))) {
+            assertThat(env()).doesNotContainKey("NETPOL_GUARD_REPORTS_ENABLED");
+            assertThat(objects).extracting(InstallChecks::kindAndName).doesNotContainAnyElementsOf(reportObjects);
+            return;
+        }
+        assertThat(rules(find("ClusterRole", POLICY_REPORTS))).isEqualTo(Map.of(
+                "policyreports.wgpolicyk8s.io", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
+                "clusterpolicyreports.wgpolicyk8s.io", Set.of("get", "list", "watch", "create", "update", "patch", "delete")));
+        // patch: the Kubernetes client's LeaseLock renews and takes over the Lease with a PATCH
+        assertThat(rules(find("Role", POLICY_REPORTS)))
+                .isEqualTo(Map.of("leases.coordination.k8s.io", Set.of("get", "create", "update", "patch")));
+        for (String kind : List.of("ClusterRole", "Role")) {
+            ObjectNode binding = find(kind + "Binding", POLICY_REPORTS);
+            assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo(kind);
+            assertThat(binding.path("roleRef").path("name").asText()).isEqualTo(POLICY_REPORTS);
+            assertThat(binding.path("subjects")).hasSize(1);
+            assertThat(stringMap(binding.path("subjects").get(0))).isEqualTo(
+                    Map.of("kind", "ServiceAccount", "name", NAME, "namespace", NAMESPACE));
+        }
     }
 
     void theBreakGlassClusterRoleGrantsWhatTheMatchConditionChecks() {
