@@ -17,6 +17,10 @@ public final class UnevaluatedKinds {
 
     /** A kind of one API group, and whether it is namespaced. */
     public record Kind(String group, String kind, String plural, boolean namespaced) {
+        /** How explanations name the kind: {@code CiliumNetworkPolicy}, {@code Calico NetworkPolicy}. */
+        public String label() {
+            return group.contains("calico") ? "Calico " + kind : kind;
+        }
     }
 
     public static final List<Kind> KINDS = List.of(
@@ -41,7 +45,7 @@ public final class UnevaluatedKinds {
     public static Optional<UnevaluatedPolicy> read(Kind kind, JsonNode object) {
         String name = object.path("metadata").path("name").asText("");
         String namespace = kind.namespaced() ? object.path("metadata").path("namespace").asText("default") : null;
-        String label = kind.group().contains("calico") ? "Calico " + kind.kind() : kind.kind();
+        String label = kind.label();
         return switch (kind.kind()) {
             case "AuthorizationPolicy" -> Optional.of(new UnevaluatedPolicy(label, meshWide(namespace), name,
                     Direction.INGRESS, false));
@@ -50,6 +54,14 @@ public final class UnevaluatedKinds {
                     : Optional.empty();
             default -> Optional.of(new UnevaluatedPolicy(label, namespace, name, null, true));
         };
+    }
+
+    /**
+     * Stands for every object of a policy kind the guard may not list (RBAC forbids it): any of them may apply to any
+     * pod, in either direction, and allow as well as deny, so the sides of every flow become unverifiable.
+     */
+    public static UnevaluatedPolicy unlisted(String kindLabel) {
+        return new UnevaluatedPolicy(kindLabel, null, "(any: the guard may not list this kind)", null, true);
     }
 
     private static String meshWide(String namespace) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -33,6 +34,7 @@ import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyCompiler;
 import io.netpolguard.netpol.PolicySet;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +42,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,6 +93,9 @@ public final class LiveCluster implements SnapshotSource {
     private volatile boolean started;
     private volatile boolean builtFromSyncedInformers;
     private final Map<String, Instant> notWatchingSince = new ConcurrentHashMap<>();
+    /** Informers of optional kinds that RBAC forbids to list, with the API server's message. */
+    private final Map<String, String> forbidden = new ConcurrentHashMap<>();
+    private volatile Consumer<Duration> rebuildListener = duration -> { };
 
     public LiveCluster(KubernetesClient client, long debounceMillis, Consumer<String> onRejectedPolicy) {
         this.client = client;
@@ -128,9 +135,16 @@ public final class LiveCluster implements SnapshotSource {
         Map<String, SharedIndexInformer<?>> all = new LinkedHashMap<>(informers);
         all.putAll(dynatrace);
         Instant now = Instant.now();
+        // a watch opens only after a list succeeded: the kind is readable again
+        if (forbidden.keySet().removeIf(name -> !all.containsKey(name) || all.get(name).isWatching())) {
+            LOG.info("an informer that was forbidden to list its kind is watching again");
+            changed();
+        }
         for (Map.Entry<String, SharedIndexInformer<?>> entry : all.entrySet()) {
             SharedIndexInformer<?> informer = entry.getValue();
-            if (informer.hasSynced() && !informer.isWatching()) {
+            if (forbidden.containsKey(entry.getKey())) {
+                notWatchingSince.remove(entry.getKey());
+            } else if (informer.hasSynced() && !informer.isWatching()) {
                 if (notWatchingSince.putIfAbsent(entry.getKey(), now) == null) {
                     LOG.warnf("the %s informer has lost its watch; retrying", entry.getKey());
                 }
@@ -144,6 +158,25 @@ public final class LiveCluster implements SnapshotSource {
     @Override
     public Map<String, Instant> notWatchingSince() {
         return Map.copyOf(notWatchingSince);
+    }
+
+    @Override
+    public Map<String, String> forbidden() {
+        return Map.copyOf(forbidden);
+    }
+
+    @Override
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(forbidden).forEach((name, message) -> problems.add("cannot list " + resourceOf(name) + ": "
+                + message + "; until the guard may list them, every flow that " + optionalKind(name)
+                + " objects could decide is unverifiable"));
+        return problems;
+    }
+
+    @Override
+    public void onRebuild(Consumer<Duration> listener) {
+        this.rebuildListener = listener;
     }
 
     /**
@@ -161,11 +194,52 @@ public final class LiveCluster implements SnapshotSource {
             informer.addEventHandler(handler);
         }
         informer.exceptionHandler((wasStarted, error) -> {
-            LOG.warnf("cannot list or watch %s (%s); retrying", name, error.getMessage());
+            KubernetesClientException refusal = refusal(error);
+            if (refusal != null && optionalKind(name) != null) {
+                String message = statusMessage(refusal);
+                if (forbidden.put(name, message) == null) {
+                    LOG.warnf("cannot list %s (%s): every flow that %s objects could decide is unverifiable until the "
+                            + "guard may list them; retrying", resourceOf(name), message, optionalKind(name));
+                    changed();
+                }
+            } else {
+                LOG.warnf("cannot list or watch %s (%s); retrying", name, error.getMessage());
+            }
             return true;
         });
         informer.start();
         return informer;
+    }
+
+    /** The 403 among an informer's error and its causes, else null. */
+    private static KubernetesClientException refusal(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof KubernetesClientException e && e.getCode() == 403) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static String statusMessage(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return message == null ? "forbidden" : message.lines().findFirst().orElse("forbidden");
+    }
+
+    /**
+     * How explanations name the kind of an informer whose kind is optional (a cluster-wide or unevaluated policy kind,
+     * or the CRD informer that starts it), else null: the core kinds, DynaKubes and EdgeConnects are required.
+     */
+    static String optionalKind(String informer) {
+        String crd = informer.startsWith("crd/") ? informer.substring(4) : informer;
+        ClusterPolicyKind clusterKind = CLUSTER_POLICY_CRDS.get(crd);
+        UnevaluatedKinds.Kind unevaluated = UNEVALUATED_CRDS.get(crd);
+        return clusterKind != null ? clusterKind.kind() : unevaluated != null ? unevaluated.label() : null;
+    }
+
+    private static String resourceOf(String informer) {
+        return informer.startsWith("crd/") ? "customresourcedefinition " + informer.substring(4) : informer;
     }
 
     public void stop() {
@@ -197,24 +271,24 @@ public final class LiveCluster implements SnapshotSource {
         return true;
     }
 
+    /** Every informer has synced, except those of optional kinds that RBAC forbids to list (they count as unknown). */
     private boolean informersSynced() {
-        for (SharedIndexInformer<?> informer : informers.values()) {
-            if (!informer.hasSynced()) {
-                return false;
-            }
-        }
-        for (SharedIndexInformer<?> informer : dynatrace.values()) {
-            if (!informer.hasSynced()) {
+        Map<String, SharedIndexInformer<?>> all = new LinkedHashMap<>(informers);
+        all.putAll(dynatrace);
+        for (Map.Entry<String, SharedIndexInformer<?>> entry : all.entrySet()) {
+            if (!entry.getValue().hasSynced() && !forbidden.containsKey(entry.getKey())) {
                 return false;
             }
         }
         return true;
     }
 
-    /** True while every informer holds an open watch, so changes reach the snapshot. */
+    /** True while every informer (but those forbidden to list) holds an open watch, so changes reach the snapshot. */
     public boolean watching() {
-        return started && informers.values().stream().allMatch(SharedIndexInformer::isWatching)
-                && dynatrace.values().stream().allMatch(SharedIndexInformer::isWatching);
+        Map<String, SharedIndexInformer<?>> all = new LinkedHashMap<>(informers);
+        all.putAll(dynatrace);
+        return started && all.entrySet().stream()
+                .allMatch(e -> e.getValue().isWatching() || forbidden.containsKey(e.getKey()));
     }
 
     @Override
@@ -243,6 +317,7 @@ public final class LiveCluster implements SnapshotSource {
 
     private void rebuild() {
         rebuildScheduled.set(false);
+        long start = System.nanoTime();
         try {
             boolean informersSynced = started && informersSynced();
             if (policiesChanged) {
@@ -273,6 +348,7 @@ public final class LiveCluster implements SnapshotSource {
             if (informersSynced) {
                 builtFromSyncedInformers = true;
             }
+            rebuildListener.accept(Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
         }
@@ -309,6 +385,9 @@ public final class LiveCluster implements SnapshotSource {
                         UnevaluatedKinds.read(kind, Manifests.JSON.valueToTree(object)).ifPresent(found::add));
             }
         });
+        // a kind the guard may not list is unknown: any of its objects may apply anywhere
+        new TreeSet<>(forbidden.keySet().stream().map(LiveCluster::optionalKind).toList())
+                .forEach(kind -> found.add(UnevaluatedKinds.unlisted(kind)));
         return found;
     }
 

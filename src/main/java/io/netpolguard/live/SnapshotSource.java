@@ -25,4 +25,22 @@ public interface SnapshotSource {
     default Map<String, Instant> notWatchingSince() {
         return Map.of();
     }
+
+    /**
+     * Per informer of an optional kind (a cluster-wide or unevaluated policy kind) that RBAC forbids to list, the API
+     * server's refusal. Such a kind does not hold up readiness; while it cannot be read, every flow it could decide is
+     * unverifiable.
+     */
+    default Map<String, String> forbidden() {
+        return Map.of();
+    }
+
+    /** What the source could not read, one line each, as GET /flows and {@code check} list problems. */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
+
+    /** Called with the duration of every snapshot rebuild (metrics). */
+    default void onRebuild(java.util.function.Consumer<java.time.Duration> listener) {
+    }
 }

@@ -29,6 +29,7 @@ public class GuardMetrics {
     private final Map<String, AtomicInteger> unverifiableByFlow = new ConcurrentHashMap<>();
     private final AtomicInteger unreadablePolicies = new AtomicInteger();
     private final AtomicInteger operatorFound = new AtomicInteger();
+    private final Timer rebuilds;
     private volatile SnapshotSource source;
 
     @Inject
@@ -56,12 +57,16 @@ public class GuardMetrics {
         Gauge.builder("netpol_guard_operator_found", operatorFound, AtomicInteger::get)
                 .description("1 when the cluster has the Dynatrace Operator (its pods, a DynaKube or an EdgeConnect), "
                         + "0 when not (from the last audit)").register(registry);
+        this.rebuilds = Timer.builder("netpol_guard_snapshot_rebuild").description("Time to rebuild the cluster snapshot "
+                + "after changes (live cluster)").publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         Gauge.builder("netpol_guard_snapshot_age_seconds", this, GuardMetrics::snapshotAgeSeconds)
                 .description("Seconds since the cluster snapshot was last rebuilt").register(registry);
     }
 
     void watch(SnapshotSource watched) {
         this.source = watched;
+        watched.onRebuild(rebuilds::record);
         registerInformers();
     }
 
@@ -80,7 +85,15 @@ public class GuardMetrics {
             Gauge.builder("netpol_guard_informer_not_watching_seconds", this, m -> m.notWatchingSeconds(name))
                     .description("Seconds since the informer lost its watch; 0 while it watches").tag("resource", name)
                     .register(registry);
+            Gauge.builder("netpol_guard_informer_forbidden", this, m -> m.forbidden(name))
+                    .description("1 while RBAC forbids the informer to list its kind (an optional policy kind: the "
+                            + "flows it could decide are unverifiable)").tag("resource", name).register(registry);
         }
+    }
+
+    private double forbidden(String name) {
+        SnapshotSource current = source;
+        return current != null && current.forbidden().containsKey(name) ? 1 : 0;
     }
 
     private double notWatchingSeconds(String name) {

@@ -201,6 +201,7 @@ public class GuardServer {
                 LOG.warn(NO_OPERATOR);
             }
         }
+        problems.addAll(current.problems());
         problems.addAll(guard.problems(snapshot));
         AuditReport report = new AuditReport(Instant.now(), current.description(), results, guard.explainer(snapshot),
                 problems, operator);

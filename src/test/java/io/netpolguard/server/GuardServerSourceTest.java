@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.startsWith;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.cluster.UnevaluatedKinds;
 import io.netpolguard.live.ManifestSource;
 import io.netpolguard.live.SnapshotSource;
 import io.netpolguard.netpol.PolicyCompiler;
@@ -164,6 +165,67 @@ class GuardServerSourceTest {
         @Override
         public Map<String, Instant> notWatchingSince() {
             return lost;
+        }
+    }
+
+    @Test
+    void aPolicyKindTheGuardMayNotListLeavesItReadyMakesFlowsUnverifiableAndIsNoReasonToDeny() {
+        String cilium = "ciliumnetworkpolicies.cilium.io";
+        String refusal = "ciliumnetworkpolicies.cilium.io is forbidden: User \"system:serviceaccount:netpol-guard:"
+                + "netpol-guard\" cannot list resource \"ciliumnetworkpolicies\" in API group \"cilium.io\" at the cluster scope";
+        ClusterSnapshot s = original.snapshot();
+        ClusterSnapshot unknown = new ClusterSnapshot(s.namespaces(), s.pods(), s.policies(), s.services(),
+                s.endpointSlices(), s.endpoints(), s.dynaKubes(), s.edgeConnects(), s.nodeAddresses(), s.nodeLabels(),
+                s.clusterPolicies(), List.of(UnevaluatedKinds.unlisted("CiliumNetworkPolicy")));
+        server.useSource(new Forbidden(original, unknown, Map.of(cilium, refusal)));
+
+        given().when().get(ready).then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.'forbidden to list'", equalTo(cilium));
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_forbidden{resource=\"" + cilium + "\"}"))
+                .hasValue(1.0);
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_forbidden{resource=\"pods\"}")).hasValue(0.0);
+        given().when().get("/flows").then()
+                .statusCode(200)
+                .body("problems", org.hamcrest.Matchers.hasItem("cannot list " + cilium + ": " + refusal))
+                .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("unverifiable"))
+                .body("flows.find { it.id == 'operator->kube-dns' }.reason",
+                        org.hamcrest.Matchers.containsString("CiliumNetworkPolicy (any: the guard may not list this kind)"))
+                .body("flows.status", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("allowed")));
+        // deleting allow-dns would block DNS, but a kind the guard cannot read could allow it: never a denial
+        review("delete-allow-dns.json")
+                .body("response.allowed", equalTo(true))
+                .body("response.auditAnnotations.decision", org.hamcrest.Matchers.not(equalTo("deny")));
+    }
+
+    /** Another source's state, with one more snapshot and some informers forbidden to list their kind. */
+    record Forbidden(SnapshotSource delegate, ClusterSnapshot snapshot, Map<String, String> forbidden)
+            implements SnapshotSource {
+        @Override
+        public boolean synced() {
+            return delegate.synced();
+        }
+
+        @Override
+        public Map<String, Boolean> syncState() {
+            Map<String, Boolean> state = new LinkedHashMap<>(delegate.syncState());
+            forbidden.keySet().forEach(name -> state.put(name, false));
+            return state;
+        }
+
+        @Override
+        public Instant builtAt() {
+            return delegate.builtAt();
+        }
+
+        @Override
+        public String description() {
+            return delegate.description();
+        }
+
+        @Override
+        public List<String> problems() {
+            return forbidden.entrySet().stream().map(e -> "cannot list " + e.getKey() + ": " + e.getValue()).toList();
         }
     }
 
