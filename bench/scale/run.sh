@@ -6,6 +6,9 @@
 #   bench/scale/run.sh manifests [SCALE..] guard fed from manifests: ready time, heap, decisions under load
 #   bench/scale/run.sh informers [SCALE..] guard fed by informers from a real kube-apiserver + etcd
 #                                          (default scale: large): load time, sync time, heap, decisions
+#   bench/scale/run.sh churn [SCALE]        informers as above (default large), then pod churn through the API
+#                                          (PodChurn.java, CHURN_RATE pod changes/s): guard CPU, snapshot
+#                                          rebuilds, decision p50/p99, quiet vs under churn
 #   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
 #   bench/scale/run.sh default             the embedded default (k8s/examples, no arguments), >= 10,000 decisions
 #   bench/scale/run.sh report              results table (out/results.md) and plot (bench/scale/scale.png)
@@ -16,7 +19,8 @@
 # GUARD_JAVA_OPTS="-Xmx576m" (the heap k8s/base gives: 75 % of its 768Mi limit), CHECK_RUNS=3,
 # DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
-# BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64).
+# BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
+# (pod changes per second: each replacement is a delete, a create and a status write).
 # Results: out/results/*.json and *.txt; logs of every run under out/runs/.
 set -euo pipefail
 
@@ -34,6 +38,7 @@ CHECK_RUNS="${CHECK_RUNS:-3}"
 DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
 INFLIGHT="${INFLIGHT:-64}"
 KEEP_ETCD="${KEEP_ETCD:-1}"
+CHURN_RATE="${CHURN_RATE:-100}"
 BIN_DIR="${BIN_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.37.2-linux-amd64}"
 TENANT_HOST="abc12345.live.dynatrace.com"
 TENANT_IP="203.0.113.10"
@@ -321,6 +326,82 @@ cmd_informers() {
   done
 }
 
+# churn_phase NAME SECONDS [LoadDriver options]: the guard's CPU and snapshot rebuilds over SECONDS, with a
+# measured decision run (1 connection) when LoadDriver options are given, else idle; one JSON line into
+# $RESULTS/churn-NAME.json
+churn_phase() {
+  local name="$1" seconds="$2" c0 c1 l0 t0 t1
+  shift 2
+  curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics-$name-0.txt"
+  c0="$(cpu_ms "$GUARD_PID")"; t0="$(now_ms)"; l0="$(wc -l <"$RUN/guard.log")"
+  if [[ $# -gt 0 ]]; then
+    drive 1 "churn-$name" "$OUT/$SCALE/requests" "$RESULTS/churn-$name-decisions.json" --warmup 0 --duration "$seconds" "$@" \
+      >"$RUN/driver-$name.txt"
+  else
+    sleep "$seconds"
+  fi
+  c1="$(cpu_ms "$GUARD_PID")"; t1="$(now_ms)"
+  curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics-$name-1.txt"
+  local extra=()
+  if [[ $# -gt 0 ]]; then
+    python3 "$HERE/report.py" merge-guard "$RESULTS/churn-$name-decisions.json" "$RUN/guard.log" "$l0" "$((c1 - c0))" "$(load)" >/dev/null
+    extra=("$RESULTS/churn-$name-decisions.json")
+  fi
+  python3 "$HERE/churn.py" "$name" "$RUN/metrics-$name-0.txt" "$RUN/metrics-$name-1.txt" "$((c1 - c0))" \
+    "$(python3 -c "print(($t1 - $t0) / 1000)")" "$(load)" "${extra[@]}" | tee "$RESULTS/churn-$name.json"
+}
+
+# churn SCALE: the informers set-up, then four phases of DURATION: idle and deciding, quiet and under churn
+cmd_churn() {
+  ensure_app
+  SCALE="${1:-large}"
+  local run data ready churn_pid
+  ensure_generated "$SCALE"
+  run="$OUT/runs/churn-$SCALE-$(date +%H%M%S)"
+  RUN="$run"
+  data="$OUT/etcd-$SCALE"
+  mkdir -p "$run"
+  # churn changes the pods: each run starts from a copy of the freshly loaded etcd (kept in etcd-SCALE.loaded)
+  rm -rf "$data"
+  if [[ -f "$data.loaded/LOADED" ]]; then cp -a "$data.loaded" "$data"; fi
+  mkdir -p "$data"
+  log "churn/$SCALE: starting etcd + kube-apiserver"
+  start_control_plane "$data" "$run"
+  if [[ ! -f "$data/LOADED" ]]; then
+    load_cluster "$SCALE" "$data" "$run"
+    stop_pid "$APISERVER_PID"
+    stop_pid "$ETCD_PID"
+    rm -rf "$data.loaded" && cp -a "$data" "$data.loaded"
+    start_control_plane "$data" "$run"
+  fi
+  log "churn/$SCALE: starting the guard ($GUARD_JAVA_OPTS); load average $(load)"
+  start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=cluster KUBECONFIG="$run/kubeconfig"
+  ready="$(wait_ready 900)"
+  log "churn/$SCALE: ready in $ready ms; warm-up ${WARMUP}s; load average $(load)"
+  drive "$CONNECTIONS" warm-up "$OUT/$SCALE/requests" /dev/null --warmup "$WARMUP" --duration 1 >/dev/null
+  {
+    echo "--- quiet (load average $(load))"
+    churn_phase quiet-idle "$DURATION"
+    churn_phase quiet-decisions "$DURATION" --filter '^(?!dynakube)'
+    echo "--- churn: $CHURN_RATE pod changes/s through the API (load average $(load))"
+    java "$HERE/PodChurn.java" --server "$API_URL" --token "$TOKEN" --api "$OUT/$SCALE/api" --rate "$CHURN_RATE" \
+      --duration "$((2 * DURATION + 25))" >"$RESULTS/churn-driver.json" 2>"$run/churn-driver.err" &
+    churn_pid=$!
+    PIDS+=("$churn_pid")
+    sleep 15 # the driver's JVM start and its first replacements
+    churn_phase churn-idle "$DURATION"
+    churn_phase churn-decisions "$DURATION" --filter '^(?!dynakube)'
+    wait "$churn_pid" || log "churn driver failed: $(tail -3 "$run/churn-driver.err")"
+    echo "--- churn driver: $(cat "$RESULTS/churn-driver.json")"
+    echo "--- after churn: $("${KUBECTL[@]}" get --raw /metrics 2>/dev/null | grep -E '^apiserver_storage_objects\{resource="pods"\}' || true)"
+  } | tee "$RESULTS/churn-$SCALE.txt"
+  stop_pid "$GUARD_PID"
+  stop_pid "$APISERVER_PID"
+  stop_pid "$ETCD_PID"
+  rm -rf "$data"
+  [[ "$KEEP_ETCD" == 1 ]] || rm -rf "$data.loaded"
+}
+
 cmd_check() {
   ensure_app
   local scale i t0 t1 times=() rss=()
@@ -399,6 +480,7 @@ case "$cmd" in
   app) cmd_app ;;
   manifests) cmd_manifests ${*:-$SCALES} ;;
   informers) cmd_informers ${*:-large} ;;
+  churn) cmd_churn "${1:-large}" ;;
   check) cmd_check ${*:-$SCALES} ;;
   default) cmd_default ;;
   report) cmd_report ;;

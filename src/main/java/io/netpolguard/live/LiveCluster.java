@@ -326,7 +326,10 @@ public final class LiveCluster implements SnapshotSource {
             }
             if (podsChanged) {
                 podsChanged = false;
-                podIndex = PodIndex.of(pods.endpoints());
+                // only the namespaces whose pods changed are indexed again; the others are shared
+                Map<String, List<PodEndpoint>> changedNamespaces = new java.util.HashMap<>();
+                pods.takeChangedNamespaces().forEach(namespace -> changedNamespaces.put(namespace, pods.endpointsIn(namespace)));
+                podIndex = podIndex.withNamespaces(changedNamespaces);
             }
             Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
             for (Object item : store("namespaces")) {
