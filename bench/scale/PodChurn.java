@@ -29,7 +29,7 @@ import javax.net.ssl.X509TrustManager;
  * Pod churn through the API, as rolling updates make it: Deployment pods of the application namespaces (read from
  * generate.py's 03-pods.ndjson and 04-pod-status.ndjson) are replaced one after the other: the old pod is deleted, a
  * new one with a new pod-template-hash (and name) is created, and its status (podIP, Running) is written, as the
- * kubelet would. Each of these three writes is one pod change the guard's informer sees; --rate is pod changes per
+ * kubelet would. At most 32 replacements are in flight; a tick that finds them all busy is skipped and counted. Each of these three writes is one pod change the guard's informer sees; --rate is pod changes per
  * second (a replacement starts every 3/rate s). Prints what it did as one JSON line. Java 17 single-file, JDK only:
  *
  * <pre>java PodChurn.java --server URL --token TOKEN --api DIR --rate 100 --duration 60 [--seed 7]</pre>
@@ -82,23 +82,36 @@ public class PodChurn {
         AtomicLong failed = new AtomicLong();
         AtomicLong replaced = new AtomicLong();
         AtomicLong started = new AtomicLong();
+        AtomicLong skipped = new AtomicLong();
+        // at most this many replacements in flight: when the API server falls behind, ticks are skipped (and counted)
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long periodNanos = (long) (3e9 / rate);
         long begin = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> {
+            if (!inFlight.tryAcquire()) {
+                skipped.incrementAndGet();
+                return;
+            }
             long n = started.getAndIncrement();
             Slot slot = slots.get((int) (n % slots.size()));
             // a slot comes round again only after every other candidate pod: its last replacement is long done
-            replace(client, server, token, slot, writes, failed).thenRun(replaced::incrementAndGet);
+            replace(client, server, token, slot, writes, failed).whenComplete((x, e) -> {
+                replaced.incrementAndGet();
+                inFlight.release();
+            });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
+        // the summary also when stopped early (SIGTERM): the harness stops the churn when its phases are done
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ticker.shutdownNow();
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            System.out.printf(Locale.ROOT, "{\"targetChangesPerSecond\":%.1f,\"seconds\":%.1f,\"replacementsStarted\":%d,"
+                    + "\"replacementsDone\":%d,\"replacementsSkipped\":%d,\"writesOk\":%d,\"writesFailed\":%d,"
+                    + "\"changesPerSecond\":%.1f,\"candidatePods\":%d}%n", rate, seconds, started.get(), replaced.get(),
+                    skipped.get(), writes.get(), failed.get(), writes.get() / seconds, slots.size());
+        }));
         Thread.sleep((long) (duration * 1000));
-        ticker.shutdownNow();
-        double seconds = (System.nanoTime() - begin) / 1e9;
-        Thread.sleep(2000);
-        System.out.printf(Locale.ROOT, "{\"targetChangesPerSecond\":%.1f,\"seconds\":%.1f,\"replacementsStarted\":%d,"
-                + "\"replacementsDone\":%d,\"writesOk\":%d,\"writesFailed\":%d,\"changesPerSecond\":%.1f,"
-                + "\"candidatePods\":%d}%n", rate, seconds, started.get(), replaced.get(), writes.get(), failed.get(),
-                writes.get() / seconds, slots.size());
+        System.exit(0);
     }
 
     /** Delete the pod, create its successor with a new hash, write the successor's status: three changes. */
@@ -114,7 +127,8 @@ public class PodChurn {
         slot.name = newName;
         String pods = server + "/api/v1/namespaces/" + slot.namespace + "/pods/";
         String finalName = newName;
-        return send(client, token, "DELETE", pods + oldName, "application/json", "", writes, failed)
+        // gracePeriodSeconds=0: without a kubelet a graceful delete would only mark the pod terminating, for ever
+        return send(client, token, "DELETE", pods + oldName + "?gracePeriodSeconds=0", "application/json", "", writes, failed)
                 .thenCompose(x -> send(client, token, "POST", server + "/api/v1/namespaces/" + slot.namespace + "/pods",
                         "application/json", create, writes, failed))
                 .thenCompose(x -> send(client, token, "PATCH", pods + finalName + "/status",

@@ -9,6 +9,8 @@
 #   bench/scale/run.sh churn [SCALE]        informers as above (default large), then pod churn through the API
 #                                          (PodChurn.java, CHURN_RATE pod changes/s): guard CPU, snapshot
 #                                          rebuilds, decision p50/p99, quiet vs under churn
+#   bench/scale/run.sh restart             SIGTERM to a guard (k8s/examples, SHUTDOWN_DELAY=5s) while the load
+#                                          driver runs: requests answered, refused or broken during shutdown
 #   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
 #   bench/scale/run.sh default             the embedded default (k8s/examples, no arguments), >= 10,000 decisions
 #   bench/scale/run.sh report              results table (out/results.md) and plot (bench/scale/scale.png)
@@ -383,23 +385,70 @@ cmd_churn() {
     echo "--- quiet (load average $(load))"
     churn_phase quiet-idle "$DURATION"
     churn_phase quiet-decisions "$DURATION" --filter '^(?!dynakube)'
+    churn_phase quiet-own "$DURATION" --filter '^(bench-20|bench-200|cold)--'
     echo "--- churn: $CHURN_RATE pod changes/s through the API (load average $(load))"
     java "$HERE/PodChurn.java" --server "$API_URL" --token "$TOKEN" --api "$OUT/$SCALE/api" --rate "$CHURN_RATE" \
-      --duration "$((2 * DURATION + 25))" >"$RESULTS/churn-driver.json" 2>"$run/churn-driver.err" &
+      --duration 3600 >"$RESULTS/churn-driver.json" 2>"$run/churn-driver.err" &
     churn_pid=$!
     PIDS+=("$churn_pid")
     sleep 15 # the driver's JVM start and its first replacements
     churn_phase churn-idle "$DURATION"
     churn_phase churn-decisions "$DURATION" --filter '^(?!dynakube)'
-    wait "$churn_pid" || log "churn driver failed: $(tail -3 "$run/churn-driver.err")"
+    churn_phase churn-own "$DURATION" --filter '^(bench-20|bench-200|cold)--'
+    stop_pid "$churn_pid"
     echo "--- churn driver: $(cat "$RESULTS/churn-driver.json")"
-    echo "--- after churn: $("${KUBECTL[@]}" get --raw /metrics 2>/dev/null | grep -E '^apiserver_storage_objects\{resource="pods"\}' || true)"
+    echo "--- after churn: $("${KUBECTL[@]}" get --raw /metrics 2>/dev/null | grep -E '^apiserver_(storage|resource)_objects\{.*resource="pods"' || true)"
   } | tee "$RESULTS/churn-$SCALE.txt"
   stop_pid "$GUARD_PID"
   stop_pid "$APISERVER_PID"
   stop_pid "$ETCD_PID"
   rm -rf "$data"
   [[ "$KEEP_ETCD" == 1 ]] || rm -rf "$data.loaded"
+}
+
+# restart: one guard answering 4 connections; SIGTERM after 8 s; what the load driver saw from then on, per
+# 100 ms (its --timeline), and when readiness went DOWN and the process exited. No kubelet or kube-proxy here: the
+# endpoint removal that makes the shutdown delay useful in a cluster cannot be shown (see README).
+cmd_restart() {
+  ensure_app
+  local run="$OUT/runs/restart-$(date +%H%M%S)" delay="${SHUTDOWN_DELAY:-5s}" term_ms down_ms="" exit_ms driver_pid
+  RUN="$run"
+  mkdir -p "$run"
+  start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=manifests NETPOL_GUARD_SERVER_MANIFESTS="$ROOT/k8s/examples" \
+    QUARKUS_SHUTDOWN_DELAY="$delay"
+  wait_ready 120 >/dev/null
+  log "restart: guard ready; warm-up ${WARMUP}s; load average $(load)"
+  drive 4 warm-up "$ROOT/k8s/examples/requests" /dev/null --warmup "$WARMUP" --duration 1 >/dev/null
+  java "$HERE/LoadDriver.java" --url "https://127.0.0.1:$HTTPS_PORT/validate" --requests "$ROOT/k8s/examples/requests" \
+    --connections 4 --warmup 0 --duration 20 --label restart --json "$RESULTS/restart-driver.json" \
+    --timeline "$run/timeline.txt" >"$run/driver.txt" 2>&1 &
+  driver_pid=$!
+  PIDS+=("$driver_pid")
+  sleep 8
+  term_ms="$(now_ms)"
+  kill -TERM "$GUARD_PID"
+  while kill -0 "$GUARD_PID" 2>/dev/null; do
+    if [[ -z "$down_ms" ]] && ! curl -fsS --max-time 1 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1; then
+      down_ms="$(now_ms)"
+    fi
+    sleep 0.05
+  done
+  exit_ms="$(now_ms)"
+  wait "$driver_pid" || true
+  python3 - "$run/timeline.txt" "$term_ms" "${down_ms:-0}" "$exit_ms" "$delay" "$(load)" <<'PY' | tee "$RESULTS/restart.json"
+import json, sys
+path, term, down, exit_, delay, load = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+before = [0, 0, 0, 0]; during = [0, 0, 0, 0]; after = [0, 0, 0, 0]
+for line in open(path).read().splitlines()[1:]:
+    ms, *counts = map(int, line.split())
+    bucket = before if ms + 100 <= term else during if ms < exit_ else after
+    for i, c in enumerate(counts):
+        bucket[i] += c
+names = ["ok", "otherStatus", "refused", "broken"]
+print(json.dumps({"shutdownDelay": delay, "readinessDownAfterMs": down - term if down else None,
+                  "exitAfterMs": exit_ - term, "beforeSigterm": dict(zip(names, before)),
+                  "sigtermToExit": dict(zip(names, during)), "afterExit": dict(zip(names, after)), "load": load}))
+PY
 }
 
 cmd_check() {
@@ -481,6 +530,7 @@ case "$cmd" in
   manifests) cmd_manifests ${*:-$SCALES} ;;
   informers) cmd_informers ${*:-large} ;;
   churn) cmd_churn "${1:-large}" ;;
+  restart) cmd_restart ;;
   check) cmd_check ${*:-$SCALES} ;;
   default) cmd_default ;;
   report) cmd_report ;;
