@@ -438,16 +438,20 @@ cmd_restart() {
   python3 - "$run/timeline.txt" "$term_ms" "${down_ms:-0}" "$exit_ms" "$delay" "$(load)" <<'PY' | tee "$RESULTS/restart.json"
 import json, sys
 path, term, down, exit_, delay, load = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
-before = [0, 0, 0, 0]; during = [0, 0, 0, 0]; after = [0, 0, 0, 0]
-for line in open(path).read().splitlines()[1:]:
-    ms, *counts = map(int, line.split())
-    bucket = before if ms + 100 <= term else during if ms < exit_ else after
+rows = [list(map(int, line.split())) for line in open(path).read().splitlines()[1:]]
+failing = [ms for ms, ok, other, refused, broken in rows if ms + 100 > term and other + refused + broken > 0]
+first_failure = failing[0] if failing else exit_
+phases = {"beforeSigterm": [0, 0, 0, 0], "sigtermToFirstFailure": [0, 0, 0, 0], "firstFailureToExit": [0, 0, 0, 0],
+          "afterExit": [0, 0, 0, 0]}
+for ms, *counts in rows:
+    name = ("beforeSigterm" if ms + 100 <= term else "sigtermToFirstFailure" if ms < first_failure
+            else "firstFailureToExit" if ms < exit_ else "afterExit")
     for i, c in enumerate(counts):
-        bucket[i] += c
+        phases[name][i] += c
 names = ["ok", "otherStatus", "refused", "broken"]
 print(json.dumps({"shutdownDelay": delay, "readinessDownAfterMs": down - term if down else None,
-                  "exitAfterMs": exit_ - term, "beforeSigterm": dict(zip(names, before)),
-                  "sigtermToExit": dict(zip(names, during)), "afterExit": dict(zip(names, after)), "load": load}))
+                  "firstFailureAfterMs": first_failure - term, "exitAfterMs": exit_ - term,
+                  **{k: dict(zip(names, v)) for k, v in phases.items()}, "load": load}))
 PY
 }
 
