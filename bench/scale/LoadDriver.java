@@ -35,6 +35,9 @@ import javax.net.ssl.X509TrustManager;
  *      [--connections 8] [--warmup 10] [--duration 30] [--count N] [--json FILE] [--label TEXT]
  * </pre>
  *
+ * --timeline FILE writes, per 100 ms of wall clock (epoch ms), the requests that completed with 200, got another
+ * status, found the port closed (connection refused) or broke off (reset, closed mid-request): what a restart
+ * of the guard costs.
  * --warmup and --duration are seconds; --count N stops after N measured requests (then --duration is
  * only an upper bound). Latency is client-side wall time per request (send to last byte), recorded in
  * nanoseconds in plain arrays and sorted at the end (no histogram, no coordinated-omission correction:
@@ -60,6 +63,29 @@ public class LoadDriver {
             }
             nanos[size] = n;
             which[size++] = w;
+        }
+    }
+
+    /** Outcomes per 100 ms of wall clock. */
+    static final class Timeline {
+        static final int OK = 0;
+        static final int STATUS = 1;
+        static final int REFUSED = 2;
+        static final int BROKEN = 3;
+        private final Map<Long, long[]> slots = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        void add(int outcome) {
+            long[] counts = slots.computeIfAbsent(System.currentTimeMillis() / 100 * 100, k -> new long[4]);
+            synchronized (counts) {
+                counts[outcome]++;
+            }
+        }
+
+        void write(Path file) throws IOException {
+            StringBuilder out = new StringBuilder("epochMs ok otherStatus refused broken\n");
+            slots.forEach((ms, c) -> out.append(ms).append(' ').append(c[OK]).append(' ').append(c[STATUS]).append(' ')
+                    .append(c[REFUSED]).append(' ').append(c[BROKEN]).append('\n'));
+            Files.writeString(file, out);
         }
     }
 
@@ -108,6 +134,7 @@ public class LoadDriver {
             decisions.put(bodies.get(i).name(), m.find() ? m.group(1) : "?");
         }
 
+        Timeline timeline = opts.containsKey("timeline") ? new Timeline() : null;
         AtomicLong next = new AtomicLong();
         AtomicLong measured = new AtomicLong();
         long start = System.nanoTime();
@@ -132,6 +159,9 @@ public class LoadDriver {
                             HttpResponse<byte[]> response = send(client, url, bodies.get(w),
                                     HttpResponse.BodyHandlers.ofByteArray());
                             long t1 = System.nanoTime();
+                            if (timeline != null) {
+                                timeline.add(response.statusCode() == 200 ? Timeline.OK : Timeline.STATUS);
+                            }
                             if (t0 >= measureFrom) {
                                 if (response.statusCode() != 200) {
                                     recorder.errors++;
@@ -140,6 +170,9 @@ public class LoadDriver {
                                 }
                             }
                         } catch (IOException e) {
+                            if (timeline != null) {
+                                timeline.add(e instanceof java.net.ConnectException ? Timeline.REFUSED : Timeline.BROKEN);
+                            }
                             if (t0 >= measureFrom) {
                                 recorder.errors++;
                             }
@@ -226,6 +259,9 @@ public class LoadDriver {
         System.out.printf(Locale.ROOT, "driver process CPU %.1f s (whole run, incl. JVM start and warm-up)%n", cpuNanos / 1e9);
         if (opts.containsKey("json")) {
             Files.writeString(Path.of(opts.get("json")), json + "\n");
+        }
+        if (timeline != null) {
+            timeline.write(Path.of(opts.get("timeline")));
         }
         System.exit(errors > 0 ? 1 : 0);
     }

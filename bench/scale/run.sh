@@ -6,6 +6,11 @@
 #   bench/scale/run.sh manifests [SCALE..] guard fed from manifests: ready time, heap, decisions under load
 #   bench/scale/run.sh informers [SCALE..] guard fed by informers from a real kube-apiserver + etcd
 #                                          (default scale: large): load time, sync time, heap, decisions
+#   bench/scale/run.sh churn [SCALE]        informers as above (default large), then pod churn through the API
+#                                          (PodChurn.java, CHURN_RATE pod changes/s): guard CPU, snapshot
+#                                          rebuilds, decision p50/p99, quiet vs under churn
+#   bench/scale/run.sh restart             SIGTERM to a guard (k8s/examples, SHUTDOWN_DELAY=5s) while the load
+#                                          driver runs: requests answered, refused or broken during shutdown
 #   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
 #   bench/scale/run.sh decisions [SCALE..] every request decided in-process (DecisionRun.java, no HTTP): CPU time
 #                                          and bytes allocated per decision, per request; plot bench/scale/decisions.png
@@ -18,7 +23,8 @@
 # GUARD_JAVA_OPTS="-Xmx576m" (the heap k8s/base gives: 75 % of its 768Mi limit), CHECK_RUNS=3,
 # DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
-# BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64).
+# BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
+# (pod changes per second: each replacement is a delete, a create and a status write).
 # Results: out/results/*.json and *.txt; logs of every run under out/runs/.
 set -euo pipefail
 
@@ -38,6 +44,7 @@ CHECK_RUNS="${CHECK_RUNS:-3}"
 DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
 INFLIGHT="${INFLIGHT:-64}"
 KEEP_ETCD="${KEEP_ETCD:-1}"
+CHURN_RATE="${CHURN_RATE:-100}"
 BIN_DIR="${BIN_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.37.2-linux-amd64}"
 TENANT_HOST="abc12345.live.dynatrace.com"
 TENANT_IP="203.0.113.10"
@@ -325,6 +332,133 @@ cmd_informers() {
   done
 }
 
+# churn_phase NAME SECONDS [LoadDriver options]: the guard's CPU and snapshot rebuilds over SECONDS, with a
+# measured decision run (1 connection) when LoadDriver options are given, else idle; one JSON line into
+# $RESULTS/churn-NAME.json
+churn_phase() {
+  local name="$1" seconds="$2" c0 c1 l0 t0 t1
+  shift 2
+  curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics-$name-0.txt"
+  c0="$(cpu_ms "$GUARD_PID")"; t0="$(now_ms)"; l0="$(wc -l <"$RUN/guard.log")"
+  if [[ $# -gt 0 ]]; then
+    drive 1 "churn-$name" "$OUT/$SCALE/requests" "$RESULTS/churn-$name-decisions.json" --warmup 0 --duration "$seconds" "$@" \
+      >"$RUN/driver-$name.txt"
+  else
+    sleep "$seconds"
+  fi
+  c1="$(cpu_ms "$GUARD_PID")"; t1="$(now_ms)"
+  curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics-$name-1.txt"
+  local extra=()
+  if [[ $# -gt 0 ]]; then
+    python3 "$HERE/report.py" merge-guard "$RESULTS/churn-$name-decisions.json" "$RUN/guard.log" "$l0" "$((c1 - c0))" "$(load)" >/dev/null
+    extra=("$RESULTS/churn-$name-decisions.json")
+  fi
+  python3 "$HERE/churn.py" "$name" "$RUN/metrics-$name-0.txt" "$RUN/metrics-$name-1.txt" "$((c1 - c0))" \
+    "$(python3 -c "print(($t1 - $t0) / 1000)")" "$(load)" "${extra[@]}" | tee "$RESULTS/churn-$name.json"
+}
+
+# churn SCALE: the informers set-up, then four phases of DURATION: idle and deciding, quiet and under churn
+cmd_churn() {
+  ensure_app
+  SCALE="${1:-large}"
+  local run data ready churn_pid
+  ensure_generated "$SCALE"
+  run="$OUT/runs/churn-$SCALE-$(date +%H%M%S)"
+  RUN="$run"
+  data="$OUT/etcd-$SCALE"
+  mkdir -p "$run"
+  # churn changes the pods: each run starts from a copy of the freshly loaded etcd (kept in etcd-SCALE.loaded)
+  rm -rf "$data"
+  if [[ -f "$data.loaded/LOADED" ]]; then cp -a "$data.loaded" "$data"; fi
+  mkdir -p "$data"
+  log "churn/$SCALE: starting etcd + kube-apiserver"
+  start_control_plane "$data" "$run"
+  if [[ ! -f "$data/LOADED" ]]; then
+    load_cluster "$SCALE" "$data" "$run"
+    stop_pid "$APISERVER_PID"
+    stop_pid "$ETCD_PID"
+    rm -rf "$data.loaded" && cp -a "$data" "$data.loaded"
+    start_control_plane "$data" "$run"
+  fi
+  log "churn/$SCALE: starting the guard ($GUARD_JAVA_OPTS); load average $(load)"
+  start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=cluster KUBECONFIG="$run/kubeconfig"
+  ready="$(wait_ready 900)"
+  log "churn/$SCALE: ready in $ready ms; warm-up ${WARMUP}s; load average $(load)"
+  drive "$CONNECTIONS" warm-up "$OUT/$SCALE/requests" /dev/null --warmup "$WARMUP" --duration 1 >/dev/null
+  {
+    echo "--- quiet (load average $(load))"
+    churn_phase quiet-idle "$DURATION"
+    churn_phase quiet-decisions "$DURATION" --filter '^(?!dynakube)'
+    churn_phase quiet-own "$DURATION" --filter '^(bench-20|bench-200|cold)--'
+    echo "--- churn: $CHURN_RATE pod changes/s through the API (load average $(load))"
+    java "$HERE/PodChurn.java" --server "$API_URL" --token "$TOKEN" --api "$OUT/$SCALE/api" --rate "$CHURN_RATE" \
+      --duration 3600 >"$RESULTS/churn-driver.json" 2>"$run/churn-driver.err" &
+    churn_pid=$!
+    PIDS+=("$churn_pid")
+    sleep 15 # the driver's JVM start and its first replacements
+    churn_phase churn-idle "$DURATION"
+    churn_phase churn-decisions "$DURATION" --filter '^(?!dynakube)'
+    churn_phase churn-own "$DURATION" --filter '^(bench-20|bench-200|cold)--'
+    stop_pid "$churn_pid"
+    echo "--- churn driver: $(cat "$RESULTS/churn-driver.json")"
+    echo "--- after churn: $("${KUBECTL[@]}" get --raw /metrics 2>/dev/null | grep -E '^apiserver_(storage|resource)_objects\{.*resource="pods"' || true)"
+  } | tee "$RESULTS/churn-$SCALE.txt"
+  stop_pid "$GUARD_PID"
+  stop_pid "$APISERVER_PID"
+  stop_pid "$ETCD_PID"
+  rm -rf "$data"
+  [[ "$KEEP_ETCD" == 1 ]] || rm -rf "$data.loaded"
+}
+
+# restart: one guard answering 4 connections; SIGTERM after 8 s; what the load driver saw from then on, per
+# 100 ms (its --timeline), and when readiness went DOWN and the process exited. No kubelet or kube-proxy here: the
+# endpoint removal that makes the shutdown delay useful in a cluster cannot be shown (see README).
+cmd_restart() {
+  ensure_app
+  local run="$OUT/runs/restart-$(date +%H%M%S)" delay="${SHUTDOWN_DELAY:-5s}" term_ms down_ms="" exit_ms driver_pid
+  RUN="$run"
+  mkdir -p "$run"
+  start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=manifests NETPOL_GUARD_SERVER_MANIFESTS="$ROOT/k8s/examples" \
+    QUARKUS_SHUTDOWN_DELAY="$delay"
+  wait_ready 120 >/dev/null
+  log "restart: guard ready; warm-up ${WARMUP}s; load average $(load)"
+  drive 4 warm-up "$ROOT/k8s/examples/requests" /dev/null --warmup "$WARMUP" --duration 1 >/dev/null
+  java "$HERE/LoadDriver.java" --url "https://127.0.0.1:$HTTPS_PORT/validate" --requests "$ROOT/k8s/examples/requests" \
+    --connections 4 --warmup 0 --duration 20 --label restart --json "$RESULTS/restart-driver.json" \
+    --timeline "$run/timeline.txt" >"$run/driver.txt" 2>&1 &
+  driver_pid=$!
+  PIDS+=("$driver_pid")
+  sleep 8
+  term_ms="$(now_ms)"
+  kill -TERM "$GUARD_PID"
+  while kill -0 "$GUARD_PID" 2>/dev/null; do
+    if [[ -z "$down_ms" ]] && ! curl -fsS --max-time 1 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1; then
+      down_ms="$(now_ms)"
+    fi
+    sleep 0.05
+  done
+  exit_ms="$(now_ms)"
+  wait "$driver_pid" || true
+  python3 - "$run/timeline.txt" "$term_ms" "${down_ms:-0}" "$exit_ms" "$delay" "$(load)" <<'PY' | tee "$RESULTS/restart.json"
+import json, sys
+path, term, down, exit_, delay, load = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+rows = [list(map(int, line.split())) for line in open(path).read().splitlines()[1:]]
+failing = [ms for ms, ok, other, refused, broken in rows if ms + 100 > term and other + refused + broken > 0]
+first_failure = failing[0] if failing else exit_
+phases = {"beforeSigterm": [0, 0, 0, 0], "sigtermToFirstFailure": [0, 0, 0, 0], "firstFailureToExit": [0, 0, 0, 0],
+          "afterExit": [0, 0, 0, 0]}
+for ms, *counts in rows:
+    name = ("beforeSigterm" if ms + 100 <= term else "sigtermToFirstFailure" if ms < first_failure
+            else "firstFailureToExit" if ms < exit_ else "afterExit")
+    for i, c in enumerate(counts):
+        phases[name][i] += c
+names = ["ok", "otherStatus", "refused", "broken"]
+print(json.dumps({"shutdownDelay": delay, "readinessDownAfterMs": down - term if down else None,
+                  "firstFailureAfterMs": first_failure - term, "exitAfterMs": exit_ - term,
+                  **{k: dict(zip(names, v)) for k, v in phases.items()}, "load": load}))
+PY
+}
+
 cmd_check() {
   ensure_app
   local scale i t0 t1 times=() rss=()
@@ -421,6 +555,8 @@ case "$cmd" in
   app) cmd_app ;;
   manifests) cmd_manifests ${*:-$SCALES} ;;
   informers) cmd_informers ${*:-large} ;;
+  churn) cmd_churn "${1:-large}" ;;
+  restart) cmd_restart ;;
   check) cmd_check ${*:-$SCALES} ;;
   default) cmd_default ;;
   decisions) cmd_decisions ${*:-$SCALES} ;;

@@ -22,27 +22,78 @@ import java.util.Set;
 public final class PodIndex {
     public static final PodIndex EMPTY = of(List.of());
 
-    private final List<PodEndpoint> all;
-    private final Map<String, List<PodEndpoint>> byNamespace;
-    private final Map<String, PodEndpoint> podsByName;
-    private final List<Cidr> families;
-    private final Map<String, Owner> owners;
-    private volatile Map<String, List<PodEndpoint>> labelSetsByNamespace;
+    /** The pods of one namespace, by name, with their label sets made when first asked for. */
+    private static final class Pods {
+        final List<PodEndpoint> list;
+        final Map<String, PodEndpoint> byName = new HashMap<>();
+        boolean ipv4;
+        boolean ipv6;
+        volatile List<PodEndpoint> labelSets;
 
-    private PodIndex(List<PodEndpoint> all, Map<String, Owner> owners) {
-        this.all = List.copyOf(all);
-        this.owners = Map.copyOf(owners);
-        Map<String, List<PodEndpoint>> grouped = new HashMap<>();
-        Map<String, PodEndpoint> byName = new HashMap<>();
-        for (PodEndpoint pod : this.all) {
-            grouped.computeIfAbsent(pod.namespace(), n -> new ArrayList<>()).add(pod);
-            if (pod.isPod()) {
-                byName.putIfAbsent(pod.namespace() + "/" + pod.name(), pod);
+        Pods(List<PodEndpoint> list) {
+            this.list = List.copyOf(list);
+            for (PodEndpoint pod : this.list) {
+                if (pod.isPod()) {
+                    byName.putIfAbsent(pod.name(), pod);
+                }
+                for (InetAddress address : pod.addresses()) {
+                    ipv4 |= address instanceof Inet4Address;
+                    ipv6 |= !(address instanceof Inet4Address);
+                }
             }
         }
-        this.byNamespace = grouped;
-        this.podsByName = byName;
-        this.families = families(this.all);
+
+        List<PodEndpoint> labelSets() {
+            List<PodEndpoint> sets = labelSets;
+            if (sets == null) {
+                sets = merge(list);
+                labelSets = sets;
+            }
+            return sets;
+        }
+    }
+
+    private final Map<String, Pods> byNamespace;
+    private final List<Cidr> families;
+    private final Map<String, Owner> owners;
+    private volatile List<PodEndpoint> all;
+
+    private PodIndex(Map<String, Pods> byNamespace, List<PodEndpoint> all, Map<String, Owner> owners) {
+        this.byNamespace = byNamespace;
+        this.all = all;
+        this.owners = Map.copyOf(owners);
+        this.families = families(byNamespace.values());
+    }
+
+    private static PodIndex build(List<PodEndpoint> pods, Map<String, Owner> owners) {
+        List<PodEndpoint> all = List.copyOf(pods);
+        Map<String, List<PodEndpoint>> grouped = new HashMap<>();
+        for (PodEndpoint pod : all) {
+            grouped.computeIfAbsent(pod.namespace(), n -> new ArrayList<>()).add(pod);
+        }
+        Map<String, Pods> byNamespace = new HashMap<>();
+        grouped.forEach((namespace, list) -> byNamespace.put(namespace, new Pods(list)));
+        return new PodIndex(byNamespace, all, owners);
+    }
+
+    /**
+     * This index with the pods of the given namespaces replaced (an empty list: the namespace has no pods any more);
+     * every other namespace, with the label sets made for it, is shared. A pod change costs the pods of its namespace,
+     * not those of the cluster.
+     */
+    public PodIndex withNamespaces(Map<String, List<PodEndpoint>> replaced) {
+        if (replaced.isEmpty()) {
+            return this;
+        }
+        Map<String, Pods> byNamespace = new HashMap<>(this.byNamespace);
+        replaced.forEach((namespace, pods) -> {
+            if (pods.isEmpty()) {
+                byNamespace.remove(namespace);
+            } else {
+                byNamespace.put(namespace, new Pods(pods));
+            }
+        });
+        return new PodIndex(byNamespace, null, owners);
     }
 
     /**
@@ -53,14 +104,12 @@ public final class PodIndex {
         return families;
     }
 
-    private static List<Cidr> families(List<PodEndpoint> pods) {
+    private static List<Cidr> families(Iterable<Pods> namespaces) {
         boolean ipv4 = false;
         boolean ipv6 = false;
-        for (PodEndpoint pod : pods) {
-            for (InetAddress address : pod.addresses()) {
-                ipv4 |= address instanceof Inet4Address;
-                ipv6 |= !(address instanceof Inet4Address);
-            }
+        for (Pods pods : namespaces) {
+            ipv4 |= pods.ipv4;
+            ipv6 |= pods.ipv6;
         }
         if (ipv4 == ipv6) {
             return List.of(Cidr.wholeFamily(true), Cidr.wholeFamily(false));
@@ -69,12 +118,12 @@ public final class PodIndex {
     }
 
     public static PodIndex of(List<PodEndpoint> pods) {
-        return new PodIndex(pods, Map.of());
+        return build(pods, Map.of());
     }
 
     /** @param owners the controller of each Pod, ReplicaSet and Job that has one, by {@link Owner#key} */
     public static PodIndex of(List<PodEndpoint> pods, Map<String, Owner> owners) {
-        return new PodIndex(pods, owners);
+        return build(pods, owners);
     }
 
     /** The controller of an object ({@code kind} Pod for a pod), when its manifest names one. */
@@ -82,33 +131,36 @@ public final class PodIndex {
         return Optional.ofNullable(owners.get(Owner.key(namespace, kind, name)));
     }
 
+    /** Every pod and template: in the order given to {@link #of}, else namespace by namespace. */
     public List<PodEndpoint> all() {
-        return all;
+        List<PodEndpoint> pods = all;
+        if (pods == null) {
+            List<PodEndpoint> joined = new ArrayList<>();
+            byNamespace.values().forEach(namespace -> joined.addAll(namespace.list));
+            pods = List.copyOf(joined);
+            all = pods;
+        }
+        return pods;
     }
 
     public List<PodEndpoint> in(String namespace) {
-        return byNamespace.getOrDefault(namespace, List.of());
+        Pods pods = byNamespace.get(namespace);
+        return pods == null ? List.of() : pods.list;
     }
 
     public Set<String> namespaces() {
-        return byNamespace.keySet();
+        return java.util.Collections.unmodifiableSet(byNamespace.keySet());
     }
 
     public Optional<PodEndpoint> pod(String namespace, String name) {
-        return Optional.ofNullable(podsByName.get(namespace + "/" + name));
+        Pods pods = byNamespace.get(namespace);
+        return pods == null ? Optional.empty() : Optional.ofNullable(pods.byName.get(name));
     }
 
     /** One endpoint per distinct label set in the namespace, with the addresses of all its pods. */
     public List<PodEndpoint> labelSetsIn(String namespace) {
-        Map<String, List<PodEndpoint>> sets = labelSetsByNamespace;
-        if (sets == null) {
-            sets = new HashMap<>();
-            for (Map.Entry<String, List<PodEndpoint>> entry : byNamespace.entrySet()) {
-                sets.put(entry.getKey(), merge(entry.getValue()));
-            }
-            labelSetsByNamespace = sets;
-        }
-        return sets.getOrDefault(namespace, List.of());
+        Pods pods = byNamespace.get(namespace);
+        return pods == null ? List.of() : pods.labelSets();
     }
 
     private static List<PodEndpoint> merge(List<PodEndpoint> pods) {

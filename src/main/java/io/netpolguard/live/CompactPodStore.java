@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.netpolguard.cluster.PodEndpoints;
 import io.netpolguard.netpol.PodEndpoint;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -22,7 +24,9 @@ public final class CompactPodStore implements ItemStore<Pod> {
     private record Entry(PodEndpoint endpoint, String resourceVersion) {
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** By namespace, then by name: a rebuild reads only the namespaces that changed. */
+    private final Map<String, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
     private final Runnable onChange;
     private final Interner interner = new Interner();
 
@@ -32,7 +36,27 @@ public final class CompactPodStore implements ItemStore<Pod> {
 
     /** The current pods, reduced. */
     public List<PodEndpoint> endpoints() {
-        return entries.values().stream().map(Entry::endpoint).toList();
+        return entries.values().stream().flatMap(m -> m.values().stream()).map(Entry::endpoint).toList();
+    }
+
+    /** The current pods of one namespace, reduced. */
+    public List<PodEndpoint> endpointsIn(String namespace) {
+        Map<String, Entry> pods = entries.get(namespace);
+        return pods == null ? List.of() : pods.values().stream().map(Entry::endpoint).toList();
+    }
+
+    /**
+     * The namespaces in which what policies see of a pod changed since the last call, forgotten as they are returned:
+     * read their pods after this call, and a change made meanwhile is returned again next time.
+     */
+    public Set<String> takeChangedNamespaces() {
+        Set<String> taken = new HashSet<>();
+        for (String namespace : changedNamespaces) {
+            if (changedNamespaces.remove(namespace)) {
+                taken.add(namespace);
+            }
+        }
+        return taken;
     }
 
     @Override
@@ -45,46 +69,64 @@ public final class CompactPodStore implements ItemStore<Pod> {
         PodEndpoint endpoint = PodEndpoints.fromStoredPod(pod);
         endpoint = new PodEndpoint(endpoint.kind(), endpoint.namespace(), endpoint.name(), interner.intern(endpoint.labels()),
                 endpoint.addresses(), endpoint.hostNetwork(), interner.intern(endpoint.ports()));
-        Entry previous = entries.put(key, new Entry(endpoint, pod.getMetadata().getResourceVersion()));
+        Entry previous = entries.computeIfAbsent(namespaceOf(key), n -> new ConcurrentHashMap<>())
+                .put(nameOf(key), new Entry(endpoint, pod.getMetadata().getResourceVersion()));
         if (previous == null || !previous.endpoint().equals(endpoint)) {
-            onChange.run();
+            changed(namespaceOf(key));
         }
         return previous == null ? null : restore(previous);
     }
 
     @Override
     public Pod remove(String key) {
-        Entry previous = entries.remove(key);
+        Map<String, Entry> pods = entries.get(namespaceOf(key));
+        Entry previous = pods == null ? null : pods.remove(nameOf(key));
         if (previous != null) {
-            onChange.run();
+            changed(namespaceOf(key));
         }
         return previous == null ? null : restore(previous);
     }
 
+    private void changed(String namespace) {
+        changedNamespaces.add(namespace);
+        onChange.run();
+    }
+
     @Override
     public Stream<String> keySet() {
-        return entries.keySet().stream();
+        return entries.entrySet().stream()
+                .flatMap(namespace -> namespace.getValue().keySet().stream().map(name -> namespace.getKey() + "/" + name));
     }
 
     @Override
     public Stream<Pod> values() {
-        return entries.values().stream().map(CompactPodStore::restore);
+        return entries.values().stream().flatMap(m -> m.values().stream()).map(CompactPodStore::restore);
     }
 
     @Override
     public int size() {
-        return entries.size();
+        return entries.values().stream().mapToInt(Map::size).sum();
     }
 
     @Override
     public Pod get(String key) {
-        Entry entry = entries.get(key);
+        Map<String, Entry> pods = entries.get(namespaceOf(key));
+        Entry entry = pods == null ? null : pods.get(nameOf(key));
         return entry == null ? null : restore(entry);
     }
 
     @Override
     public boolean isFullState() {
         return false;
+    }
+
+    /** Keys are namespace/name (getKey); a namespace has no slash. */
+    private static String namespaceOf(String key) {
+        return key.substring(0, key.indexOf('/'));
+    }
+
+    private static String nameOf(String key) {
+        return key.substring(key.indexOf('/') + 1);
     }
 
     /** A minimal Pod with the kept fields, for the informer's own bookkeeping. */

@@ -96,8 +96,16 @@ public final class LiveCluster implements SnapshotSource {
     /** Informers of optional kinds that RBAC forbids to list, with the API server's message. */
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private volatile Consumer<Duration> rebuildListener = duration -> { };
+    /** Custom resources: DynaKubes, EdgeConnects, unevaluated policies and the kinds that may not be listed. */
+    private static final String CUSTOM = "custom";
+    /**
+     * What changed since the last rebuild, besides pods and policies: the rest is taken from the previous snapshot
+     * as it is, so a pod change neither reads every Node, Service and Namespace again nor makes them new objects.
+     */
+    private final Set<String> stale = ConcurrentHashMap.newKeySet();
 
     public LiveCluster(KubernetesClient client, long debounceMillis, Consumer<String> onRejectedPolicy) {
+        stale.addAll(List.of("namespaces", "services", "endpointslices", "nodes", CUSTOM));
         this.client = client;
         this.debounceMillis = debounceMillis;
         this.onRejectedPolicy = onRejectedPolicy;
@@ -109,16 +117,18 @@ public final class LiveCluster implements SnapshotSource {
 
     /** Starts every informer; returns at once. {@link #synced()} tells when all have listed. */
     public void start() {
-        informers.put("namespaces", launch("namespaces", client.namespaces().withLimit(LIST_PAGE), onAnyChange(), null));
+        informers.put("namespaces", launch("namespaces", client.namespaces().withLimit(LIST_PAGE),
+                onAnyChange("namespaces"), null));
         informers.put("pods", launch("pods", client.pods().inAnyNamespace().withLimit(LIST_PAGE), null, pods));
         informers.put("networkpolicies", launch("networkpolicies",
                 client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE), new PolicyHandler(), null));
         informers.put("endpointslices", launch("endpointslices", client.discovery().v1().endpointSlices()
-                .inNamespace("default").withLabel("kubernetes.io/service-name", "kubernetes"), onAnyChange(), null));
+                .inNamespace("default").withLabel("kubernetes.io/service-name", "kubernetes"), onAnyChange("endpointslices"),
+                null));
         // every Service: a DynaKube's proxy may be an in-cluster Service, reached at its endpoints
         informers.put("services", launch("services", client.services().inAnyNamespace().withLimit(LIST_PAGE),
-                onAnyChange(), null));
-        informers.put("nodes", launch("nodes", client.nodes().withLimit(LIST_PAGE), onAnyChange(), null));
+                onAnyChange("services"), null));
+        informers.put("nodes", launch("nodes", client.nodes().withLimit(LIST_PAGE), onAnyChange("nodes"), null));
         // only the CRDs the guard needs, each by name: a cluster's CRDs in full (their schemas) can be many megabytes
         CrdHandler crds = new CrdHandler();
         for (String crd : knownCrds()) {
@@ -138,7 +148,7 @@ public final class LiveCluster implements SnapshotSource {
         // a watch opens only after a list succeeded: the kind is readable again
         if (forbidden.keySet().removeIf(name -> !all.containsKey(name) || all.get(name).isWatching())) {
             LOG.info("an informer that was forbidden to list its kind is watching again");
-            changed();
+            changed(CUSTOM);
         }
         for (Map.Entry<String, SharedIndexInformer<?>> entry : all.entrySet()) {
             SharedIndexInformer<?> informer = entry.getValue();
@@ -200,7 +210,7 @@ public final class LiveCluster implements SnapshotSource {
                 if (forbidden.put(name, message) == null) {
                     LOG.warnf("cannot list %s (%s): every flow that %s objects could decide is unverifiable until the "
                             + "guard may list them; retrying", resourceOf(name), message, optionalKind(name));
-                    changed();
+                    changed(CUSTOM);
                 }
             } else {
                 LOG.warnf("cannot list or watch %s (%s); retrying", name, error.getMessage());
@@ -318,32 +328,45 @@ public final class LiveCluster implements SnapshotSource {
     private void rebuild() {
         rebuildScheduled.set(false);
         long start = System.nanoTime();
+        Set<String> reread = new java.util.HashSet<>();
         try {
             boolean informersSynced = started && informersSynced();
             if (policiesChanged) {
                 policiesChanged = false;
                 policySet = PolicySet.of(policies.values());
             }
+            boolean podIndexChanged = podsChanged;
             if (podsChanged) {
                 podsChanged = false;
-                podIndex = PodIndex.of(pods.endpoints());
+                // only the namespaces whose pods changed are indexed again; the others are shared
+                Map<String, List<PodEndpoint>> changedNamespaces = new java.util.HashMap<>();
+                pods.takeChangedNamespaces().forEach(namespace -> changedNamespaces.put(namespace, pods.endpointsIn(namespace)));
+                podIndex = podIndex.withNamespaces(changedNamespaces);
             }
-            Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
-            for (Object item : store("namespaces")) {
-                Namespace namespace = (Namespace) item;
-                String name = namespace.getMetadata().getName();
-                namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
-                        namespace.getMetadata().getAnnotations()));
+            for (String resource : stale) {
+                if (stale.remove(resource)) {
+                    reread.add(resource);
+                }
             }
+            ClusterSnapshot previous = snapshot;
+            Map<String, NamespaceInfo> namespaces = reread.contains("namespaces") ? namespaceInfos() : previous.namespaces();
             if (clusterPoliciesChanged) {
                 clusterPoliciesChanged = false;
                 clusterPolicySet = new ClusterPolicies(clusterPolicies.values());
             }
+            boolean custom = reread.contains(CUSTOM);
+            // without Nodes, node addresses come from host-network pods
+            boolean nodes = reread.contains("nodes") || podIndexChanged && store("nodes").isEmpty();
             // the new engine starts with the NetworkPolicy-tier decisions made so far: they stay true whatever changed
             snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
-                    typed(store("services"), Service.class), typed(store("endpointslices"), EndpointSlice.class), List.of(),
-                    dynatraceObjects("DynaKube"), dynatraceObjects("EdgeConnect"), nodeAddresses(), nodeLabels(),
-                    clusterPolicySet, unevaluatedPolicies(), ClusterSnapshot.EngineCell.after(snapshot));
+                    reread.contains("services") ? typed(store("services"), Service.class) : previous.services(),
+                    reread.contains("endpointslices") ? typed(store("endpointslices"), EndpointSlice.class)
+                            : previous.endpointSlices(), List.of(),
+                    custom ? dynatraceObjects("DynaKube") : previous.dynaKubes(),
+                    custom ? dynatraceObjects("EdgeConnect") : previous.edgeConnects(),
+                    nodes ? nodeAddresses() : previous.nodeAddresses(), nodes ? nodeLabels() : previous.nodeLabels(),
+                    clusterPolicySet, custom ? unevaluatedPolicies() : previous.unevaluatedPolicies(),
+                    ClusterSnapshot.EngineCell.after(previous));
             builtAt = Instant.now();
             if (informersSynced) {
                 builtFromSyncedInformers = true;
@@ -351,7 +374,19 @@ public final class LiveCluster implements SnapshotSource {
             rebuildListener.accept(Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
+            stale.addAll(reread);
         }
+    }
+
+    private Map<String, NamespaceInfo> namespaceInfos() {
+        Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+        for (Object item : store("namespaces")) {
+            Namespace namespace = (Namespace) item;
+            String name = namespace.getMetadata().getName();
+            namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
+                    namespace.getMetadata().getAnnotations()));
+        }
+        return namespaces;
     }
 
     /** The Nodes' InternalIPs; without readable Nodes, the addresses of host-network pods (they are node addresses). */
@@ -432,23 +467,29 @@ public final class LiveCluster implements SnapshotSource {
         return objects;
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> onAnyChange() {
+    /** Marks what the next rebuild must read again ({@code resource}), and schedules it. */
+    private <T extends HasMetadata> ResourceEventHandler<T> onAnyChange(String resource) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                changed();
+                changed(resource);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                changed();
+                changed(resource);
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed();
+                changed(resource);
             }
         };
+    }
+
+    private void changed(String resource) {
+        stale.add(resource);
+        changed();
     }
 
     /** Compiles each policy once, when it enters or changes in the cache. */
@@ -505,7 +546,7 @@ public final class LiveCluster implements SnapshotSource {
             String apiVersion = crd.getSpec().getGroup() + "/" + version;
             LOG.infof("watching %s %s", kind, apiVersion);
             ResourceEventHandler<GenericKubernetesResource> handler = clusterKind != null
-                    ? new ClusterPolicyHandler(clusterKind) : onAnyChange();
+                    ? new ClusterPolicyHandler(clusterKind) : onAnyChange(CUSTOM);
             // The resource as the CRD defines it, not looked up by apiVersion and kind: that lookup asks the API
             // server's discovery, which serves a new CRD's group only some time after the CRD appears (the lookup
             // failed, and the CRD's later status updates may all come before discovery catches up). Until the CRD
@@ -517,7 +558,7 @@ public final class LiveCluster implements SnapshotSource {
                     .withNamespaced(namespaced).build();
             var resources = client.genericKubernetesResources(context);
             dynatrace.put(name, launch(name, namespaced ? resources.inAnyNamespace() : resources, handler, null));
-            changed();
+            changed(CUSTOM);
         }
 
         @Override
@@ -535,7 +576,7 @@ public final class LiveCluster implements SnapshotSource {
                 if (clusterKind != null && clusterPolicies.keySet().removeIf(id -> id.startsWith(clusterKind.kind() + "/"))) {
                     clusterPoliciesChanged = true;
                 }
-                changed();
+                changed(CUSTOM);
             }
         }
 

@@ -55,6 +55,23 @@ class CompactPodStoreTest {
     }
 
     @Test
+    void itTellsWhichNamespacesChangedSoOnlyTheyAreIndexedAgain() {
+        Pod operator = operatorPod("1");
+        store.put(store.getKey(operator), operator);
+        assertThat(store.takeChangedNamespaces()).containsExactly("dynatrace");
+        assertThat(store.takeChangedNamespaces()).as("taken once").isEmpty();
+
+        // a status-only update changes nothing policies see
+        store.put(store.getKey(operator), operatorPod("2"));
+        assertThat(store.takeChangedNamespaces()).isEmpty();
+
+        store.remove(store.getKey(operator));
+        assertThat(store.takeChangedNamespaces()).containsExactly("dynatrace");
+        assertThat(store.endpointsIn("dynatrace")).isEmpty();
+        assertThat(store.endpointsIn("shop")).isEmpty();
+    }
+
+    @Test
     void onlyChangesThatMatterToPoliciesTriggerARebuild() {
         String key = store.getKey(operatorPod("1"));
         store.put(key, operatorPod("1"));

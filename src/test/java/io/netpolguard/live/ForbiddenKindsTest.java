@@ -87,7 +87,7 @@ class ForbiddenKindsTest {
                         + "that AdminNetworkPolicy objects could decide is unverifiable",
                 "cannot list " + CILIUM + ": " + live.forbidden().get(CILIUM) + "; until the guard may list them, every "
                         + "flow that CiliumNetworkPolicy objects could decide is unverifiable");
-        // (only the forbidden kinds: on a busy machine the mock server's other watches may be reconnecting just now)
+        awaitTrue("every other informer watching", live::watching);
         assertThat(live.notWatchingSince()).as("a forbidden kind is unknown, not stale").doesNotContainKeys(CILIUM, ANP);
 
         Verdict operatorDns = dns(live.snapshot(), "dynatrace", "dynatrace-operator-5d9f8b7c6-abcde");

@@ -183,6 +183,33 @@ class LiveClusterTest {
     }
 
     @Test
+    void aPodChangeIndexesOnlyItsNamespaceAgainAndKeepsTheRestOfTheSnapshot() {
+        start();
+        ClusterSnapshot before = live.snapshot();
+        List<PodEndpoint> dnsLabelSets = before.pods().labelSetsIn("kube-system");
+
+        // a rolling update in shop: a pod with a new pod-template-hash
+        client.resource(pod("shop", "checkout-6c8d9-qwert", Map.of("app", "checkout", "pod-template-hash", "6c8d9"), false,
+                List.of("10.244.3.3"))).create();
+        awaitSnapshot("new pod", s -> s.pod("shop", "checkout-6c8d9-qwert").isPresent());
+        ClusterSnapshot after = live.snapshot();
+
+        assertThat(after.pods().labelSetsIn("kube-system")).as("another namespace's pods are shared").isSameAs(dnsLabelSets);
+        assertThat(after.services()).isSameAs(before.services());
+        assertThat(after.endpointSlices()).isSameAs(before.endpointSlices());
+        assertThat(after.namespaces()).isSameAs(before.namespaces());
+        // no Node objects here: node addresses come from host-network pods, so a pod change reads them again
+        assertThat(after.nodeAddresses()).isEqualTo(before.nodeAddresses());
+        assertThat(after.policies()).isSameAs(before.policies());
+
+        // anything else still reaches the snapshot
+        client.resource(new ServiceBuilder().withNewMetadata().withName("cart").withNamespace("shop").endMetadata()
+                .withNewSpec().withClusterIP("10.96.8.8").addNewPort().withPort(80).endPort().endSpec().build()).create();
+        awaitSnapshot("new Service", s -> s.services().size() == before.services().size() + 1);
+        assertThat(live.snapshot().pods()).isSameAs(after.pods());
+    }
+
+    @Test
     void aLostWatchIsNoticedWithTheTimeItWasLost() {
         start();
         // a watch may reconnect right after start; once every watch is open, nothing is reported lost
