@@ -112,7 +112,7 @@ public final class Guard {
                 // kept from before keeps its result, a connection between the same endpoints keeps its verdict.
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterChange(before, derived.flows(before), after,
                         RequiredFlows.ownerOf(dynatrace.kind(), dynatrace.namespace(), dynatrace.name()));
-                afterResults = evaluate(afterFlows, after.engine(), evaluated);
+                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated, List.of(), null);
                 problems = problemsOf(dynatrace);
             } else if (change instanceof Change.ClusterPolicyChange cluster) {
                 // the required flows stay the same; every verdict may change
@@ -123,7 +123,7 @@ public final class Guard {
             } else if (change instanceof Change.NamespaceChange namespace) {
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterNamespaceChange(before, derived.flows(before),
                         after, namespace.name());
-                afterResults = evaluateAfterNamespaceChange(afterFlows, after.engine(), evaluated,
+                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated,
                         derived.touching(before, namespace.name()), namespace.name());
             } else {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine());
@@ -195,13 +195,15 @@ public final class Guard {
     }
 
     /**
-     * After a change of namespace labels only connections with an end in that namespace can change their verdict:
-     * namespace labels count where a policy selects peers, or cluster-wide policies select subjects, by them. A flow
-     * evaluated before without such a connection keeps its result; other connections keep their verdicts.
+     * The results after a change that keeps the policies (a DynaKube, EdgeConnect or Namespace change): a flow evaluated
+     * before keeps its result, and a new flow's connections take the verdicts judged before where they can. After a
+     * change of the labels of {@code namespace} (null for none) only connections with an end in it can change their
+     * verdict (namespace labels count where a policy selects peers, or cluster-wide policies select subjects, by them):
+     * those of the flows in {@code touching} are judged again, the others keep theirs.
      *
      * @param touching the flows before the change with a connection that has an end in {@code namespace}
      */
-    private List<FlowResult> evaluateAfterNamespaceChange(List<RequiredFlow> flows, PolicyEngine engine,
+    private List<FlowResult> evaluateReusing(List<RequiredFlow> flows, PolicyEngine engine,
             DerivedFlows.Evaluated before, List<RequiredFlow> touching, String namespace) {
         Map<RequiredFlow, FlowResult> known = new java.util.IdentityHashMap<>();
         before.results().forEach(r -> known.put(r.flow(), r));
@@ -224,7 +226,7 @@ public final class Guard {
             List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
             for (int c = 0; c < flow.connections().size(); c++) {
                 FlowConnection connection = flow.connections().get(c);
-                if (connection.outsidePolicy() || DerivedFlows.hasEndIn(connection, namespace)) {
+                if (connection.outsidePolicy() || namespace != null && DerivedFlows.hasEndIn(connection, namespace)) {
                     connections.add(FlowEvaluator.evaluate(connection, engine));
                 } else if (result != null) { // the same flow: its connections in the same order
                     connections.add(result.connections().get(c));
@@ -235,30 +237,6 @@ public final class Guard {
                 }
             }
             results.add(FlowEvaluator.result(flow, connections));
-        }
-        return results;
-    }
-
-    /** {@link #evaluate(List, PolicyEngine, Map)}, taking the result of a flow evaluated before ({@code before}) as it is. */
-    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine, DerivedFlows.Evaluated before) {
-        Map<RequiredFlow, FlowResult> known = new java.util.IdentityHashMap<>();
-        before.results().forEach(r -> known.put(r.flow(), r));
-        List<FlowResult> results = new ArrayList<>(flows.size());
-        List<RequiredFlow> fresh = new ArrayList<>();
-        for (RequiredFlow flow : flows) {
-            if (!known.containsKey(flow)) {
-                fresh.add(flow);
-            }
-        }
-        java.util.Iterator<FlowResult> judged = evaluate(fresh, engine, fresh.isEmpty() ? Map.of() : before.verdicts())
-                .iterator();
-        for (RequiredFlow flow : flows) {
-            FlowResult result = known.get(flow);
-            if (result != null) {
-                results.add(result);
-            } else if (settings.flowMode(flow.id()) != Mode.OFF) {
-                results.add(judged.next());
-            }
         }
         return results;
     }
