@@ -26,12 +26,16 @@ public final class FlowEvaluator {
 
     /** A connection with its verdict. */
     static ConnectionResult result(FlowConnection connection, Verdict verdict) {
-        FlowStatus status = switch (verdict.outcome()) {
+        return new ConnectionResult(connection, verdict, status(verdict.outcome()));
+    }
+
+    /** The status of a connection whose verdict has {@code outcome}. */
+    static FlowStatus status(io.netpolguard.netpol.Outcome outcome) {
+        return switch (outcome) {
             case ALLOWED -> FlowStatus.ALLOWED;
             case BLOCKED -> FlowStatus.BLOCKED;
             case UNDETERMINED -> FlowStatus.UNVERIFIABLE;
         };
-        return new ConnectionResult(connection, verdict, status);
     }
 
     /** A flow with the results of its connections, in the order of {@code flow.connections()}. */
@@ -45,8 +49,8 @@ public final class FlowEvaluator {
         }
         boolean unverifiable = false;
         boolean allowed = false;
-        for (ConnectionResult result : results) {
-            switch (result.status()) {
+        for (int i = 0; i < results.size(); i++) {
+            switch (RejudgedConnections.statusAt(results, i)) {
                 case BLOCKED -> {
                     return FlowStatus.BLOCKED;
                 }

@@ -171,12 +171,12 @@ public final class FlowExplainer {
             lines.add("  " + verdict.connection().describe() + ":");
             verdict.explanation().lines().forEach(l -> lines.add("    " + l));
             serviceTranslationHint(result, verdict).ifPresent(h -> lines.add("  note: " + h));
-            List<ConnectionResult> others = result.withStatus(first.status());
-            if (others.size() > 1) {
-                lines.add("  " + (others.size() - 1) + " more connection(s) of this flow are " + first.status().id() + ": "
-                        + String.join("; ", others.stream().skip(1).limit(3)
+            int others = result.countWithStatus(first.status());
+            if (others > 1) {
+                lines.add("  " + (others - 1) + " more connection(s) of this flow are " + first.status().id() + ": "
+                        + String.join("; ", result.withStatus(first.status(), 4).stream().skip(1)
                                 .map(c -> c.connection().connection().describe()).toList())
-                        + (others.size() > 4 ? "; ..." : ""));
+                        + (others > 4 ? "; ..." : ""));
             }
             if (first.status() == FlowStatus.BLOCKED) {
                 List<Direction> byNetworkPolicy = new ArrayList<>();
@@ -212,18 +212,8 @@ public final class FlowExplainer {
         return String.join("\n", lines);
     }
 
-    /** The first blocked connection, else the first unverifiable one, else null. */
     private static ConnectionResult firstNotAllowed(FlowResult result) {
-        ConnectionResult unverifiable = null;
-        for (ConnectionResult connection : result.connections()) {
-            if (connection.status() == FlowStatus.BLOCKED) {
-                return connection;
-            }
-            if (unverifiable == null && connection.status() == FlowStatus.UNVERIFIABLE) {
-                unverifiable = connection;
-            }
-        }
-        return unverifiable;
+        return result.firstNotAllowed();
     }
 
     private static String isolatingPolicies(Verdict verdict) {

@@ -1,17 +1,25 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.LabelSet;
+import io.netpolguard.netpol.Outcome;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.Protocol;
+import io.netpolguard.netpol.Verdict;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * How a NetworkPolicy change is judged: the results after a change of policy {@code namespace/name}, from
@@ -21,7 +29,10 @@ import java.util.Map;
  * in the same order as before (other namespaces share their policy lists; the rest of this namespace's keep
  * their order), so its verdict is the one before. The same results as judging every connection again,
  * without its cost in a namespace every monitored application talks to: the connections are found through
- * an index by label set ({@link Sides}).
+ * an index by label set ({@link Sides}), and when the changed side decides pods of other namespaces by their
+ * namespace alone (no rule looks at pod labels or port names, no ipBlock holds one of their addresses), the
+ * connections with the pods of one namespace share one outcome of that side: their statuses
+ * follow from it, and their verdicts are made only when a message needs them ({@link RejudgedConnections}).
  */
 final class PolicyChangeRejudging {
 
@@ -37,27 +48,52 @@ final class PolicyChangeRejudging {
         List<FlowResult> beforeResults = evaluated.results();
         Sides sides = evaluated.sides(namespace);
         PolicyEngine engine = after.engine();
-        Map<Integer, List<ConnectionResult>> rejudged = new HashMap<>();
+        UnaryOperator<ConnectionResult> judge = previous -> FlowEvaluator.result(previous.connection(),
+                engine.evaluateAfterChangeIn(namespace, previous.verdict()));
+        RejudgedConnections[] rejudged = new RejudgedConnections[beforeResults.size()];
+        IntFunction<RejudgedConnections> flow = f -> {
+            if (rejudged[f] == null) {
+                rejudged[f] = new RejudgedConnections(beforeResults.get(f).connections(), judge);
+            }
+            return rejudged[f];
+        };
         for (Direction direction : Direction.values()) {
-            sides.of(direction).forEach((labels, positions) -> {
+            sides.of(direction).forEach((labels, side) -> {
                 if (!selectsAndIsolates(changed, labels, direction)) {
                     return;
                 }
-                for (Position position : positions) {
-                    List<ConnectionResult> connections = rejudged.computeIfAbsent(position.flow(),
-                            f -> new ArrayList<>(beforeResults.get(f).connections()));
-                    ConnectionResult previous = connections.get(position.connection());
-                    connections.set(position.connection(), FlowEvaluator.result(previous.connection(),
-                            engine.evaluateAfterChangeIn(namespace, previous.verdict())));
+                List<Cidr> ranges = engine.podPeersByNamespaceOutside(namespace, labels, direction);
+                if (ranges == null) {
+                    side.all().forEach(p -> flow.apply(p.flow()).judgeNow(p.connection()));
+                    return;
+                }
+                side.others().forEach(p -> flow.apply(p.flow()).judgeNow(p.connection()));
+                for (PeerGroup group : side.byPeerNamespace()) {
+                    if (group.anyAddressIn(ranges)) { // an ipBlock may tell these peers apart
+                        for (int g = 0; g < group.size(); g++) {
+                            flow.apply(group.flows()[g]).judgeNow(group.connections()[g]);
+                        }
+                        continue;
+                    }
+                    // one outcome of this side for the group; the peer's side, in another namespace, stays as it was
+                    Connection first = flow.apply(group.flows()[0]).before(group.connections()[0]).connection()
+                            .connection();
+                    Outcome changedSide = engine.sideOutcome(direction, first);
+                    for (int g = 0; g < group.size(); g++) {
+                        flow.apply(group.flows()[g]).judgeLater(group.connections()[g],
+                                FlowEvaluator.status(changedSide.and(group.peerSide(g))));
+                    }
                 }
             });
         }
-        if (rejudged.isEmpty()) {
-            return beforeResults;
+        List<FlowResult> results = null;
+        for (int f = 0; f < rejudged.length; f++) {
+            if (rejudged[f] != null) {
+                results = results == null ? new ArrayList<>(beforeResults) : results;
+                results.set(f, FlowEvaluator.result(results.get(f).flow(), rejudged[f]));
+            }
         }
-        List<FlowResult> results = new ArrayList<>(beforeResults);
-        rejudged.forEach((flow, connections) -> results.set(flow, FlowEvaluator.result(results.get(flow).flow(), connections)));
-        return results;
+        return results == null ? beforeResults : results;
     }
 
     private static boolean selectsAndIsolates(List<CompiledPolicy> policies, LabelSet labels, Direction direction) {
@@ -77,33 +113,129 @@ final class PolicyChangeRejudging {
      * The connections of evaluated flows with a side in a namespace that policies there can isolate (a pod, not in
      * the host network; judged, not not-applicable), by direction and label set of that pod.
      */
-    record Sides(Map<LabelSet, List<Position>> egress, Map<LabelSet, List<Position>> ingress) {
-        Map<LabelSet, List<Position>> of(Direction direction) {
+    record Sides(Map<LabelSet, Side> egress, Map<LabelSet, Side> ingress) {
+        Map<LabelSet, Side> of(Direction direction) {
             return direction == Direction.INGRESS ? ingress : egress;
         }
 
         static Sides of(List<FlowResult> results, String namespace) {
-            Map<LabelSet, List<Position>> egress = new HashMap<>();
-            Map<LabelSet, List<Position>> ingress = new HashMap<>();
+            Map<LabelSet, SideBuilder> egress = new HashMap<>();
+            Map<LabelSet, SideBuilder> ingress = new HashMap<>();
             for (int f = 0; f < results.size(); f++) {
                 List<ConnectionResult> connections = results.get(f).connections();
                 for (int c = 0; c < connections.size(); c++) {
-                    if (connections.get(c).verdict() == null) {
+                    Verdict verdict = connections.get(c).verdict();
+                    if (verdict == null) {
                         continue;
                     }
-                    Connection connection = connections.get(c).connection().connection();
+                    Connection connection = verdict.connection();
                     Position position = new Position(f, c);
-                    add(egress, connection.source(), namespace, position);
-                    add(ingress, connection.destination(), namespace, position);
+                    add(egress, Direction.EGRESS, connection, verdict, namespace, position);
+                    add(ingress, Direction.INGRESS, connection, verdict, namespace, position);
                 }
             }
-            return new Sides(Map.copyOf(egress), Map.copyOf(ingress));
+            return new Sides(build(egress), build(ingress));
         }
 
-        private static void add(Map<LabelSet, List<Position>> index, Endpoint end, String namespace, Position position) {
-            if (end instanceof PodEndpoint pod && !pod.hostNetwork() && pod.namespace().equals(namespace)) {
-                index.computeIfAbsent(pod.labels(), l -> new ArrayList<>()).add(position);
+        private static void add(Map<LabelSet, SideBuilder> index, Direction direction, Connection connection,
+                Verdict verdict, String namespace, Position position) {
+            Endpoint end = direction == Direction.EGRESS ? connection.source() : connection.destination();
+            Endpoint peer = direction == Direction.EGRESS ? connection.destination() : connection.source();
+            if (!(end instanceof PodEndpoint pod) || pod.hostNetwork() || !pod.namespace().equals(namespace)) {
+                return;
             }
+            SideBuilder side = index.computeIfAbsent(pod.labels(), l -> new SideBuilder());
+            side.all.add(position);
+            if (!verdict.isToItself() && peer instanceof PodEndpoint other && !other.hostNetwork()
+                    && !other.namespace().equals(namespace) && knownIpv4(other.addresses())) {
+                Direction peerDirection = direction == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS;
+                side.byPeerNamespace.computeIfAbsent(new PeerNamespace(other.namespace(), connection.port(),
+                        connection.protocol()), k -> new PeerGroupBuilder())
+                        .add(position, verdict.side(peerDirection).outcome(), other.addresses());
+            } else {
+                side.others.add(position);
+            }
+        }
+
+        private static boolean knownIpv4(List<InetAddress> addresses) {
+            return !addresses.isEmpty() && addresses.stream().allMatch(a -> a instanceof Inet4Address);
+        }
+
+        private static Map<LabelSet, Side> build(Map<LabelSet, SideBuilder> builders) {
+            Map<LabelSet, Side> sides = new HashMap<>();
+            builders.forEach((labels, b) -> sides.put(labels, new Side(List.copyOf(b.all),
+                    b.byPeerNamespace.values().stream().map(PeerGroupBuilder::build).toList(), List.copyOf(b.others))));
+            return Map.copyOf(sides);
+        }
+    }
+
+    /**
+     * The connections with one side on pods of one label set: all of them, those whose peer is a pod of another
+     * namespace grouped by that namespace, port and protocol, and the others.
+     */
+    record Side(List<Position> all, List<PeerGroup> byPeerNamespace, List<Position> others) {
+    }
+
+    /**
+     * Connections whose peers are pods of one other namespace with known IPv4 addresses, on one port and protocol,
+     * with the outcome of each peer's side before the change and every peer address, in arrays: a change reads them
+     * all, and must not chase a verdict for each.
+     */
+    record PeerGroup(int[] flows, int[] connections, Outcome[] peerSides, int[] addresses) {
+        int size() {
+            return flows.length;
+        }
+
+        Outcome peerSide(int index) {
+            return peerSides[index];
+        }
+
+        /** Whether an address of a peer is in one of {@code ranges}. */
+        boolean anyAddressIn(List<Cidr> ranges) {
+            for (Cidr range : ranges) {
+                if (!range.isIpv4()) {
+                    continue;
+                }
+                int mask = range.prefixLength() == 0 ? 0 : -1 << (32 - range.prefixLength());
+                int network = ipv4(range.network()) & mask;
+                for (int address : addresses) {
+                    if ((address & mask) == network) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static int ipv4(byte[] bytes) {
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | bytes[3] & 0xff;
+    }
+
+    private record PeerNamespace(String namespace, int port, Protocol protocol) {
+    }
+
+    private static final class SideBuilder {
+        private final List<Position> all = new ArrayList<>();
+        private final Map<PeerNamespace, PeerGroupBuilder> byPeerNamespace = new HashMap<>();
+        private final List<Position> others = new ArrayList<>();
+    }
+
+    private static final class PeerGroupBuilder {
+        private final List<Position> positions = new ArrayList<>();
+        private final List<Outcome> peerSides = new ArrayList<>();
+        private final List<InetAddress> addresses = new ArrayList<>();
+
+        void add(Position position, Outcome peerSide, List<InetAddress> peerAddresses) {
+            positions.add(position);
+            peerSides.add(peerSide);
+            addresses.addAll(peerAddresses);
+        }
+
+        PeerGroup build() {
+            return new PeerGroup(positions.stream().mapToInt(Position::flow).toArray(),
+                    positions.stream().mapToInt(Position::connection).toArray(), peerSides.toArray(Outcome[]::new),
+                    addresses.stream().distinct().mapToInt(a -> ipv4(a.getAddress())).toArray());
         }
     }
 }

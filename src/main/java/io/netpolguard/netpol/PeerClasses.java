@@ -46,13 +46,14 @@ final class PeerClasses {
      * What the rules of some isolating policies look at in a peer, with the projections of label sets onto those keys
      * made so far (the same label sets come back with every connection of their pods).
      */
-    private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, boolean namedPorts,
-            boolean shareable, Map<LabelSet, LabelSet> namespaceProjections, Map<LabelSet, LabelSet> podProjections) {
+    private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, List<Cidr> ipBlocks,
+            boolean namedPorts, boolean shareable, Map<LabelSet, LabelSet> namespaceProjections,
+            Map<LabelSet, LabelSet> podProjections) {
         private static final int PROJECTIONS = 100_000;
 
-        View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, boolean namedPorts, boolean shareable) {
-            this(namespaceKeys, podKeys, addresses, namedPorts, shareable, new ConcurrentHashMap<>(),
-                    new ConcurrentHashMap<>());
+        View(Set<String> namespaceKeys, Set<String> podKeys, List<Cidr> ipBlocks, boolean namedPorts, boolean shareable) {
+            this(namespaceKeys, podKeys, !ipBlocks.isEmpty() || !shareable, ipBlocks, namedPorts, shareable,
+                    new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
 
         LabelSet namespaceClass(LabelSet labels) {
@@ -60,7 +61,7 @@ final class PeerClasses {
         }
 
         LabelSet podClass(LabelSet labels) {
-            return project(podProjections, labels, podKeys);
+            return podKeys.isEmpty() ? LabelSet.EMPTY : project(podProjections, labels, podKeys);
         }
 
         private static LabelSet project(Map<LabelSet, LabelSet> made, LabelSet labels, Set<String> keys) {
@@ -107,7 +108,8 @@ final class PeerClasses {
      * namespace), from {@code judge} the first time its class is seen.
      */
     Decision decide(List<CompiledPolicy> isolating, Direction direction, PodEndpoint subject, Endpoint peer,
-            List<Cidr> ranges, Connection connection, java.util.function.Supplier<Decision> judge) {
+            java.util.function.Supplier<List<Cidr>> ranges, Connection connection,
+            java.util.function.Supplier<Decision> judge) {
         Isolating policies = new Isolating(isolating, direction);
         View view = (View) memory.views().computeIfAbsent(policies, p -> viewOf(((Isolating) p).policies(), direction));
         if (!view.shareable()) {
@@ -128,7 +130,20 @@ final class PeerClasses {
         return decision;
     }
 
-    private Object peerClass(View view, PodEndpoint subject, Endpoint peer, List<Cidr> ranges) {
+    /**
+     * The ipBlock ranges of the rules of {@code isolating} when those rules decide every peer that is a pod (not in the
+     * host network) whose addresses are known and outside all of these ranges by its namespace, the port and the
+     * protocol alone (empty when the rules have no ipBlock); null when they look at more: pod labels or port names.
+     */
+    List<Cidr> podsByNamespaceOutside(List<CompiledPolicy> isolating, Direction direction) {
+        View view = (View) memory.views().computeIfAbsent(new Isolating(isolating, direction),
+                p -> viewOf(((Isolating) p).policies(), direction));
+        return view.shareable() && view.podKeys().isEmpty() && !view.namedPorts() ? view.ipBlocks() : null;
+    }
+
+    private Object peerClass(View view, PodEndpoint subject, Endpoint peer,
+            java.util.function.Supplier<List<Cidr>> peerRanges) {
+        List<Cidr> ranges = view.addresses() ? peerRanges.get() : null;
         Object addresses = !view.addresses() ? NOT_LOOKED_AT : ranges == unknownAddress ? UNKNOWN_ADDRESS : ranges;
         if (peer instanceof PodEndpoint pod && !pod.hostNetwork()) {
             LabelSet namespaceLabels = view.namespaceKeys().isEmpty() ? LabelSet.EMPTY
@@ -147,7 +162,7 @@ final class PeerClasses {
     private static View viewOf(List<CompiledPolicy> isolating, Direction direction) {
         Set<String> namespaceKeys = new HashSet<>();
         Set<String> podKeys = new HashSet<>();
-        boolean addresses = false;
+        List<Cidr> ipBlocks = new java.util.ArrayList<>();
         boolean namedPorts = false;
         for (CompiledPolicy policy : isolating) {
             for (Rule rule : policy.rules(direction)) {
@@ -163,14 +178,14 @@ final class PeerClasses {
                         if (pods.namespaceSelector() != null) {
                             namespaceKeys.addAll(pods.namespaceSelector().keys());
                         }
-                    } else if (peer instanceof Peer.IpBlock) {
-                        addresses = true;
+                    } else if (peer instanceof Peer.IpBlock block) {
+                        ipBlocks.add(block.cidr());
                     } else {
-                        return new View(Set.of(), Set.of(), true, true, false);
+                        return new View(Set.of(), Set.of(), List.of(), true, false);
                     }
                 }
             }
         }
-        return new View(Set.copyOf(namespaceKeys), Set.copyOf(podKeys), addresses, namedPorts, true);
+        return new View(Set.copyOf(namespaceKeys), Set.copyOf(podKeys), List.copyOf(ipBlocks), namedPorts, true);
     }
 }

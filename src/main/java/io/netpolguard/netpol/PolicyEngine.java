@@ -96,6 +96,44 @@ public final class PolicyEngine {
         return new Verdict(connection, egress, ingress, namespaces);
     }
 
+    /**
+     * When the {@code direction} side of pods with {@code labels} in {@code namespace} decides every peer that is a pod
+     * of another namespace (not in the host network) by that namespace, the port and the protocol alone, provided
+     * the peer's addresses are known and outside the ranges returned: the ipBlock ranges of the isolating
+     * NetworkPolicies' rules (empty when they have none, or when no policy isolates these pods). Such peers share one
+     * outcome of this side, whatever their labels. Null when the side tells them apart by more: pod labels, port
+     * names, or a cluster-wide policy.
+     */
+    public List<Cidr> podPeersByNamespaceOutside(String namespace, LabelSet labels, Direction direction) {
+        if (!clusterPolicies.isEmpty()) {
+            return null;
+        }
+        List<CompiledPolicy> isolating = policies.in(namespace).select(labels).isolating(direction);
+        return isolating.isEmpty() ? List.of() : peerClasses.podsByNamespaceOutside(isolating, direction);
+    }
+
+    /**
+     * The outcome of the {@code direction} side of {@code connection}: {@code evaluate(connection).side(direction)
+     * .outcome()}, without a verdict to explain it.
+     */
+    public Outcome sideOutcome(Direction direction, Connection connection) {
+        Endpoint subject = direction == Direction.EGRESS ? connection.source() : connection.destination();
+        Endpoint peer = direction == Direction.EGRESS ? connection.destination() : connection.source();
+        if (connection.source() instanceof PodEndpoint source && source.samePodAs(connection.destination())) {
+            return Outcome.ALLOWED;
+        }
+        if (!clusterPolicies.isEmpty() || !unevaluated.isEmpty() || !(subject instanceof PodEndpoint pod)
+                || pod.hostNetwork()) {
+            return side(direction, subject, peer, connection).outcome();
+        }
+        List<CompiledPolicy> isolating = policies.in(pod.namespace()).select(pod.labels()).isolating(direction);
+        if (isolating.isEmpty()) {
+            return Outcome.ALLOWED;
+        }
+        return peerClasses.decide(isolating, direction, pod, peer, () -> rangesOf(peer), connection,
+                () -> decide(direction, peer, connection, isolating, rangesOf(peer))).outcome();
+    }
+
     private static boolean inNamespace(Endpoint endpoint, String namespace) {
         return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
     }
@@ -289,7 +327,7 @@ public final class PolicyEngine {
         List<Cidr> ranges = givenRanges != null ? givenRanges : rangesOf(peer);
         PeerClasses.Decision decision = givenRanges != null
                 ? decide(direction, peer, connection, isolating, ranges)
-                : peerClasses.decide(isolating, direction, pod, peer, ranges, connection,
+                : peerClasses.decide(isolating, direction, pod, peer, () -> ranges, connection,
                         () -> decide(direction, peer, connection, isolating, ranges));
         return new SideVerdict(direction, subject, isolating, decision.outcome(), decision.allowingPolicy(),
                 decision.allowingRule(), ranges, decision.leftOut());

@@ -19,7 +19,11 @@ import io.netpolguard.dynatrace.HostResolver;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.dynatrace.Severity;
+import io.netpolguard.guard.ConnectionResult;
 import io.netpolguard.guard.Decision;
+import io.netpolguard.guard.Finding;
+import io.netpolguard.guard.FlowResult;
+import io.netpolguard.guard.FlowStatus;
 import io.netpolguard.guard.Guard;
 import io.netpolguard.guard.GuardSettings;
 import io.netpolguard.guard.Judgement;
@@ -80,12 +84,35 @@ class GuardPropertyTest {
                 Expected expected = reference(input, snapshot(input, state), snapshot(input, after), change);
                 Judgement judgement = guard.judge(current, change);
                 assertThat(Actual.of(judgement)).as("change %d: %s", i + 1, step.change()).isEqualTo(expected.actual());
+                assertVerdictsMatchStatuses(judgement);
                 JUDGED_BLOCKING[0]++;
                 JUDGED_BLOCKING[1] += judgement.newlyBlockedFlowIds().isEmpty() ? 0 : 1;
             }
             if (step.advance()) {
                 state = state.apply(step.change());
                 current = change == null ? current : ChangeProjector.apply(current, change);
+            }
+        }
+    }
+
+    /**
+     * A status known before its verdict is made (a connection judged by the outcome of its group) is the status of
+     * the verdict made when someone reads it.
+     */
+    static void assertVerdictsMatchStatuses(Judgement judgement) {
+        for (Finding finding : judgement.findings()) {
+            FlowResult result = finding.result();
+            for (int c = 0; c < result.connections().size(); c++) {
+                FlowStatus known = result.statusAt(c);
+                ConnectionResult connection = result.connections().get(c);
+                assertThat(connection.status()).as("%s", connection.connection().key()).isEqualTo(known);
+                if (connection.verdict() != null) {
+                    assertThat(connection.status()).isEqualTo(switch (connection.verdict().outcome()) {
+                        case ALLOWED -> FlowStatus.ALLOWED;
+                        case BLOCKED -> FlowStatus.BLOCKED;
+                        case UNDETERMINED -> FlowStatus.UNVERIFIABLE;
+                    });
+                }
             }
         }
     }
