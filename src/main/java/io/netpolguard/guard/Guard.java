@@ -223,17 +223,27 @@ public final class Guard {
             if (result == null && verdicts == null) {
                 verdicts = before.verdicts();
             }
-            List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
-            for (int c = 0; c < flow.connections().size(); c++) {
-                FlowConnection connection = flow.connections().get(c);
-                if (connection.outsidePolicy() || namespace != null && DerivedFlows.hasEndIn(connection, namespace)) {
-                    connections.add(FlowEvaluator.evaluate(connection, engine));
+            List<FlowConnection> flowConnections = flow.connections();
+            RejudgedConnections connections = RejudgedConnections.fresh(flowConnections.size(),
+                    c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
+            for (int c = 0; c < flowConnections.size(); c++) {
+                FlowConnection connection = flowConnections.get(c);
+                Verdict verdict = null;
+                if (connection.outsidePolicy()) {
+                    connections.judgeNow(c);
+                    continue;
+                } else if (namespace != null && DerivedFlows.hasEndIn(connection, namespace)) {
+                    verdict = null;
                 } else if (result != null) { // the same flow: its connections in the same order
-                    connections.add(result.connections().get(c));
+                    connections.put(c, result.connections().get(c));
+                    continue;
                 } else {
-                    Verdict verdict = verdicts.get(new SameConnection(connection.connection()));
-                    connections.add(verdict == null ? FlowEvaluator.evaluate(connection, engine)
-                            : FlowEvaluator.result(connection, verdict));
+                    verdict = verdicts.get(new SameConnection(connection.connection()));
+                }
+                if (verdict != null) {
+                    connections.put(c, FlowEvaluator.result(connection, verdict));
+                } else { // judged now, explained when read
+                    connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
                 }
             }
             results.add(FlowEvaluator.result(flow, connections));

@@ -2,6 +2,7 @@ package io.netpolguard.guard;
 
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.Endpoint;
+import io.netpolguard.netpol.ExternalEndpoint;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Verdict;
 import java.util.HashMap;
@@ -43,7 +44,11 @@ record SameConnection(Connection connection) {
     }
 
     private static int hash(Endpoint endpoint) {
-        return isPod(endpoint) ? System.identityHashCode(endpoint) : endpoint.hashCode();
+        if (isPod(endpoint)) {
+            return System.identityHashCode(endpoint);
+        }
+        // a host's name hashes as cheaply as it is kept (its addresses would be hashed anew on every lookup)
+        return endpoint instanceof ExternalEndpoint external ? external.host().hashCode() : endpoint.hashCode();
     }
 
     private static boolean isPod(Endpoint endpoint) {

@@ -112,6 +112,11 @@ public final class PolicyEngine {
         return isolating.isEmpty() ? List.of() : peerClasses.podsByNamespaceOutside(isolating, direction);
     }
 
+    /** The outcome of {@code connection}: {@code evaluate(connection).outcome()}, without a verdict to explain it. */
+    public Outcome outcome(Connection connection) {
+        return sideOutcome(Direction.EGRESS, connection).and(sideOutcome(Direction.INGRESS, connection));
+    }
+
     /**
      * The outcome of the {@code direction} side of {@code connection}: {@code evaluate(connection).side(direction)
      * .outcome()}, without a verdict to explain it.
