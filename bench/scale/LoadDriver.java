@@ -32,8 +32,13 @@ import javax.net.ssl.X509TrustManager;
  *
  * <pre>
  * java LoadDriver.java --url https://127.0.0.1:8443/validate --requests DIR [--filter REGEX]
- *      [--connections 8] [--warmup 10] [--duration 30] [--count N] [--json FILE] [--label TEXT]
+ *      [--connections 8] [--warmup 10] [--duration 30] [--count N] [--rate R] [--json FILE] [--label TEXT]
  * </pre>
+ *
+ * --rate R paces the requests at R per second over all connections (each connection sends one every
+ * connections/R seconds); a request's latency then counts from when it was due, so a guard that falls behind
+ * shows it in the latencies (no coordinated omission), and the rate reached is reported. Without it each
+ * connection sends its next request as soon as the last one is answered (closed loop).
  *
  * --timeline FILE writes, per 100 ms of wall clock (epoch ms), the requests that completed with 200, got another
  * status, found the port closed (connection refused) or broke off (reset, closed mid-request): what a restart
@@ -104,6 +109,8 @@ public class LoadDriver {
         double warmup = Double.parseDouble(opts.getOrDefault("warmup", "10"));
         double duration = Double.parseDouble(opts.getOrDefault("duration", "30"));
         long count = Long.parseLong(opts.getOrDefault("count", "0"));
+        double rate = Double.parseDouble(opts.getOrDefault("rate", "0"));
+        long interval = rate > 0 ? (long) (1e9 * connections / rate) : 0;
         String label = opts.getOrDefault("label", dir.toString());
 
         List<Body> bodies = new ArrayList<>();
@@ -148,13 +155,18 @@ public class LoadDriver {
             int thread = t;
             Thread worker = new Thread(() -> {
                 try {
+                    long due = start + interval * thread / connections;
                     while (true) {
                         long now = System.nanoTime();
                         if (now >= deadline || (count > 0 && now >= measureFrom && measured.get() >= count)) {
                             break;
                         }
                         int w = (int) (next.getAndIncrement() % bodies.size());
-                        long t0 = System.nanoTime();
+                        if (interval > 0 && due > now) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                        }
+                        long t0 = interval > 0 ? due : System.nanoTime();
+                        due += interval;
                         try {
                             HttpResponse<byte[]> response = send(client, url, bodies.get(w),
                                     HttpResponse.BodyHandlers.ofByteArray());
@@ -211,10 +223,14 @@ public class LoadDriver {
         json.append("{\"label\":\"").append(label).append("\",\"url\":\"").append(url).append("\",\"connections\":")
                 .append(connections).append(",\"warmupSeconds\":").append(warmup).append(",\"seconds\":")
                 .append(fmt(seconds)).append(",\"requests\":").append(total).append(",\"errors\":").append(errors)
-                .append(",\"throughput\":").append(fmt(throughput)).append(",\"latencyMs\":").append(percentiles(all))
+                .append(",\"throughput\":").append(fmt(throughput)).append(",\"targetRate\":").append(fmt(rate))
+                .append(",\"latencyMs\":").append(percentiles(all))
                 .append(",\"perRequest\":{");
         System.out.printf(Locale.ROOT, "%s: %d requests in %.1f s over %d connections (warm-up %.0f s), %d errors%n",
                 label, total, seconds, connections, warmup, errors);
+        if (rate > 0) {
+            System.out.printf(Locale.ROOT, "paced at %.0f requests/s, reached %.0f/s%n", rate, throughput);
+        }
         System.out.printf(Locale.ROOT, "throughput %.0f decisions/s; latency ms p50 %.3f p90 %.3f p99 %.3f max %.3f%n",
                 throughput, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(all.length == 0 ? 0 : all[all.length - 1]));
         System.out.printf(Locale.ROOT, "%-62s %-6s %8s %9s %9s %9s %9s%n", "request", "answer", "count", "p50 ms", "p90 ms",

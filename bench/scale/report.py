@@ -261,9 +261,39 @@ def plot(out, png, scales, gen):
     print(f"plot: {png}")
 
 
+def soak(result_path, samples_path, timeline_path, heap0, heap1, cpu_ms):
+    """Summary of a soak run: rate and errors per minute, latency, heap before/after, old generation and RSS trend."""
+    result = load_json(result_path)
+    per_minute = {}
+    for line in open(timeline_path):
+        if not line[:1].isdigit():
+            continue  # the header
+        ms, ok, status, refused, broken = (int(v) for v in line.split())
+        minute = per_minute.setdefault(ms // 60000, [0, 0])
+        minute[0] += ok
+        minute[1] += status + refused + broken
+    minutes = [per_minute[k] for k in sorted(per_minute)]
+    samples = [line.split() for line in open(samples_path) if len(line.split()) >= 4]
+    old = [float(s[1]) for s in samples]
+    rss = [int(s[2]) for s in samples]
+    lat = result["latencyMs"]
+    print(f"soak: {result['requests']} decisions in {result['seconds']:.0f} s, target {result['targetRate']:.0f}/s, "
+          f"reached {result['throughput']:.0f}/s, errors {result['errors']} (driver), "
+          f"{sum(m[1] for m in minutes)} (timeline: non-200, refused, broken)")
+    print(f"latency from when each request was due: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, max {lat['max']:.2f} ms")
+    print("per minute (decisions/s): " + ", ".join(f"{m[0] / 60:.0f}" for m in minutes))
+    print(f"heap after full GC: {heap0} MiB before, {heap1} MiB after")
+    if old:
+        print(f"old generation (every 30 s): first {old[0]:.0f} MiB, min {min(old):.0f}, max {max(old):.0f}, last {old[-1]:.0f}")
+        print(f"RSS: first {rss[0]} MiB, max {max(rss)}, last {rss[-1]}")
+    print(f"guard CPU: {float(cpu_ms) / 1000 / max(result['seconds'], 1):.2f} cores on average")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "merge-guard":
         merge_guard(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
+    elif len(sys.argv) > 1 and sys.argv[1] == "soak":
+        soak(*sys.argv[2:8])
     else:
         report(sys.argv[1], sys.argv[2])
 

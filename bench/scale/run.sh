@@ -9,6 +9,9 @@
 #   bench/scale/run.sh churn [SCALE]        informers as above (default large), then pod churn through the API
 #                                          (PodChurn.java, CHURN_RATE pod changes/s): guard CPU, snapshot
 #                                          rebuilds, decision p50/p99, quiet vs under churn
+#   bench/scale/run.sh soak [SCALE]        guard fed from manifests (default large), SOAK_RATE decisions/s paced over
+#                                          CONNECTIONS for SOAK_SECONDS: errors, rate reached, latency per minute,
+#                                          heap after full GC before and after, old generation and RSS every 30 s
 #   bench/scale/run.sh restart             SIGTERM to a guard (k8s/examples, SHUTDOWN_DELAY=5s) while the load
 #                                          driver runs: requests answered, refused or broken during shutdown
 #   bench/scale/run.sh check [SCALE..]     `netpol-guard check --cluster <dir> --no-dns` wall time and max RSS
@@ -24,7 +27,8 @@
 # DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
 # BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
-# (pod changes per second: each replacement is a delete, a create and a status write).
+# (pod changes per second: each replacement is a delete, a create and a status write), SOAK_RATE=2000,
+# SOAK_SECONDS=600, SOAK_FILTER='^(?!dynakube|namespace|edgeconnect)' (the request files sent: NetworkPolicy changes).
 # Results: out/results/*.json and *.txt; logs of every run under out/runs/.
 set -euo pipefail
 
@@ -45,6 +49,9 @@ DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
 INFLIGHT="${INFLIGHT:-64}"
 KEEP_ETCD="${KEEP_ETCD:-1}"
 CHURN_RATE="${CHURN_RATE:-100}"
+SOAK_RATE="${SOAK_RATE:-2000}"
+SOAK_SECONDS="${SOAK_SECONDS:-600}"
+SOAK_FILTER="${SOAK_FILTER:-^(?!dynakube|namespace|edgeconnect)}"
 BIN_DIR="${BIN_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.37.2-linux-amd64}"
 TENANT_HOST="abc12345.live.dynatrace.com"
 TENANT_IP="203.0.113.10"
@@ -213,6 +220,44 @@ cmd_manifests() {
       "$scale" "$ready" "$heap" "$heap2" "$rss" "$GUARD_JAVA_OPTS" "$(load)" >"$RESULTS/manifests-$scale.json"
     stop_pid "$GUARD_PID"
   done
+}
+
+# soak SCALE: a long paced run against one guard; the heap after a full GC at its start and its end, the old
+# generation (jstat OU) and RSS every 30 s in between, and the decisions per 100 ms (timeline) show whether
+# anything grows.
+cmd_soak() {
+  local scale="${1:-large}" run heap0 heap1 sampler
+  ensure_app
+  ensure_generated "$scale"
+  run="$OUT/runs/soak-$scale-$(date +%H%M%S)"
+  RUN="$run"
+  mkdir -p "$run"
+  log "soak/$scale: starting the guard ($GUARD_JAVA_OPTS); load average $(load)"
+  start_guard "$run" NETPOL_GUARD_SERVER_SOURCE=manifests NETPOL_GUARD_SERVER_MANIFESTS="$OUT/$scale/cluster"
+  wait_ready 600 >/dev/null
+  drive "$CONNECTIONS" soak-warm-up "$OUT/$scale/requests" /dev/null --filter "$SOAK_FILTER" --warmup 30 --duration 1 \
+    >/dev/null
+  heap0="$(heap_after_gc "$GUARD_PID")"
+  log "soak/$scale: heap after full GC $heap0 MiB; $SOAK_RATE decisions/s for $SOAK_SECONDS s (load average $(load))"
+  (
+    while kill -0 "$GUARD_PID" 2>/dev/null; do
+      printf '%s %s %s %s %s\n' "$(date +%s)" "$(jstat -gc "$GUARD_PID" | awk 'NR == 2 {printf "%.1f", $10 / 1024}')" \
+        "$(rss_mib "$GUARD_PID")" "$(cpu_ms "$GUARD_PID")" "$(load)"
+      sleep 30
+    done
+  ) >"$run/samples.txt" 2>/dev/null &
+  sampler=$!
+  local c0 c1
+  c0="$(cpu_ms "$GUARD_PID")"
+  drive "$CONNECTIONS" "soak-$scale" "$OUT/$scale/requests" "$RESULTS/soak-$scale.json" --filter "$SOAK_FILTER" \
+    --warmup 0 --duration "$SOAK_SECONDS" --rate "$SOAK_RATE" --timeline "$run/timeline.txt" | head -3
+  c1="$(cpu_ms "$GUARD_PID")"
+  kill "$sampler" 2>/dev/null || true
+  heap1="$(heap_after_gc "$GUARD_PID")"
+  log "soak/$scale: heap after full GC $heap0 -> $heap1 MiB; samples (epoch, old gen MiB, RSS MiB, guard CPU ms, load) in $run/samples.txt"
+  python3 "$HERE/report.py" soak "$RESULTS/soak-$scale.json" "$run/samples.txt" "$run/timeline.txt" "$heap0" "$heap1" \
+    "$((c1 - c0))" | tee "$RESULTS/soak-$scale.txt"
+  stop_pid "$GUARD_PID"
 }
 
 # --- kube-apiserver + etcd (flags of e2e/smoke.sh) -------------------------------------------
@@ -557,6 +602,7 @@ case "$cmd" in
   informers) cmd_informers ${*:-large} ;;
   churn) cmd_churn "${1:-large}" ;;
   restart) cmd_restart ;;
+  soak) cmd_soak "${1:-large}" ;;
   check) cmd_check ${*:-$SCALES} ;;
   default) cmd_default ;;
   decisions) cmd_decisions ${*:-$SCALES} ;;
