@@ -212,10 +212,15 @@ class GuardServerSourceTest {
                 .body("flows.find { it.id == 'operator->kube-dns' }.reason",
                         org.hamcrest.Matchers.containsString("AdminNetworkPolicy (any: the guard may not list this kind)"))
                 .body("flows.status", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("allowed")));
-        // deleting allow-dns would block DNS, but a kind the guard cannot read could allow it: never a denial
+        // deleting allow-dns blocks DNS as far as the guard can read, but a kind it may not list could allow it: a
+        // warning that says so, never a denial
         review("delete-allow-dns.json")
                 .body("response.allowed", equalTo(true))
-                .body("response.auditAnnotations.decision", org.hamcrest.Matchers.not(equalTo("deny")));
+                .body("response.auditAnnotations.decision", equalTo("warn"))
+                .body("response.warnings", org.hamcrest.Matchers.hasItem(startsWith("operator->kube-dns: cannot be "
+                        + "verified after this change, which blocks it unless a policy the guard cannot read allows it (")))
+                .body("response.warnings", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString(
+                        "AdminNetworkPolicy (any: the guard may not list this kind)")));
     }
 
     /** Another source's state, with one more snapshot and some informers forbidden to list their kind. */
