@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +44,7 @@ public final class ClusterObjects {
 
     private final Map<String, Entry> objects = new LinkedHashMap<>();
     /** Policy kinds (as explanations name them) whose objects could not be listed, with the resource RBAC forbids. */
-    private final Map<String, String> unlistedKinds = new java.util.TreeMap<>();
+    private final Map<String, String> unlistedKinds = new TreeMap<>();
 
     /** Every object of the manifest files and directories, in the order {@link Manifests#files} finds them. */
     public static ClusterObjects read(List<Path> roots) {
