@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +43,8 @@ public final class ClusterObjects {
     }
 
     private final Map<String, Entry> objects = new LinkedHashMap<>();
+    /** Policy kinds (as explanations name them) whose objects could not be listed, with the resource RBAC forbids. */
+    private final Map<String, String> unlistedKinds = new TreeMap<>();
 
     /** Every object of the manifest files and directories, in the order {@link Manifests#files} finds them. */
     public static ClusterObjects read(List<Path> roots) {
@@ -59,6 +62,15 @@ public final class ClusterObjects {
         objects.put(identity, entry);
     }
 
+    /**
+     * Notes a policy kind whose objects could not be listed ({@code resource}, as RBAC names it, is forbidden): any of
+     * them may apply anywhere, so the snapshot calls every flow it could decide unverifiable. Manifests applied on top
+     * do not change that.
+     */
+    public void unlisted(String kindLabel, String resource) {
+        unlistedKinds.put(kindLabel, resource);
+    }
+
     public Collection<Entry> all() {
         return List.copyOf(objects.values());
     }
@@ -70,6 +82,7 @@ public final class ClusterObjects {
     public ClusterObjects apply(ClusterObjects changes) {
         ClusterObjects result = new ClusterObjects();
         result.objects.putAll(objects);
+        result.unlistedKinds.putAll(unlistedKinds);
         for (Entry change : changes.objects.values()) {
             JsonNode node = change.document().node();
             if ("true".equals(node.path("metadata").path("annotations").path(DELETE_ANNOTATION).asText())) {
@@ -100,6 +113,7 @@ public final class ClusterObjects {
                 builder.add(entry.document().node(), entry.document().origin());
             }
         }
+        unlistedKinds.forEach(builder::addUnlisted);
         return builder.build();
     }
 

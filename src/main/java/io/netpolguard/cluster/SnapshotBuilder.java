@@ -216,6 +216,15 @@ public final class SnapshotBuilder {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /**
+     * Notes that the objects of a policy kind could not be listed (RBAC forbids listing {@code resource}): the kind is
+     * unknown, so every flow it could decide is unverifiable.
+     */
+    public SnapshotBuilder addUnlisted(String kindLabel, String resource) {
+        unevaluated.add(UnevaluatedKinds.unlisted(kindLabel, resource));
+        return this;
+    }
+
     public ClusterSnapshot build() {
         Map<String, NamespaceInfo> allNamespaces = new LinkedHashMap<>(namespaces);
         pods.forEach(p -> allNamespaces.computeIfAbsent(p.namespace(), NamespaceInfo::implicit));

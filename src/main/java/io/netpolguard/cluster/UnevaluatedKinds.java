@@ -57,11 +57,12 @@ public final class UnevaluatedKinds {
     }
 
     /**
-     * Stands for every object of a policy kind the guard may not list (RBAC forbids it): any of them may apply to any
-     * pod, in either direction, and allow as well as deny, so the sides of every flow become unverifiable.
+     * Stands for every object of a policy kind the guard may not list (RBAC forbids listing {@code resource}, named as
+     * RBAC names it: {@code adminnetworkpolicies.policy.networking.k8s.io}): any of them may apply to any pod, in either
+     * direction, and allow as well as deny, so the sides of every flow become unverifiable.
      */
-    public static UnevaluatedPolicy unlisted(String kindLabel) {
-        return new UnevaluatedPolicy(kindLabel, null, "(any: the guard may not list this kind)", null, true);
+    public static UnevaluatedPolicy unlisted(String kindLabel, String resource) {
+        return new UnevaluatedPolicy(kindLabel, null, "(any: the guard may not list this kind)", null, true, resource);
     }
 
     private static String meshWide(String namespace) {

@@ -8,7 +8,10 @@ public record Finding(Kind kind, FlowResult result, Severity severity, boolean d
     public enum Kind {
         /** Allowed (or not required) before, blocked after. */
         NEWLY_BLOCKED,
-        /** Allowed before, unverifiable after. */
+        /**
+         * Allowed before, unverifiable after; or unverifiable before and after, newly blocked by the policies the guard
+         * reads (a policy it cannot read may still allow it).
+         */
         NEWLY_UNVERIFIABLE,
         /** Blocked before and after: never a reason to deny. */
         STILL_BLOCKED,

@@ -12,8 +12,9 @@ import java.util.Map;
  * What counts as newly blocked (spec §4): the flows before and after a change, compared flow by flow
  * (whole flows, as {@code check} reports them: see {@link DerivedFlows#touching}). A flow blocked after but not before is newly blocked, and denies
  * when it is critical and enforced; a flow that was already blocked never causes a denial, even when the
- * change blocks more of its connections; a flow allowed before and unverifiable after is a warning; a flow
- * blocked before and not after is unblocked.
+ * change blocks more of its connections; a flow allowed before and unverifiable after is a warning, and so is one
+ * unverifiable before and after that the policies the guard reads newly block (only a policy it cannot read may still
+ * allow it: a warning, never a denial); a flow blocked before and not after is unblocked.
  */
 final class FlowComparison {
     private final GuardSettings settings;
@@ -39,7 +40,8 @@ final class FlowComparison {
             } else if (result.status() == FlowStatus.BLOCKED) {
                 findings.add(new Finding(Finding.Kind.STILL_BLOCKED, result, severity, false));
             } else if (result.status() == FlowStatus.UNVERIFIABLE
-                    && (previous == null || previous.status() == FlowStatus.ALLOWED)) {
+                    && (previous == null || previous.status() == FlowStatus.ALLOWED
+                    || result.blockedUnlessUnread() && !previous.blockedUnlessUnread())) {
                 findings.add(new Finding(Finding.Kind.NEWLY_UNVERIFIABLE, result, severity, false));
             }
         }

@@ -1,6 +1,7 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,5 +51,23 @@ public record FlowResult(RequiredFlow flow, FlowStatus status, List<ConnectionRe
     /** The status of connection {@code index}. */
     public FlowStatus statusAt(int index) {
         return RejudgedConnections.statusAt(connections, index);
+    }
+
+    /**
+     * Whether the policies the guard reads block a connection of this unverifiable flow: only a policy it does not
+     * evaluate or may not list could still let it through.
+     */
+    public boolean blockedUnlessUnread() {
+        if (status != FlowStatus.UNVERIFIABLE) {
+            return false;
+        }
+        for (int i = 0; i < connections.size(); i++) {
+            // only an unverifiable connection can be blocked by the policies read alone: the others need no verdict
+            if (statusAt(i) == FlowStatus.UNVERIFIABLE && connections.get(i).verdict() != null
+                    && connections.get(i).verdict().judgedOutcome() == Outcome.BLOCKED) {
+                return true;
+            }
+        }
+        return false;
     }
 }

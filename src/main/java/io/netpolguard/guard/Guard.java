@@ -10,6 +10,7 @@ import io.netpolguard.dynatrace.OperatorNamespace;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.ClusterPolicy;
+import io.netpolguard.netpol.ClusterPolicyKind;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.UnevaluatedPolicy;
 import io.netpolguard.netpol.InvalidPolicyException;
@@ -46,7 +47,10 @@ public final class Guard {
         return new ArrayList<>(derived.evaluated(snapshot, flows -> evaluate(flows, snapshot.engine())));
     }
 
-    /** What could not be read: NetworkPolicies read in part, DynaKubes and EdgeConnects; each names its object. */
+    /**
+     * What could not be read: NetworkPolicies read in part, DynaKubes and EdgeConnects, each naming its object; policies
+     * of kinds the guard does not evaluate; policy kinds RBAC forbids to list, with the permission to grant.
+     */
     public List<String> problems(ClusterSnapshot snapshot) {
         List<String> problems = new ArrayList<>();
         for (CompiledPolicy policy : unreadablePolicies(snapshot)) {
@@ -58,12 +62,25 @@ public final class Guard {
                     + " (what cannot be read may match: flows it could decide are unverifiable)"));
         }
         for (UnevaluatedPolicy policy : snapshot.unevaluatedPolicies()) {
-            problems.add(policy.describe() + ": a kind the guard does not evaluate; flows of the pods it may apply to ("
+            problems.add(policy.unlisted() ? unlisted(policy)
+                    : policy.describe() + ": a kind the guard does not evaluate; flows of the pods it may apply to ("
                     + (policy.namespace() == null ? "every namespace" : "namespace " + policy.namespace())
                     + ") are unverifiable" + (policy.canAllow() ? "" : " unless already blocked"));
         }
         problems.addAll(requiredFlows.problems(snapshot));
         return problems;
+    }
+
+    /** What a kind RBAC forbids to list means, and the permission that ends it. */
+    private static String unlisted(UnevaluatedPolicy standIn) {
+        String kind = standIn.kind();
+        String resource = standIn.unlistedResource();
+        boolean evaluated = ClusterPolicyKind.ofKind(kind).isPresent();
+        return kind + ": " + (evaluated ? "the guard evaluates this kind but may not list it" : "the guard may not list "
+                + "this kind") + " (RBAC forbids listing " + resource + "), so every flow that " + kind + " objects could "
+                + "decide is unverifiable, never allowed and never a reason to deny; grant list and watch on " + resource
+                + " to the guard's ServiceAccount (the ClusterRole netpol-guard of k8s/base/clusterrole.yaml and of the "
+                + "Helm chart charts/netpol-guard has them) or, for a command with --live, to its user";
     }
 
     /** The NetworkPolicies of which some part could not be read. */

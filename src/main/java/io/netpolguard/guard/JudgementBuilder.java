@@ -48,7 +48,8 @@ final class JudgementBuilder {
                     }
                 }
                 case NEWLY_UNVERIFIABLE -> warnings.add(FlowExplainer.warning(summary.replaceFirst(": unverifiable",
-                        ": cannot be verified after this change")));
+                        finding.result().blockedUnlessUnread() ? ": cannot be verified after this change, which blocks it "
+                                + "unless a policy the guard cannot read allows it" : ": cannot be verified after this change")));
                 case STILL_BLOCKED -> stillBlocked.add(finding.flowId());
                 case UNBLOCKED -> warnings.add(FlowExplainer.warning(finding.flowId() + ": unblocked by this change"
                         + (finding.result().flow().owner().isEmpty() ? "" : " [" + finding.result().flow().owner() + "]")));

@@ -30,9 +30,11 @@ import java.util.function.Function;
  * objects a snapshot is built from. Custom kinds are found through API discovery, which every authenticated user may
  * read, so reading CustomResourceDefinitions is not needed.
  *
- * <p>A kind the user may not list is a problem of the listing when the verdicts do not depend on it (Services,
- * EndpointSlices, Nodes, DynaKubes, EdgeConnects: flows that need them become unverifiable or are not found). Without
- * Namespaces, Pods or any kind of policy no verdict could be trusted, so the listing stops there instead.
+ * <p>A kind the user may not list is a problem of the listing when the verdicts can do without it (Services,
+ * EndpointSlices, Nodes, DynaKubes, EdgeConnects: flows that need them become unverifiable or are not found). An
+ * optional policy kind (network-policy-api, Cilium, Calico, Istio) the user may not list is a problem too, and unknown,
+ * as the webhook counts it: every flow it could decide is unverifiable. Without Namespaces, Pods or NetworkPolicies no
+ * verdict could be trusted, so the listing stops there instead.
  */
 public final class ClusterListing {
     private static final long PAGE = 500L;
@@ -41,9 +43,22 @@ public final class ClusterListing {
     public record Result(ClusterObjects objects, List<String> problems, String server) {
     }
 
-    /** A custom kind, found through discovery; {@code versions} are preferred when served. */
+    /**
+     * A custom kind, found through discovery; {@code versions} are preferred when served. {@code policyLabel} names a
+     * policy kind as explanations do (unknown when it may not be listed); null for DynaKubes and EdgeConnects.
+     */
     private record CustomKind(String group, String kind, String plural, boolean namespaced, List<String> versions,
-            boolean decidesVerdicts) {
+            String policyLabel) {
+    }
+
+    /** What a kind the user may not list means for the verdicts. */
+    private enum Need {
+        /** Without it no verdict could be trusted: the listing stops. */
+        REQUIRED,
+        /** A policy kind: unknown, every flow it could decide is unverifiable. */
+        POLICY,
+        /** Flows that need it are judged without it. */
+        HELPFUL
     }
 
     private final KubernetesClient client;
@@ -71,13 +86,13 @@ public final class ClusterListing {
     private Result readAll() {
         Map<String, APIGroup> groups = new HashMap<>();
         call("API discovery", () -> client.getApiGroups()).getGroups().forEach(g -> groups.put(g.getName(), g));
-        list("v1", "Namespace", "namespaces", true, o -> client.namespaces().list(o));
-        list("v1", "Pod", "pods", true, o -> client.pods().inAnyNamespace().list(o));
-        list("v1", "Service", "services", false, o -> client.services().inAnyNamespace().list(o));
-        list("v1", "Node", "nodes", false, o -> client.nodes().list(o));
-        list("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true,
+        list("v1", "Namespace", "namespaces", Need.REQUIRED, o -> client.namespaces().list(o));
+        list("v1", "Pod", "pods", Need.REQUIRED, o -> client.pods().inAnyNamespace().list(o));
+        list("v1", "Service", "services", Need.HELPFUL, o -> client.services().inAnyNamespace().list(o));
+        list("v1", "Node", "nodes", Need.HELPFUL, o -> client.nodes().list(o));
+        list("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", Need.REQUIRED,
                 o -> client.network().v1().networkPolicies().inAnyNamespace().list(o));
-        list("discovery.k8s.io/v1", "EndpointSlice", "endpointslices in namespace default", false,
+        list("discovery.k8s.io/v1", "EndpointSlice", "endpointslices in namespace default", Need.HELPFUL,
                 o -> client.discovery().v1().endpointSlices().inNamespace("default")
                         .withLabel("kubernetes.io/service-name", "kubernetes").list(o));
         for (CustomKind kind : customKinds()) {
@@ -88,8 +103,13 @@ public final class ClusterListing {
                         .withVersion(version).withKind(kind.kind()).withPlural(kind.plural())
                         .withNamespaced(kind.namespaced()).build();
                 var resources = client.genericKubernetesResources(context);
-                list(kind.group() + "/" + version, kind.kind(), kind.plural() + "." + kind.group(), kind.decidesVerdicts(),
+                String resource = kind.plural() + "." + kind.group();
+                boolean listed = list(kind.group() + "/" + version, kind.kind(), resource,
+                        kind.policyLabel() == null ? Need.HELPFUL : Need.POLICY,
                         o -> kind.namespaced() ? resources.inAnyNamespace().list(o) : resources.list(o));
+                if (!listed && kind.policyLabel() != null) {
+                    objects.unlisted(kind.policyLabel(), resource);
+                }
             }
         }
         return new Result(objects, List.copyOf(problems), server);
@@ -97,13 +117,14 @@ public final class ClusterListing {
 
     private static List<CustomKind> customKinds() {
         List<CustomKind> kinds = new ArrayList<>();
-        kinds.add(new CustomKind("dynatrace.com", "DynaKube", "dynakubes", true, List.of(), false));
-        kinds.add(new CustomKind("dynatrace.com", "EdgeConnect", "edgeconnects", true, List.of(), false));
+        kinds.add(new CustomKind("dynatrace.com", "DynaKube", "dynakubes", true, List.of(), null));
+        kinds.add(new CustomKind("dynatrace.com", "EdgeConnect", "edgeconnects", true, List.of(), null));
         for (ClusterPolicyKind kind : ClusterPolicyKind.values()) {
-            kinds.add(new CustomKind(ClusterPolicyKind.GROUP, kind.kind(), kind.plural(), false, kind.versions(), true));
+            kinds.add(new CustomKind(ClusterPolicyKind.GROUP, kind.kind(), kind.plural(), false, kind.versions(),
+                    kind.kind()));
         }
         for (UnevaluatedKinds.Kind kind : UnevaluatedKinds.KINDS) {
-            kinds.add(new CustomKind(kind.group(), kind.kind(), kind.plural(), kind.namespaced(), List.of(), true));
+            kinds.add(new CustomKind(kind.group(), kind.kind(), kind.plural(), kind.namespaced(), List.of(), kind.label()));
         }
         return kinds;
     }
@@ -136,8 +157,11 @@ public final class ClusterListing {
         });
     }
 
-    /** Lists one kind page by page into the objects; a kind the user may not list is a problem, or the end. */
-    private void list(String apiVersion, String kind, String what, boolean decidesVerdicts,
+    /**
+     * Lists one kind page by page into the objects; a kind the user may not list is a problem, or the end when it is
+     * required. False when it could not be listed.
+     */
+    private boolean list(String apiVersion, String kind, String what, Need need,
             Function<ListOptions, ? extends KubernetesResourceList<?>> lister) {
         String token = null;
         do {
@@ -148,13 +172,15 @@ public final class ClusterListing {
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 403 || e.getCode() == 404) {
                     String problem = "cannot list " + what + ": " + statusMessage(e);
-                    if (decidesVerdicts && e.getCode() == 403) {
+                    if (need == Need.REQUIRED && e.getCode() == 403) {
                         throw new UnreadableClusterException(problem + "; without them no flow can be judged");
                     }
                     if (e.getCode() == 403) {
-                        problems.add(problem + " (flows that need them are judged without them)");
+                        // what an unknown policy kind means is the snapshot's problem (Guard#problems)
+                        problems.add(need == Need.POLICY ? problem : problem + " (flows that need them are judged "
+                                + "without them)");
                     }
-                    return;
+                    return e.getCode() != 403;
                 }
                 throw failure("listing " + what, e);
             }
@@ -166,6 +192,7 @@ public final class ClusterListing {
             }
             token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (token != null && !token.isEmpty());
+        return true;
     }
 
     private <T> T call(String what, java.util.function.Supplier<T> request) {

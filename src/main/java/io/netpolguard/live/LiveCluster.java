@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -178,9 +177,9 @@ public final class LiveCluster implements SnapshotSource {
     @Override
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        // what it means and what to grant is the snapshot's problem (Guard#problems): here, what the API server said
         new TreeMap<>(forbidden).forEach((name, message) -> problems.add("cannot list " + resourceOf(name) + ": "
-                + message + "; until the guard may list them, every flow that " + optionalKind(name)
-                + " objects could decide is unverifiable"));
+                + message));
         return problems;
     }
 
@@ -209,7 +208,8 @@ public final class LiveCluster implements SnapshotSource {
                 String message = statusMessage(refusal);
                 if (forbidden.put(name, message) == null) {
                     LOG.warnf("cannot list %s (%s): every flow that %s objects could decide is unverifiable until the "
-                            + "guard may list them; retrying", resourceOf(name), message, optionalKind(name));
+                            + "guard may list them (the ClusterRole netpol-guard grants it); retrying", resourceOf(name),
+                            message, optionalKind(name));
                     changed(CUSTOM);
                 }
             } else {
@@ -421,8 +421,10 @@ public final class LiveCluster implements SnapshotSource {
             }
         });
         // a kind the guard may not list is unknown: any of its objects may apply anywhere
-        new TreeSet<>(forbidden.keySet().stream().map(LiveCluster::optionalKind).toList())
-                .forEach(kind -> found.add(UnevaluatedKinds.unlisted(kind)));
+        Map<String, String> unlisted = new TreeMap<>();
+        forbidden.keySet().forEach(name -> unlisted.put(optionalKind(name), name.startsWith("crd/")
+                ? "customresourcedefinitions.apiextensions.k8s.io" : name));
+        unlisted.forEach((kind, resource) -> found.add(UnevaluatedKinds.unlisted(kind, resource)));
         return found;
     }
 

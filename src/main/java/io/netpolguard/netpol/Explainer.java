@@ -154,7 +154,8 @@ final class Explainer {
 
     private static String unevaluated(SideVerdict side) {
         return String.join(", ", side.unevaluated()) + (side.unevaluated().size() == 1 ? " applies" : " apply")
-                + " to it, and the guard does not evaluate " + (side.unevaluated().size() == 1 ? "that kind" : "those kinds")
+                // a kind the guard may not list is evaluated but unread: "does not evaluate" would be wrong for it
+                + " to it, and the guard cannot tell what " + (side.unevaluated().size() == 1 ? "it decides" : "they decide")
                 + (side.outcome() == Outcome.BLOCKED ? " (it can only cut traffic, so this stays blocked)"
                         : " (it could decide this connection either way)");
     }

@@ -315,7 +315,7 @@ public final class PolicyEngine {
 
         private SideVerdict plain(ClusterDecision decision, Outcome outcome) {
             return new SideVerdict(direction, pod, policies.in(pod.namespace()).select(pod.labels()).isolating(direction),
-                    outcome, null, null, ranges, List.of(), decision, List.of());
+                    outcome, null, null, ranges, List.of(), decision, List.of(), null);
         }
     }
 

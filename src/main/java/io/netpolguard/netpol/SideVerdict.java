@@ -8,21 +8,23 @@ import java.util.List;
  * where the peer's address may be (each must be allowed); {@code leftOut} those of them this side does
  * not allow when it allows others. {@code cluster} is null when no cluster-wide policy applies to the pod in this
  * direction, else says which tier decided. {@code unevaluated} names policies of kinds the guard does not evaluate
- * that may apply to the pod: they make the side UNDETERMINED.
+ * (or may not list) that may apply to the pod: they make the side UNDETERMINED. {@code judged} is the outcome of the
+ * policies the guard reads, before those made it UNDETERMINED (the same as {@code outcome} when none apply).
  */
 public record SideVerdict(Direction direction, Endpoint subject, List<CompiledPolicy> isolating, Outcome outcome,
         CompiledPolicy allowingPolicy, Rule allowingRule, List<Cidr> ranges, List<Cidr> leftOut,
-        ClusterDecision cluster, List<String> unevaluated) {
+        ClusterDecision cluster, List<String> unevaluated, Outcome judged) {
 
     public SideVerdict {
         ranges = List.copyOf(ranges);
         leftOut = List.copyOf(leftOut);
         unevaluated = List.copyOf(unevaluated);
+        judged = judged == null ? outcome : judged;
     }
 
     public SideVerdict(Direction direction, Endpoint subject, List<CompiledPolicy> isolating, Outcome outcome,
             CompiledPolicy allowingPolicy, Rule allowingRule, List<Cidr> ranges, List<Cidr> leftOut) {
-        this(direction, subject, isolating, outcome, allowingPolicy, allowingRule, ranges, leftOut, null, List.of());
+        this(direction, subject, isolating, outcome, allowingPolicy, allowingRule, ranges, leftOut, null, List.of(), null);
     }
 
     public boolean isolated() {
@@ -48,16 +50,16 @@ public record SideVerdict(Direction direction, Endpoint subject, List<CompiledPo
 
     SideVerdict withCluster(ClusterDecision decision, Outcome newOutcome) {
         return new SideVerdict(direction, subject, isolating, newOutcome, allowingPolicy, allowingRule, ranges, leftOut,
-                decision, unevaluated);
+                decision, unevaluated, null);
     }
 
     SideVerdict withRanges(Outcome newOutcome, List<Cidr> allRanges, List<Cidr> newLeftOut) {
         return new SideVerdict(direction, subject, isolating, newOutcome, allowingPolicy, allowingRule, allRanges,
-                newLeftOut, cluster, unevaluated);
+                newLeftOut, cluster, unevaluated, null);
     }
 
     SideVerdict withUnevaluated(List<String> names, Outcome newOutcome) {
         return new SideVerdict(direction, subject, isolating, newOutcome, allowingPolicy, allowingRule, ranges, leftOut,
-                cluster, names);
+                cluster, names, outcome);
     }
 }

@@ -38,6 +38,14 @@ public final class Verdict {
         return egress.outcome().and(ingress.outcome());
     }
 
+    /**
+     * The outcome of the policies the guard reads alone: BLOCKED when they block the connection even if a policy it does
+     * not evaluate or may not list makes {@link #outcome()} UNDETERMINED.
+     */
+    public Outcome judgedOutcome() {
+        return egress.judged().and(ingress.judged());
+    }
+
     public boolean allowed() {
         return outcome() == Outcome.ALLOWED;
     }

@@ -67,6 +67,8 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private final List<String> guardProperties;
     private final String hostname;
     private final boolean throughChart;
+    /** An API group the guard's ClusterRole is installed without (null: k8s/base's ClusterRole as it is). */
+    private final String groupDenied;
     private Path helm;
     private List<ObjectNode> chartObjects;
 
@@ -75,7 +77,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * server's webhook, as most test classes need.
      */
     public KubeEnvironment() {
-        this(true, false, null, List.of(), null);
+        this(true, false, null, List.of(), null, null);
     }
 
     /**
@@ -84,21 +86,31 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * guard's HOSTNAME (its pod name in a cluster).
      */
     KubeEnvironment(String component, List<String> guardProperties, String hostname) {
-        this(true, false, component, guardProperties, hostname);
+        this(true, false, component, guardProperties, hostname, null);
     }
 
     private KubeEnvironment(boolean withGuard, boolean throughChart, String component, List<String> guardProperties,
-            String hostname) {
+            String hostname, String groupDenied) {
         this.withGuard = withGuard;
         this.throughChart = throughChart;
         this.component = component;
         this.guardProperties = List.copyOf(guardProperties);
         this.hostname = hostname;
+        this.groupDenied = groupDenied;
     }
 
     /** The guard installed through the Helm chart charts/netpol-guard (see {@link #installWithChart()}). */
     static KubeEnvironment throughChart() {
-        return new KubeEnvironment(true, true, null, List.of(), null);
+        return new KubeEnvironment(true, true, null, List.of(), null, null);
+    }
+
+    /**
+     * The installation of k8s/base, but the guard's ServiceAccount is bound to a copy of its ClusterRole without the
+     * rules of API group {@code group}, as a trimmed ClusterRole would leave it: RBAC forbids it to list those kinds.
+     * The ClusterRole netpol-guard itself is there, unbound, until {@link #bindTheGuardsClusterRole()}.
+     */
+    static KubeEnvironment withGuardDenied(String group) {
+        return new KubeEnvironment(true, false, null, List.of(), null, group);
     }
 
     /**
@@ -107,7 +119,7 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      * the command line against a live cluster.
      */
     static KubeEnvironment withoutGuard() {
-        return new KubeEnvironment(false, false, null, List.of(), null);
+        return new KubeEnvironment(false, false, null, List.of(), null, null);
     }
 
     Path repo() {
@@ -221,8 +233,12 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
     private void installWithKustomize() throws IOException {
         // The installation manifests, rendered by kubectl's own kustomize.
         List<ObjectNode> base = documents(admin.check("kustomize", installation().toString()).out());
-        apply(admin, "guard-rbac.json", List.of(find(base, "ClusterRole", "netpol-guard"),
-                find(base, "ClusterRoleBinding", "netpol-guard"), find(base, "ClusterRole", "netpol-guard-break-glass")));
+        ObjectNode role = find(base, "ClusterRole", "netpol-guard");
+        ObjectNode binding = find(base, "ClusterRoleBinding", "netpol-guard");
+        apply(admin, "guard-rbac.json", groupDenied == null
+                ? List.of(role, binding, find(base, "ClusterRole", "netpol-guard-break-glass"))
+                : List.of(role, without(role, groupDenied), boundTo(binding, without(role, groupDenied)),
+                        find(base, "ClusterRole", "netpol-guard-break-glass")));
         if (component != null) {
             List<ObjectNode> added = new ArrayList<>(List.of(find(base, "Namespace", "netpol-guard")));
             base.stream().filter(o -> o.path("metadata").path("name").asText().equals("netpol-guard-" + component))
@@ -303,6 +319,41 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
                         && status(flows, "activegate->dynatrace-api").equals("allowed")
                         && status(flows, "monitored-apps->activegate").equals("allowed"));
         warmUp();
+    }
+
+    /** A copy of ClusterRole {@code role}, named after what it lacks, without the rules of API group {@code group}. */
+    private static ObjectNode without(ObjectNode role, String group) {
+        ObjectNode trimmed = role.deepCopy();
+        ((ObjectNode) trimmed.get("metadata")).put("name", role.path("metadata").path("name").asText() + "-without-" + group);
+        ArrayNode rules = trimmed.putArray("rules");
+        for (JsonNode rule : role.path("rules")) {
+            boolean ofGroup = false;
+            for (JsonNode apiGroup : rule.path("apiGroups")) {
+                ofGroup |= apiGroup.asText().equals(group);
+            }
+            if (!ofGroup) {
+                rules.add(rule);
+            }
+        }
+        return trimmed;
+    }
+
+    /** A copy of ClusterRoleBinding {@code binding} (the same subjects) for {@code role}, named like it. */
+    private static ObjectNode boundTo(ObjectNode binding, ObjectNode role) {
+        ObjectNode copy = binding.deepCopy();
+        String name = role.path("metadata").path("name").asText();
+        ((ObjectNode) copy.get("metadata")).put("name", name);
+        ((ObjectNode) copy.get("roleRef")).put("name", name);
+        return copy;
+    }
+
+    /**
+     * Applies the ClusterRoleBinding netpol-guard of k8s/base (kubectl kustomize), as the admin: the guard's
+     * ServiceAccount gets the ClusterRole netpol-guard as the installation grants it.
+     */
+    void bindTheGuardsClusterRole() throws IOException {
+        List<ObjectNode> base = documents(admin.check("kustomize", installation().toString()).out());
+        apply(admin, "guard-clusterrolebinding.json", List.of(find(base, "ClusterRoleBinding", "netpol-guard")));
     }
 
     /** k8s/base, or a kustomization in the work directory with k8s/base and the component. */
@@ -489,6 +540,18 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
      */
     List<Path> installNetworkPolicyApi() throws IOException {
         long start = System.nanoTime();
+        List<Path> files = applyNetworkPolicyApiCrds();
+        awaitGuardWatching(NETWORK_POLICY_API_CRDS, Duration.ofSeconds(60));
+        ControlPlane.log("the guard watches %s after %d ms", NETWORK_POLICY_API_CRDS, (System.nanoTime() - start) / 1_000_000);
+        return files;
+    }
+
+    /**
+     * The first half of {@link #installNetworkPolicyApi()}: the CRDs applied and Established, without waiting for the
+     * guard (which may not be allowed to list their objects).
+     */
+    List<Path> applyNetworkPolicyApiCrds() throws IOException {
+        long start = System.nanoTime();
         // The script downloads through the Go module proxy when the modules are not cached: unlike the
         // other commands it keeps the proxy settings (Processes drops them by default).
         Map<String, String> env = new java.util.TreeMap<>();
@@ -516,8 +579,6 @@ public final class KubeEnvironment implements BeforeAllCallback, AfterAllCallbac
         wait.addAll(crds);
         admin.check(wait.toArray(String[]::new));
         ControlPlane.log("network-policy-api CRDs established in %d ms: %s", (System.nanoTime() - start) / 1_000_000, files);
-        awaitGuardWatching(NETWORK_POLICY_API_CRDS, Duration.ofSeconds(60));
-        ControlPlane.log("the guard watches %s after %d ms", NETWORK_POLICY_API_CRDS, (System.nanoTime() - start) / 1_000_000);
         return files;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceListBuilder;
 import io.fabric8.kubernetes.api.model.NodeListBuilder;
@@ -17,14 +18,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.netpolguard.cluster.ClusterObjects;
+import io.netpolguard.cluster.ClusterSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The one-shot listing of a command against fabric8's mock API server, answering as an API server with RBAC would: a
- * kind the verdicts can do without that the user may not list is a problem; one they cannot do without ends the
- * listing with one line.
+ * kind the verdicts can do without that the user may not list is a problem; a policy kind is a problem and unknown;
+ * one they cannot do without ends the listing with one line.
  */
 @EnableKubernetesMockClient
 class ClusterListingTest {
@@ -35,7 +37,6 @@ class ClusterListingTest {
 
     @BeforeEach
     void aSmallCluster() {
-        server.expect().get().withPath("/apis").andReturn(200, new APIGroupListBuilder().build()).always();
         server.expect().get().withPath("/api/v1/namespaces" + LIMIT).andReturn(200, new NamespaceListBuilder()
                 .addToItems(new NamespaceBuilder().withNewMetadata().withName("dynatrace").endMetadata().build())
                 .withNewMetadata().endMetadata().build()).always();
@@ -49,17 +50,31 @@ class ClusterListingTest {
     }
 
     private void forbidden(String path, String resource) {
-        server.expect().get().withPath(path + LIMIT).andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
-                .withMessage(resource + " is forbidden: User \"developer\" cannot list resource \"" + resource
-                        + "\" in API group \"\" at the cluster scope").build()).always();
+        forbidden(path, resource, "");
     }
 
-    @Test
-    void aKindTheVerdictsCanDoWithoutIsAProblem() {
+    private void forbidden(String path, String resource, String group) {
+        server.expect().get().withPath(path + LIMIT).andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+                .withMessage(resource + " is forbidden: User \"developer\" cannot list resource \"" + resource
+                        + "\" in API group \"" + group + "\" at the cluster scope").build()).always();
+    }
+
+    /** API discovery: no custom kinds. */
+    private void noCustomKinds() {
+        server.expect().get().withPath("/apis").andReturn(200, new APIGroupListBuilder().build()).always();
+    }
+
+    private void pods() {
         server.expect().get().withPath("/api/v1/pods" + LIMIT).andReturn(200, new PodListBuilder()
                 .addToItems(new PodBuilder().withNewMetadata().withName("dynatrace-operator-5d8f9c7b6d-k2x7p")
                         .withNamespace("dynatrace").endMetadata().build())
                 .withNewMetadata().endMetadata().build()).always();
+    }
+
+    @Test
+    void aKindTheVerdictsCanDoWithoutIsAProblem() {
+        noCustomKinds();
+        pods();
         forbidden("/api/v1/nodes", "nodes");
 
         ClusterListing.Result result = ClusterListing.read(client);
@@ -74,6 +89,7 @@ class ClusterListingTest {
 
     @Test
     void withoutPodsNoFlowCanBeJudged() {
+        noCustomKinds();
         forbidden("/api/v1/pods", "pods");
         server.expect().get().withPath("/api/v1/nodes" + LIMIT).andReturn(200, new NodeListBuilder()
                 .withNewMetadata().endMetadata().build()).always();
@@ -85,6 +101,7 @@ class ClusterListingTest {
 
     @Test
     void pagesAreFollowed() {
+        noCustomKinds();
         server.expect().get().withPath("/api/v1/pods" + LIMIT).andReturn(200, new PodListBuilder()
                 .addToItems(new PodBuilder().withNewMetadata().withName("a").withNamespace("shop").endMetadata().build())
                 .withNewMetadata().withContinue("next-page").endMetadata().build()).always();
@@ -99,5 +116,37 @@ class ClusterListingTest {
         assertThat(result.objects().all()).filteredOn(e -> e.kind().equals("Pod")).extracting(ClusterObjects.Entry::name)
                 .isEqualTo(List.of("a", "b"));
         assertThat(result.problems()).isEmpty();
+    }
+
+    @Test
+    void aPolicyKindTheUserMayNotListIsAProblemAndUnknownAsTheWebhookCountsIt() {
+        // the cluster serves AdminNetworkPolicies (network-policy-api v0.1.7), which the user may not list
+        String group = "policy.networking.k8s.io";
+        server.expect().get().withPath("/apis").andReturn(200, new APIGroupListBuilder().addNewGroup().withName(group)
+                .addNewVersion().withGroupVersion(group + "/v1alpha1").withVersion("v1alpha1").endVersion()
+                .withNewPreferredVersion().withGroupVersion(group + "/v1alpha1").withVersion("v1alpha1")
+                .endPreferredVersion().endGroup().build()).always();
+        server.expect().get().withPath("/apis/" + group + "/v1alpha1").andReturn(200, new APIResourceListBuilder()
+                .withGroupVersion(group + "/v1alpha1").addNewResource().withName("adminnetworkpolicies")
+                .withKind("AdminNetworkPolicy").withNamespaced(false).withVerbs("get", "list", "watch").endResource()
+                .build()).always();
+        forbidden("/apis/" + group + "/v1alpha1/adminnetworkpolicies", "adminnetworkpolicies", group);
+        pods();
+        server.expect().get().withPath("/api/v1/nodes" + LIMIT).andReturn(200, new NodeListBuilder()
+                .withNewMetadata().endMetadata().build()).always();
+
+        ClusterListing.Result result = ClusterListing.read(client);
+
+        assertThat(result.problems()).containsExactly("cannot list adminnetworkpolicies.policy.networking.k8s.io: "
+                + "adminnetworkpolicies is forbidden: User \"developer\" cannot list resource \"adminnetworkpolicies\" in "
+                + "API group \"policy.networking.k8s.io\" at the cluster scope");
+        // manifests applied on top (check --diff) do not make the kind known
+        ClusterSnapshot snapshot = result.objects().apply(new ClusterObjects()).snapshot(skipped -> { });
+        assertThat(snapshot.unevaluatedPolicies()).singleElement().satisfies(unknown -> {
+            assertThat(unknown.kind()).isEqualTo("AdminNetworkPolicy");
+            assertThat(unknown.unlistedResource()).isEqualTo("adminnetworkpolicies.policy.networking.k8s.io");
+            assertThat(unknown.namespace()).as("every namespace").isNull();
+            assertThat(unknown.canAllow()).isTrue();
+        });
     }
 }

@@ -170,32 +170,57 @@ class GuardServerSourceTest {
 
     @Test
     void aPolicyKindTheGuardMayNotListLeavesItReadyMakesFlowsUnverifiableAndIsNoReasonToDeny() {
+        String anp = "adminnetworkpolicies.policy.networking.k8s.io";
         String cilium = "ciliumnetworkpolicies.cilium.io";
-        String refusal = "ciliumnetworkpolicies.cilium.io is forbidden: User \"system:serviceaccount:netpol-guard:"
+        String anpRefusal = "adminnetworkpolicies.policy.networking.k8s.io is forbidden: User \"system:serviceaccount:"
+                + "netpol-guard:netpol-guard\" cannot list resource \"adminnetworkpolicies\" in API group "
+                + "\"policy.networking.k8s.io\" at the cluster scope";
+        String ciliumRefusal = "ciliumnetworkpolicies.cilium.io is forbidden: User \"system:serviceaccount:netpol-guard:"
                 + "netpol-guard\" cannot list resource \"ciliumnetworkpolicies\" in API group \"cilium.io\" at the cluster scope";
         ClusterSnapshot s = original.snapshot();
         ClusterSnapshot unknown = new ClusterSnapshot(s.namespaces(), s.pods(), s.policies(), s.services(),
                 s.endpointSlices(), s.endpoints(), s.dynaKubes(), s.edgeConnects(), s.nodeAddresses(), s.nodeLabels(),
-                s.clusterPolicies(), List.of(UnevaluatedKinds.unlisted("CiliumNetworkPolicy")));
-        server.useSource(new Forbidden(original, unknown, Map.of(cilium, refusal)));
+                s.clusterPolicies(), List.of(UnevaluatedKinds.unlisted("AdminNetworkPolicy", anp),
+                        UnevaluatedKinds.unlisted("CiliumNetworkPolicy", cilium)));
+        server.useSource(new Forbidden(original, unknown, new java.util.TreeMap<>(Map.of(anp, anpRefusal, cilium,
+                ciliumRefusal))));
 
         given().when().get(ready).then()
                 .statusCode(200)
-                .body("checks.find { it.name == 'cluster-snapshot' }.data.'forbidden to list'", equalTo(cilium));
-        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_forbidden{resource=\"" + cilium + "\"}"))
+                .body("checks.find { it.name == 'cluster-snapshot' }.data.'forbidden to list'", equalTo(anp + ", " + cilium));
+        assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_forbidden{resource=\"" + anp + "\"}"))
                 .hasValue(1.0);
         assertThat(value(metrics(metricsEndpoint), "netpol_guard_informer_forbidden{resource=\"pods\"}")).hasValue(0.0);
         given().when().get("/flows").then()
                 .statusCode(200)
-                .body("problems", org.hamcrest.Matchers.hasItem("cannot list " + cilium + ": " + refusal))
+                .body("problems", org.hamcrest.Matchers.hasItems("cannot list " + anp + ": " + anpRefusal,
+                        "cannot list " + cilium + ": " + ciliumRefusal))
+                // what it means and what to grant: the guard evaluates the network-policy-api kinds, it may not read them
+                .body("problems", org.hamcrest.Matchers.hasItems("AdminNetworkPolicy: the guard evaluates this kind but "
+                        + "may not list it (RBAC forbids listing " + anp + "), so every flow that AdminNetworkPolicy objects "
+                        + "could decide is unverifiable, never allowed and never a reason to deny; grant list and watch on "
+                        + anp + " to the guard's ServiceAccount (the ClusterRole netpol-guard of k8s/base/clusterrole.yaml "
+                        + "and of the Helm chart charts/netpol-guard has them) or, for a command with --live, to its user",
+                        "CiliumNetworkPolicy: the guard may not list this kind (RBAC forbids listing " + cilium + "), so "
+                        + "every flow that CiliumNetworkPolicy objects could decide is unverifiable, never allowed and never "
+                        + "a reason to deny; grant list and watch on " + cilium + " to the guard's ServiceAccount (the "
+                        + "ClusterRole netpol-guard of k8s/base/clusterrole.yaml and of the Helm chart charts/netpol-guard "
+                        + "has them) or, for a command with --live, to its user"))
+                .body("problems", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(
+                        org.hamcrest.Matchers.containsString("does not evaluate"))))
                 .body("flows.find { it.id == 'operator->kube-dns' }.status", equalTo("unverifiable"))
                 .body("flows.find { it.id == 'operator->kube-dns' }.reason",
-                        org.hamcrest.Matchers.containsString("CiliumNetworkPolicy (any: the guard may not list this kind)"))
+                        org.hamcrest.Matchers.containsString("AdminNetworkPolicy (any: the guard may not list this kind)"))
                 .body("flows.status", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("allowed")));
-        // deleting allow-dns would block DNS, but a kind the guard cannot read could allow it: never a denial
+        // deleting allow-dns blocks DNS as far as the guard can read, but a kind it may not list could allow it: a
+        // warning that says so, never a denial
         review("delete-allow-dns.json")
                 .body("response.allowed", equalTo(true))
-                .body("response.auditAnnotations.decision", org.hamcrest.Matchers.not(equalTo("deny")));
+                .body("response.auditAnnotations.decision", equalTo("warn"))
+                .body("response.warnings", org.hamcrest.Matchers.hasItem(startsWith("operator->kube-dns: cannot be "
+                        + "verified after this change, which blocks it unless a policy the guard cannot read allows it (")))
+                .body("response.warnings", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString(
+                        "AdminNetworkPolicy (any: the guard may not list this kind)")));
     }
 
     /** Another source's state, with one more snapshot and some informers forbidden to list their kind. */
