@@ -59,6 +59,7 @@ final class DerivedFlows {
         private final List<FlowResult> results;
         private volatile Map<SameConnection, Verdict> verdicts;
         private volatile PolicyChangeRejudging.Sides sides;
+        private final int[][] statusCounts;
 
         private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results) {
             this.policies = snapshot.policies();
@@ -66,6 +67,13 @@ final class DerivedFlows {
             this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
             this.nodeLabels = snapshot.nodeLabels();
             this.results = results;
+            this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
+                    .toArray(int[][]::new);
+        }
+
+        /** How many connections of result {@code flow} have each status (kept: every change reads them anew). */
+        int[] statusCounts(int flow) {
+            return statusCounts[flow];
         }
 
         /** Whether the verdicts hold for {@code snapshot}: the same policies of every tier and the same nodes. */

@@ -23,7 +23,12 @@ final class FlowComparison {
         this.settings = settings;
     }
 
-    List<Finding> compare(List<FlowResult> before, List<FlowResult> after, Change change, boolean exempt) {
+    /**
+     * @param unreadPolicies whether policies of kinds the guard does not evaluate or may not list are in the cluster
+     *     (without them no flow is blocked by the readable policies and yet unverifiable)
+     */
+    List<Finding> compare(List<FlowResult> before, List<FlowResult> after, Change change, boolean exempt,
+            boolean unreadPolicies) {
         Map<String, FlowResult> beforeByKey = new HashMap<>();
         before.forEach(r -> beforeByKey.put(r.flow().key(), r));
         Map<String, FlowResult> afterByKey = new LinkedHashMap<>();
@@ -41,7 +46,7 @@ final class FlowComparison {
                 findings.add(new Finding(Finding.Kind.STILL_BLOCKED, result, severity, false));
             } else if (result.status() == FlowStatus.UNVERIFIABLE
                     && (previous == null || previous.status() == FlowStatus.ALLOWED
-                    || result.blockedUnlessUnread() && !previous.blockedUnlessUnread())) {
+                    || unreadPolicies && result.blockedUnlessUnread() && !previous.blockedUnlessUnread())) {
                 findings.add(new Finding(Finding.Kind.NEWLY_UNVERIFIABLE, result, severity, false));
             }
         }

@@ -47,10 +47,15 @@ public final class FlowEvaluator {
         if (flow.unverifiableReason() != null) {
             return FlowStatus.UNVERIFIABLE;
         }
+        if (results instanceof RejudgedConnections counted) {
+            return counted.count(FlowStatus.BLOCKED) > 0 ? FlowStatus.BLOCKED
+                    : counted.count(FlowStatus.UNVERIFIABLE) > 0 ? FlowStatus.UNVERIFIABLE
+                    : counted.count(FlowStatus.ALLOWED) > 0 ? FlowStatus.ALLOWED : FlowStatus.NOT_APPLICABLE;
+        }
         boolean unverifiable = false;
         boolean allowed = false;
-        for (int i = 0; i < results.size(); i++) {
-            switch (RejudgedConnections.statusAt(results, i)) {
+        for (ConnectionResult result : results) {
+            switch (result.status()) {
                 case BLOCKED -> {
                     return FlowStatus.BLOCKED;
                 }

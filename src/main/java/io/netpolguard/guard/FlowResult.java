@@ -26,6 +26,9 @@ public record FlowResult(RequiredFlow flow, FlowStatus status, List<ConnectionRe
 
     /** How many connections have status {@code wanted}. */
     public int countWithStatus(FlowStatus wanted) {
+        if (connections instanceof RejudgedConnections counted) {
+            return counted.count(wanted);
+        }
         int count = 0;
         for (int i = 0; i < connections.size(); i++) {
             count += statusAt(i) == wanted ? 1 : 0;

@@ -147,8 +147,9 @@ public final class Guard {
             }
         }
         Optional<String> exemption = Exemption.of(change, before);
+        boolean unreadPolicies = !before.unevaluatedPolicies().isEmpty() || !after.unevaluatedPolicies().isEmpty();
         List<Finding> findings = new FlowComparison(settings).compare(beforeResults, afterResults, change,
-                exemption.isPresent());
+                exemption.isPresent(), unreadPolicies);
         return new JudgementBuilder(change, explainer(after), exemption.orElse(null))
                 .allowedBefore(allowedByChangedPolicy(change, beforeResults)).build(findings, problems);
     }

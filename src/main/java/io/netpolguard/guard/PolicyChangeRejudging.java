@@ -53,7 +53,7 @@ final class PolicyChangeRejudging {
         RejudgedConnections[] rejudged = new RejudgedConnections[beforeResults.size()];
         IntFunction<RejudgedConnections> flow = f -> {
             if (rejudged[f] == null) {
-                rejudged[f] = RejudgedConnections.after(beforeResults.get(f).connections(), judge);
+                rejudged[f] = RejudgedConnections.after(beforeResults.get(f).connections(), evaluated.statusCounts(f), judge);
             }
             return rejudged[f];
         };

@@ -10,30 +10,38 @@ import java.util.function.UnaryOperator;
  * The connections of a flow after a change. Some are judged at once; others only get their status (known from a
  * connection that shares their verdict on the changed side, see {@link PolicyChangeRejudging}, or from the outcome
  * of each side alone), and their full verdict, with its explanation, is made when someone reads it. A change that
- * touches thousands of connections then costs a status each, and a verdict only for the few a message shows. Used
- * by the request that made it, from one thread.
+ * touches thousands of connections then costs a status each, and a verdict only for the few a message shows; the
+ * connections per status are counted as they change, so the flow's status costs what changed, not the flow's size.
+ * Used by the request that made it, from one thread.
  */
 final class RejudgedConnections extends AbstractList<ConnectionResult> implements RandomAccess {
+    private static final FlowStatus[] STATUSES = FlowStatus.values();
+
     private final int size;
     private final IntFunction<ConnectionResult> unchanged;
     private final IntFunction<ConnectionResult> judge;
-    /** Per connection: null while unchanged, its status when only that is known yet, else its result. */
+    /** Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result. */
     private final Object[] after;
+    private final int[] counts;
 
-    private RejudgedConnections(int size, IntFunction<ConnectionResult> unchanged, IntFunction<ConnectionResult> judge) {
+    private RejudgedConnections(int size, IntFunction<ConnectionResult> unchanged, IntFunction<ConnectionResult> judge,
+            int[] counts) {
         this.size = size;
         this.unchanged = unchanged;
         this.judge = judge;
         this.after = new Object[size];
+        this.counts = counts.clone();
     }
 
     /**
      * The connections of a flow after a policy change, each unchanged until judged again.
      *
+     * @param beforeCounts the connections of {@code before} per status ({@link #counts(List)})
      * @param judge the result after the change of a connection, from its result before
      */
-    static RejudgedConnections after(List<ConnectionResult> before, UnaryOperator<ConnectionResult> judge) {
-        return new RejudgedConnections(before.size(), before::get, i -> judge.apply(before.get(i)));
+    static RejudgedConnections after(List<ConnectionResult> before, int[] beforeCounts,
+            UnaryOperator<ConnectionResult> judge) {
+        return new RejudgedConnections(before.size(), before::get, i -> judge.apply(before.get(i)), beforeCounts);
     }
 
     /**
@@ -42,9 +50,16 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
      * @param judge the result of connection {@code index}
      */
     static RejudgedConnections fresh(int size, IntFunction<ConnectionResult> judge) {
-        return new RejudgedConnections(size, i -> {
-            throw new IllegalStateException("connection " + i + " was not judged");
-        }, judge);
+        return new RejudgedConnections(size, null, judge, new int[STATUSES.length]);
+    }
+
+    /** How many of {@code connections} have each status, by {@link FlowStatus#ordinal()}. */
+    static int[] counts(List<ConnectionResult> connections) {
+        int[] counts = new int[STATUSES.length];
+        for (int i = 0; i < connections.size(); i++) {
+            counts[statusAt(connections, i).ordinal()]++;
+        }
+        return counts;
     }
 
     /** The result of connection {@code index} before the change. */
@@ -54,6 +69,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     /** Connection {@code index} has {@code result}. */
     void put(int index, ConnectionResult result) {
+        recount(index, result.status());
         after[index] = result;
     }
 
@@ -65,6 +81,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         ConnectionResult result = judge.apply(index);
         assert after[index] == null || after[index] == result.status()
                 : "status " + after[index] + " given, " + result.status() + " judged: " + result.connection().key();
+        recount(index, result.status());
         after[index] = result;
         return result;
     }
@@ -72,16 +89,42 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     /** Connection {@code index} has {@code status} after the change; its verdict is made when read. */
     void judgeLater(int index, FlowStatus status) {
         if (!(after[index] instanceof ConnectionResult)) {
+            recount(index, status);
             after[index] = status;
         }
     }
 
-    FlowStatus status(int index) {
+    private void recount(int index, FlowStatus status) {
+        FlowStatus previous = known(index);
+        if (previous != null) {
+            counts[previous.ordinal()]--;
+        }
+        counts[status.ordinal()]++;
+    }
+
+    /** The status of connection {@code index} now; null for a fresh connection not judged yet. */
+    private FlowStatus known(int index) {
         Object result = after[index];
         if (result instanceof FlowStatus status) {
             return status;
         }
-        return result instanceof ConnectionResult judged ? judged.status() : unchanged.apply(index).status();
+        if (result instanceof ConnectionResult judged) {
+            return judged.status();
+        }
+        return unchanged == null ? null : unchanged.apply(index).status();
+    }
+
+    FlowStatus status(int index) {
+        FlowStatus status = known(index);
+        if (status == null) {
+            throw new IllegalStateException("connection " + index + " was not judged");
+        }
+        return status;
+    }
+
+    /** How many connections have {@code status}. */
+    int count(FlowStatus status) {
+        return counts[status.ordinal()];
     }
 
     @Override
@@ -90,7 +133,10 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         if (result instanceof ConnectionResult judged) {
             return judged;
         }
-        return result != null ? judgeNow(index) : unchanged.apply(index);
+        if (result != null || unchanged == null) {
+            return judgeNow(index);
+        }
+        return unchanged.apply(index);
     }
 
     @Override
