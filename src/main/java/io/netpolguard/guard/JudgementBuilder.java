@@ -38,16 +38,17 @@ final class JudgementBuilder {
         List<Finding> denying = findings.stream().filter(Finding::denies).toList();
         List<String> stillBlocked = new ArrayList<>();
         for (Finding finding : findings) {
-            String summary = explainer.summary(finding.result());
             switch (finding.kind()) {
                 case NEWLY_BLOCKED -> {
                     if (!finding.denies()) {
+                        String summary = explainer.summary(finding.result());
                         String why = exemption != null && finding.severity() == Severity.CRITICAL ? " (exempted: " + exemption + ")" : "";
                         warnings.add(FlowExplainer.warning(summary.replaceFirst(": blocked", ": newly blocked by this change"
                                 + why)));
                     }
                 }
-                case NEWLY_UNVERIFIABLE -> warnings.add(FlowExplainer.warning(summary.replaceFirst(": unverifiable",
+                case NEWLY_UNVERIFIABLE -> warnings.add(FlowExplainer.warning(explainer.summary(finding.result())
+                        .replaceFirst(": unverifiable",
                         finding.result().blockedUnlessUnread() ? ": cannot be verified after this change, which blocks it "
                                 + "unless a policy the guard cannot read allows it" : ": cannot be verified after this change")));
                 case STILL_BLOCKED -> stillBlocked.add(finding.flowId());
