@@ -28,16 +28,17 @@ def pods_per_scale(results):
 
 
 def runs(results):
-    by = {}
+    by, loads = {}, []
     with open(os.path.join(results, "times.tsv")) as f:
-        for scale, tool, _, wall, rss, status, _ in csv.reader(f, delimiter="\t"):
+        for scale, tool, _, wall, rss, status, load in csv.reader(f, delimiter="\t"):
             by.setdefault((tool, scale), []).append((float(wall), int(rss) / 1024, int(status)))
-    return by
+            loads.append(float(load.split()[0]))
+    return by, loads
 
 
 def main(out, png):
     results = os.path.join(out, "results")
-    pods, by = pods_per_scale(results), runs(results)
+    pods, (by, loads) = pods_per_scale(results), runs(results)
     fig, (time_ax, rss_ax) = plt.subplots(1, 2, figsize=(10, 4.2), dpi=90)
     for tool, (colour, marker) in TOOLS.items():
         done = sorted((pods[s], v) for (t, s), v in by.items() if t == tool and all(st == 0 for _, _, st in v))
@@ -75,7 +76,9 @@ def main(out, png):
     rss_ax.set_ylim(bottom=0)
     time_ax.set_title("connectivity map: wall time", fontsize=10)
     rss_ax.set_title("connectivity map: peak memory", fontsize=10)
-    fig.tight_layout()
+    fig.suptitle(f"{os.cpu_count()} cores, load average {min(loads):.0f} to {max(loads):.0f} after the runs",
+                 fontsize=8, y=0.02)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     fig.savefig(png)
     print(f"plot: {png}")
 
