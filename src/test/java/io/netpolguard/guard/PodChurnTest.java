@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.Change;
+import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.Manifests;
 import io.netpolguard.cluster.SnapshotBuilder;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * namespace must equal those of a fresh guard on the same snapshot: the same flows in the same order, the same
  * statuses, connections and verdict outcomes, the same decision, findings and warnings. The operator's own pods
  * (operator, webhook, ActiveGate, CSI driver in {@code dynatrace}, DNS in {@code kube-system}) churn too: they change
- * the other end of the apps' flows and where the operator runs.
+ * the other end of the apps' flows and where the operator runs. Now and then a policy is created between two pod
+ * changes: what was judged under other policies must not be reused.
  */
 class PodChurnTest {
     private static final int RUNS = 60;
@@ -140,6 +142,10 @@ class PodChurnTest {
         List<FlowResult> previous = guard.check(snapshot);
         for (int step = 0; step < STEPS; step++) {
             snapshot = withPodChanges(snapshot, random, run * 1000 + step);
+            if (random.nextInt(5) == 0) { // now and then a policy is created between pod changes
+                snapshot = ChangeProjector.apply(snapshot, denyEgress(NAMESPACES.get(random.nextInt(NAMESPACES.size())),
+                        random));
+            }
             String where = "run " + run + ", step " + step + ", pods " + snapshot.pods().all();
             Change.PolicyChange change = denyEgress(NAMESPACES.get(random.nextInt(NAMESPACES.size())), random);
             if (random.nextBoolean()) { // a decision first, the audit after it: both orders must agree
@@ -258,10 +264,13 @@ class PodChurnTest {
                 List.of());
     }
 
-    /** In the platform namespaces mostly the operator's and DNS labels, elsewhere an app's. */
+    /**
+     * In the platform namespaces mostly the operator's and DNS labels, elsewhere an app's, now and then the operator's
+     * (it moves, or runs in two namespaces).
+     */
     private static LabelSet labels(String namespace, Random random) {
         boolean platform = namespace.equals("dynatrace") || namespace.equals("kube-system");
-        if (platform && random.nextInt(4) != 0) {
+        if (platform ? random.nextInt(4) != 0 : random.nextInt(12) == 0) {
             return LabelSet.of(PLATFORM_PODS.get(random.nextInt(PLATFORM_PODS.size())));
         }
         return LabelSet.of(Map.of("app", List.of("a", "b", "c").get(random.nextInt(3)),
