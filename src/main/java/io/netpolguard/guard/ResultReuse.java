@@ -51,18 +51,18 @@ final class ResultReuse {
      */
     private static List<ConnectionResult> connections(RequiredFlow flow, FlowResult previous, PolicyEngine engine) {
         List<FlowConnection> all = flow.connections();
-        List<ConnectionResult> old = previous.connections();
+        List<FlowConnection> judged = previous.flow().connections(); // in the order of previous.connections()
         List<ConnectionResult> connections = new ArrayList<>(all.size());
-        int at = 0; // in old
+        int at = 0; // in judged
         for (FlowConnection connection : all) {
-            if (at < old.size() && old.get(at).connection() != connection) {
+            if (at < judged.size() && judged.get(at) != connection) {
                 String namespace = namespaceOf(connection);
-                while (at < old.size() && namespaceOf(old.get(at).connection()).compareTo(namespace) < 0) {
+                while (at < judged.size() && namespaceOf(judged.get(at)).compareTo(namespace) < 0) {
                     at++;
                 }
             }
-            if (at < old.size() && old.get(at).connection() == connection) {
-                connections.add(old.get(at++));
+            if (at < judged.size() && judged.get(at) == connection) {
+                connections.add(previous.connections().get(at++));
             } else {
                 connections.add(FlowEvaluator.evaluate(connection, engine));
             }

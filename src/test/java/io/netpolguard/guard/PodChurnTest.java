@@ -258,7 +258,9 @@ class PodChurnTest {
     }
 
     private static PodEndpoint newPod(String namespace, Random random, int id) {
-        InetAddress address = ip("10.244." + (id / 200 % 250) + "." + (id % 200 + 10));
+        // now and then an IPv6 pod: the cluster becomes dual-stack, and an unknown address may be of either family
+        InetAddress address = random.nextInt(10) == 0 ? ip("fd00:10:244::" + Integer.toHexString(id % 0xfff0 + 16))
+                : ip("10.244." + (id / 200 % 250) + "." + (id % 200 + 10));
         boolean hostNetwork = random.nextInt(8) == 0;
         return new PodEndpoint("Pod", namespace, "pod-" + id, labels(namespace, random), List.of(address), hostNetwork,
                 List.of());
