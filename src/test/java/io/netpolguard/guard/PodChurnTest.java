@@ -105,6 +105,15 @@ class PodChurnTest {
             ---
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
+            metadata: {name: egress-ipv4-only, namespace: search}
+            spec:
+              podSelector: {matchLabels: {tier: web}}
+              policyTypes: [Egress]
+              egress:
+              - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
             metadata: {name: tenant-only, namespace: billing}
             spec:
               podSelector: {matchLabels: {app: a}}
