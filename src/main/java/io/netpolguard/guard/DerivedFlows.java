@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,7 +33,10 @@ final class DerivedFlows {
         this.requiredFlows = requiredFlows;
     }
 
-    /** What the flows are derived from, compared by identity: snapshots share these objects. */
+    /**
+     * What the flows are derived from, compared by identity: snapshots share these objects. Node addresses by value:
+     * without Node objects the live source takes them from host-network pods again after every pod change.
+     */
     private record Inputs(Object pods, Object namespaces, Object services, Object slices, Object endpoints,
             Object dynaKubes, Object edgeConnects, Object nodeAddresses, long resolverGeneration) {
         static Inputs of(ClusterSnapshot snapshot, long resolverGeneration) {
@@ -50,7 +54,7 @@ final class DerivedFlows {
             return resolverGeneration == other.resolverGeneration && namespaces == other.namespaces
                     && services == other.services && slices == other.slices && endpoints == other.endpoints
                     && dynaKubes == other.dynaKubes && edgeConnects == other.edgeConnects
-                    && nodeAddresses == other.nodeAddresses;
+                    && Objects.equals(nodeAddresses, other.nodeAddresses);
         }
     }
 

@@ -7,6 +7,7 @@ import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.Manifests;
+import io.netpolguard.cluster.PodIndex;
 import io.netpolguard.cluster.SnapshotBuilder;
 import io.netpolguard.dynatrace.DynatraceSettings;
 import io.netpolguard.dynatrace.FlowCatalogue;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Pod churn as the live source makes it (issue 12 §4): pods added, removed and relabelled in random namespaces, each
  * snapshot made from the one before by replacing the changed namespaces' pods ({@code PodIndex.withNamespaces}), the
- * rest shared. One long-lived guard follows the snapshots, deriving again only what the changed namespaces can change
+ * rest shared but the node addresses, taken again from the host-network pods (as without Node objects). One long-lived guard follows the snapshots, deriving again only what the changed namespaces can change
  * and judging only new connections; its audit ({@link Guard#check}) and its judgement of a policy change in a random
  * namespace must equal those of a fresh guard on the same snapshot: the same flows in the same order, the same
  * statuses, connections and verdict outcomes, the same decision, findings and warnings. The operator's own pods
@@ -253,17 +254,24 @@ class PodChurnTest {
             }
             replaced.put(namespace, pods);
         }
-        return new ClusterSnapshot(snapshot.namespaces(), snapshot.pods().withNamespaces(replaced), snapshot.policies(),
-                snapshot.services(), snapshot.endpointSlices(), snapshot.endpoints(), snapshot.dynaKubes(),
-                snapshot.edgeConnects(), snapshot.nodeAddresses(), snapshot.nodeLabels(), snapshot.clusterPolicies(),
-                snapshot.unevaluatedPolicies(), ClusterSnapshot.EngineCell.after(snapshot));
+        PodIndex pods = snapshot.pods().withNamespaces(replaced);
+        return new ClusterSnapshot(snapshot.namespaces(), pods, snapshot.policies(), snapshot.services(),
+                snapshot.endpointSlices(), snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects(),
+                nodeAddresses(pods), snapshot.nodeLabels(), snapshot.clusterPolicies(), snapshot.unevaluatedPolicies(),
+                ClusterSnapshot.EngineCell.after(snapshot));
     }
 
-    private static ClusterSnapshot withPods(ClusterSnapshot snapshot, Map<String, List<PodEndpoint>> pods) {
-        return new ClusterSnapshot(snapshot.namespaces(), snapshot.pods().withNamespaces(pods), snapshot.policies(),
-                snapshot.services(), snapshot.endpointSlices(), snapshot.endpoints(), snapshot.dynaKubes(),
-                snapshot.edgeConnects(), snapshot.nodeAddresses(), snapshot.nodeLabels(), snapshot.clusterPolicies(),
-                snapshot.unevaluatedPolicies());
+    /** As the live source finds them without Node objects, after every pod change: host-network pods' addresses. */
+    private static List<InetAddress> nodeAddresses(PodIndex pods) {
+        return pods.all().stream().filter(PodEndpoint::hostNetwork).flatMap(p -> p.addresses().stream()).distinct()
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
+
+    private static ClusterSnapshot withPods(ClusterSnapshot snapshot, Map<String, List<PodEndpoint>> replaced) {
+        PodIndex pods = snapshot.pods().withNamespaces(replaced);
+        return new ClusterSnapshot(snapshot.namespaces(), pods, snapshot.policies(), snapshot.services(),
+                snapshot.endpointSlices(), snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects(),
+                nodeAddresses(pods), snapshot.nodeLabels(), snapshot.clusterPolicies(), snapshot.unevaluatedPolicies());
     }
 
     private static PodEndpoint newPod(String namespace, Random random, int id) {
