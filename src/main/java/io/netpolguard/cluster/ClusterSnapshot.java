@@ -96,9 +96,37 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
         unevaluatedPolicies = List.copyOf(unevaluatedPolicies);
     }
 
+    /**
+     * The namespaces and nodes of a snapshot, all its engine and verdicts need of it: a verdict kept for a later
+     * snapshot (pod changes keep the verdicts of connections that stay) must not keep this one's pods reachable.
+     */
+    private record Directory(Map<String, NamespaceInfo> namespaces, Map<InetAddress, LabelSet> nodeLabels)
+            implements NamespaceDirectory {
+        @Override
+        public boolean nodesKnown() {
+            return !nodeLabels.isEmpty();
+        }
+
+        @Override
+        public LabelSet nodeLabelsAt(InetAddress address) {
+            return nodeLabels.get(address);
+        }
+
+        @Override
+        public boolean anyNodeIn(Cidr range, Selector selector) {
+            return nodeLabels.entrySet().stream().anyMatch(e -> range.contains(e.getKey()) && selector.matches(e.getValue()));
+        }
+
+        @Override
+        public LabelSet labelsOf(String namespace) {
+            NamespaceInfo info = namespaces.get(namespace);
+            return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
+        }
+    }
+
     @Override
     public boolean nodesKnown() {
-        return !nodeLabels.isEmpty();
+        return new Directory(namespaces, nodeLabels).nodesKnown();
     }
 
     @Override
@@ -108,13 +136,12 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     @Override
     public boolean anyNodeIn(Cidr range, Selector selector) {
-        return nodeLabels.entrySet().stream().anyMatch(e -> range.contains(e.getKey()) && selector.matches(e.getValue()));
+        return new Directory(namespaces, nodeLabels).anyNodeIn(range, selector);
     }
 
     @Override
     public LabelSet labelsOf(String namespace) {
-        NamespaceInfo info = namespaces.get(namespace);
-        return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
+        return new Directory(namespaces, nodeLabels).labelsOf(namespace);
     }
 
     public Optional<NamespaceInfo> namespace(String name) {
@@ -138,8 +165,8 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
             synchronized (engineCell) {
                 engine = engineCell.engine;
                 if (engine == null) {
-                    engine = new PolicyEngine(policies, this, pods.families(), clusterPolicies, unevaluatedPolicies,
-                            engineCell.inherited);
+                    engine = new PolicyEngine(policies, new Directory(namespaces, nodeLabels), pods.families(),
+                            clusterPolicies, unevaluatedPolicies, engineCell.inherited);
                     engineCell.engine = engine;
                 }
             }
@@ -169,8 +196,8 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,
             List<GenericKubernetesResource> newEdgeConnects) {
-        // policies, namespaces and nodes stay: the same engine judges (its namespace directory is this snapshot,
-        // whose namespaces and nodes the new one shares)
+        // policies, namespaces and nodes stay: the same engine judges (its namespace directory holds this snapshot's
+        // namespaces and nodes, which the new one shares)
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, newDynaKubes,
                 newEdgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies,
                 new EngineCell(engine(), null));

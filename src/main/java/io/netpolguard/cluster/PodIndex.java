@@ -97,6 +97,26 @@ public final class PodIndex {
     }
 
     /**
+     * The namespaces whose pods differ between this index and {@code other}: those {@link #withNamespaces} replaced
+     * on the way from one to the other, and every namespace of either when they were built apart. A namespace
+     * not named here has the very same pods (and label-set endpoints) in both.
+     */
+    public Set<String> namespacesChangedSince(PodIndex other) {
+        Set<String> changed = new java.util.TreeSet<>();
+        byNamespace.forEach((namespace, pods) -> {
+            if (other.byNamespace.get(namespace) != pods) {
+                changed.add(namespace);
+            }
+        });
+        other.byNamespace.keySet().forEach(namespace -> {
+            if (!byNamespace.containsKey(namespace)) {
+                changed.add(namespace);
+            }
+        });
+        return changed;
+    }
+
+    /**
      * The whole of each IP family the pods' addresses are in (0.0.0.0/0, ::/0): where an address that is not
      * known may be. Both when no pod has an address.
      */

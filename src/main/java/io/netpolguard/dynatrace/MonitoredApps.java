@@ -44,14 +44,20 @@ final class MonitoredApps {
         Reach reach = new Reach(dk, operatorNamespace);
         List<App> apps = new ArrayList<>();
         for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
-            Set<Feature> features = reach.featuresIn(namespace, snapshot.labelsOf(namespace));
-            if (features != null) {
-                for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
-                    apps.add(new App(pod, features));
-                }
-            }
+            apps.addAll(reach.appsIn(namespace, snapshot));
         }
         return apps;
+    }
+
+    /** The apps of {@code namespace} alone, as {@link #of} lists them. */
+    static List<App> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace, String namespace) {
+        return new Reach(dk, operatorNamespace).appsIn(namespace, snapshot);
+    }
+
+    /** Whether {@link #of} finds any app. */
+    static boolean any(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
+        Reach reach = new Reach(dk, operatorNamespace);
+        return snapshot.pods().namespaces().stream().anyMatch(namespace -> !reach.appsIn(namespace, snapshot).isEmpty());
     }
 
     /**
@@ -79,6 +85,18 @@ final class MonitoredApps {
             this.enrichment = dk.metadataEnrichment() ? selector(dk.enrichmentNamespaceSelector()) : null;
             this.otlp = dk.otlpExporter() ? selector(dk.otlpNamespaceSelector()) : null;
             this.anyFeature = codeModules != null || enrichment != null || otlp != null;
+        }
+
+        List<App> appsIn(String namespace, ClusterSnapshot snapshot) {
+            Set<Feature> features = featuresIn(namespace, snapshot.labelsOf(namespace));
+            if (features == null) {
+                return List.of();
+            }
+            List<App> apps = new ArrayList<>();
+            for (PodEndpoint pod : snapshot.pods().labelSetsIn(namespace)) {
+                apps.add(new App(pod, features));
+            }
+            return apps;
         }
 
         Set<Feature> featuresIn(String namespace, LabelSet labels) {

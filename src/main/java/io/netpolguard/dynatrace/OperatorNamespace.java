@@ -2,6 +2,7 @@ package io.netpolguard.dynatrace;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.netpolguard.cluster.ClusterSnapshot;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +21,16 @@ public record OperatorNamespace(String namespace, boolean found, String problem)
 
     /** The namespaces where operator or webhook pods run: a look at every pod, which depends on nothing but them. */
     static Set<String> namespacesWithPods(ClusterSnapshot snapshot, DynatraceSettings settings) {
+        return namespacesWithPods(snapshot, settings, snapshot.pods().namespaces());
+    }
+
+    /** {@link #namespacesWithPods(ClusterSnapshot, DynatraceSettings)} among {@code namespaces} alone. */
+    static Set<String> namespacesWithPods(ClusterSnapshot snapshot, DynatraceSettings settings,
+            Collection<String> namespaces) {
         Set<String> withPods = new TreeSet<>();
         for (Component component : List.of(Component.OPERATOR, Component.WEBHOOK)) {
             Map<String, String> selector = settings.selectorOf(component, "");
-            for (String namespace : snapshot.pods().namespaces()) {
+            for (String namespace : namespaces) {
                 if (snapshot.pods().labelSetsIn(namespace).stream()
                         .anyMatch(pod -> Components.matchesAll(selector, pod.labels()))) {
                     withPods.add(namespace);

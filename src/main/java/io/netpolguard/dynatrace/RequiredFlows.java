@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Turns a snapshot into the flows the Dynatrace Operator needs there (spec §3), using the catalogue. */
 public final class RequiredFlows {
@@ -44,7 +46,7 @@ public final class RequiredFlows {
     }
 
     public List<RequiredFlow> derive(ClusterSnapshot snapshot) {
-        return derive(snapshot, null, Map.of());
+        return derive(snapshot, null, Map.of(), null);
     }
 
     /** The owner of the flows of a DynaKube or EdgeConnect, as {@link RequiredFlow#owner()} names it. */
@@ -65,7 +67,7 @@ public final class RequiredFlows {
         if (!operatorNamespace(before).equals(operatorNamespace(after))) {
             return derive(after);
         }
-        return derive(after, Set.of(changedOwner), kept(beforeFlows, Set.of(changedOwner)));
+        return derive(after, Set.of(changedOwner), kept(beforeFlows, Set.of(changedOwner)), null);
     }
 
     /**
@@ -88,7 +90,33 @@ public final class RequiredFlows {
                 changed.add(new Owner(dk, null).describe());
             }
         }
-        return changed.isEmpty() ? beforeFlows : derive(after, changed, kept(beforeFlows, changed));
+        return changed.isEmpty() ? beforeFlows : derive(after, changed, kept(beforeFlows, changed), null);
+    }
+
+    /**
+     * The flows of {@code after}, which differs from {@code before} only in the pods of {@code namespaces}
+     * ({@link io.netpolguard.cluster.PodIndex#namespacesChangedSince}). Every flow is instantiated again but the
+     * monitored apps' side of a flow from them: when its other end is what it was, the connections of apps in other
+     * namespaces are taken from the flow of {@code beforeFlows} and only the apps of {@code namespaces} are looked at.
+     * A flow equal to the one before is that very flow (its evaluation stays valid). All are derived again when the
+     * change moves the operator's namespace. Equal to {@link #derive}{@code (after)}, in its order.
+     */
+    public List<RequiredFlow> deriveAfterPodChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
+            ClusterSnapshot after, Set<String> namespaces) {
+        OperatorNamespace operator = operatorNamespace(before);
+        if (!operator.equals(operatorNamespace(after))) {
+            return derive(after);
+        }
+        Components components = new Components(before, settings, operator.namespace());
+        Map<String, RequiredFlow> byKey = new HashMap<>();
+        beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
+        return derive(after, null, Map.of(), new PodChange(before, components,
+                components.exists(Component.CSI_DRIVER, ""), byKey, namespaces));
+    }
+
+    /** The snapshot before a pod change, its flows by key, and the namespaces whose pods changed. */
+    private record PodChange(ClusterSnapshot before, Components components, boolean csiPresent,
+            Map<String, RequiredFlow> flows, Set<String> namespaces) {
     }
 
     private static Map<String, RequiredFlow> kept(List<RequiredFlow> flows, Set<String> changedOwners) {
@@ -103,9 +131,10 @@ public final class RequiredFlows {
 
     /**
      * With {@code changedOwners} set, only their flows are instantiated; the others come from {@code kept} by key. With
-     * it null, every flow is instantiated.
+     * it null, every flow is instantiated, reusing what {@code podChange} (null for none) left of the flows before.
      */
-    private List<RequiredFlow> derive(ClusterSnapshot snapshot, Set<String> changedOwners, Map<String, RequiredFlow> kept) {
+    private List<RequiredFlow> derive(ClusterSnapshot snapshot, Set<String> changedOwners, Map<String, RequiredFlow> kept,
+            PodChange podChange) {
         List<DynaKube> dynaKubes = readAll(snapshot.dynaKubes(), true).stream().map(o -> (DynaKube) o).toList();
         List<EdgeConnect> edgeConnects = readAll(snapshot.edgeConnects(), false).stream().map(o -> (EdgeConnect) o).toList();
         OperatorNamespace operator = operatorNamespace(snapshot);
@@ -120,9 +149,9 @@ public final class RequiredFlows {
                     if (changedOwners != null) {
                         addKept(flows, kept, definition, Owner.NONE);
                     } else if (definition.scope() == FlowDefinition.Scope.ALWAYS) {
-                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
+                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent, podChange));
                     } else if (operator.found() && definition.requiredGiven(csiPresent ? Set.of("csi") : Set.of())) {
-                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent));
+                        flows.add(instantiate(definition, Owner.NONE, snapshot, components, csiPresent, podChange));
                     }
                 }
                 case DYNAKUBE -> {
@@ -132,7 +161,7 @@ public final class RequiredFlows {
                             addKept(flows, kept, definition, owner);
                         } else if (definition.requiredGiven(dynaKubeFacts.computeIfAbsent(dynaKube,
                                 dk -> facts(dk, csiPresent, snapshot)))) {
-                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent));
+                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent, podChange));
                         }
                     }
                 }
@@ -142,7 +171,7 @@ public final class RequiredFlows {
                         if (changedOwners != null && !changedOwners.contains(owner.describe())) {
                             addKept(flows, kept, definition, owner);
                         } else if (definition.requiredGiven(edgeConnectFacts(edgeConnect))) {
-                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent));
+                            flows.add(instantiate(definition, owner, snapshot, components, csiPresent, podChange));
                         }
                     }
                 }
@@ -170,8 +199,11 @@ public final class RequiredFlows {
     /** Where the operator runs in this snapshot, and whether it is there at all. */
     public OperatorNamespace operatorNamespace(ClusterSnapshot snapshot) {
         PodsScan scan = podsScan;
-        if (scan == null || scan.pods() != snapshot.pods()) {
+        if (scan == null) {
             scan = new PodsScan(snapshot.pods(), OperatorNamespace.namespacesWithPods(snapshot, settings));
+            podsScan = scan;
+        } else if (scan.pods() != snapshot.pods()) {
+            scan = scan.after(snapshot, settings);
             podsScan = scan;
         }
         return OperatorNamespace.of(snapshot, settings, scan.namespaces());
@@ -179,6 +211,14 @@ public final class RequiredFlows {
 
     /** Where operator pods run, for the pods of the snapshots last seen (every change but a pod change shares them). */
     private record PodsScan(PodIndex pods, Set<String> namespaces) {
+        /** The scan of {@code snapshot}'s pods: only the namespaces whose pods differ are looked at again. */
+        PodsScan after(ClusterSnapshot snapshot, DynatraceSettings settings) {
+            Set<String> changed = snapshot.pods().namespacesChangedSince(pods);
+            Set<String> withPods = new HashSet<>(namespaces);
+            withPods.removeAll(changed);
+            withPods.addAll(OperatorNamespace.namespacesWithPods(snapshot, settings, changed));
+            return new PodsScan(snapshot.pods(), Set.copyOf(withPods));
+        }
     }
 
     /** Problems found while locating the operator and reading the DynaKubes and EdgeConnects, each naming its object. */
@@ -252,25 +292,21 @@ public final class RequiredFlows {
     }
 
     private RequiredFlow instantiate(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot, Components components,
-            boolean csiPresent) {
+            boolean csiPresent, PodChange podChange) {
+        RequiredFlow before = podChange == null ? null
+                : podChange.flows().get(RequiredFlow.key(definition.id(), owner.describe()));
+        if (before != null && Component.MONITORED_APPS.id().equals(definition.from())) {
+            RequiredFlow reused = appsAfterPodChange(definition, owner, snapshot, components, csiPresent, podChange, before);
+            if (reused != null) {
+                return reused;
+            }
+        }
         Component sourceComponent = Component.byId(definition.from());
         Ends sources = ends(definition.from(), owner, snapshot, components, null);
         Ends destinations = ends(definition.to(), owner, snapshot, components, sourceComponent);
-        List<FlowConnection> connections = new ArrayList<>();
-        List<List<PortSpec>> portsOf = new ArrayList<>(destinations.targets().size()); // per destination, not per pair
-        for (Target destination : destinations.targets()) {
-            portsOf.add(ports(definition, destination, owner));
-        }
         boolean csiUsed = owner.dynaKube() != null && csiUsed(owner.dynaKube(), csiPresent);
-        for (Target source : sources.targets()) {
-            for (int d = 0; d < destinations.targets().size(); d++) {
-                Target destination = destinations.targets().get(d);
-                for (PortSpec port : appPorts(definition, owner, source, portsOf.get(d), csiUsed)) {
-                    connections.add(new FlowConnection(source.end(), destination.end(),
-                            new Connection(source.end().endpoint(), destination.end().endpoint(), port.port(), port.protocol())));
-                }
-            }
-        }
+        List<FlowConnection> connections = connections(definition, owner, sources.targets(), destinations.targets(),
+                portsOf(definition, destinations, owner), csiUsed);
         List<String> notes = new ArrayList<>(sources.notes());
         notes.addAll(destinations.notes());
         String unverifiable = sources.unverifiable() != null ? sources.unverifiable() : destinations.unverifiable();
@@ -278,7 +314,81 @@ public final class RequiredFlows {
                 .allMatch(t -> t.end().endpoint() instanceof PodEndpoint pod && pod.hostNetwork())) {
             unverifiable = null; // host-network sources are outside NetworkPolicy: not-applicable, whatever the peer
         }
-        return new RequiredFlow(definition, owner.describe(), connections, unverifiable, notes);
+        RequiredFlow flow = new RequiredFlow(definition, owner.describe(), connections, unverifiable, notes);
+        return flow.equals(before) ? before : flow;
+    }
+
+    /** The ports of each destination, in its order: per destination, not per pair. */
+    private List<List<PortSpec>> portsOf(FlowDefinition definition, Ends destinations, Owner owner) {
+        List<List<PortSpec>> portsOf = new ArrayList<>(destinations.targets().size());
+        for (Target destination : destinations.targets()) {
+            portsOf.add(ports(definition, destination, owner));
+        }
+        return portsOf;
+    }
+
+    private static List<FlowConnection> connections(FlowDefinition definition, Owner owner, List<Target> sources,
+            List<Target> destinations, List<List<PortSpec>> portsOf, boolean csiUsed) {
+        List<FlowConnection> connections = new ArrayList<>();
+        for (Target source : sources) {
+            for (int d = 0; d < destinations.size(); d++) {
+                Target destination = destinations.get(d);
+                for (PortSpec port : appPorts(definition, owner, source, portsOf.get(d), csiUsed)) {
+                    connections.add(new FlowConnection(source.end(), destination.end(),
+                            new Connection(source.end().endpoint(), destination.end().endpoint(), port.port(), port.protocol())));
+                }
+            }
+        }
+        return connections;
+    }
+
+    /**
+     * A flow from the monitored apps after a pod change, made from {@code before}: when its destinations and the use
+     * of the CSI driver are what they were, an app's connections depend on nothing but the app, its namespace's labels
+     * and the DynaKube, none of which a pod elsewhere changes; so only the apps of the changed namespaces are looked
+     * at. Null when the destinations changed or cannot be judged: the flow is then instantiated in full.
+     */
+    private RequiredFlow appsAfterPodChange(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot,
+            Components components, boolean csiPresent, PodChange podChange, RequiredFlow before) {
+        if (owner.dynaKube() == null || Component.MONITORED_APPS.id().equals(definition.to())) {
+            return null;
+        }
+        Component sourceComponent = Component.MONITORED_APPS;
+        Ends destinations = ends(definition.to(), owner, snapshot, components, sourceComponent);
+        boolean csiUsed = csiUsed(owner.dynaKube(), csiPresent);
+        if (destinations.unverifiable() != null || csiUsed != csiUsed(owner.dynaKube(), podChange.csiPresent())
+                || !destinations.equals(ends(definition.to(), owner, podChange.before(), podChange.components(),
+                        sourceComponent))) {
+            return null;
+        }
+        List<List<PortSpec>> portsOf = portsOf(definition, destinations, owner);
+        SortedMap<String, List<FlowConnection>> fresh = new TreeMap<>();
+        for (String namespace : podChange.namespaces()) {
+            List<Target> apps = appTargets(MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(),
+                    namespace));
+            fresh.put(namespace, connections(definition, owner, apps, destinations.targets(), portsOf, csiUsed));
+        }
+        AppSlices.Replaced replaced = AppSlices.replace(before.connections(), fresh);
+        List<String> notes = new ArrayList<>(MonitoredApps.any(owner.dynaKube(), snapshot, components.operatorNamespace())
+                ? List.of() : noApps(owner));
+        notes.addAll(destinations.notes());
+        if (!replaced.changed() && notes.equals(before.notes())) {
+            return before;
+        }
+        return new RequiredFlow(definition, owner.describe(), replaced.connections(), null, notes);
+    }
+
+    private static List<Target> appTargets(List<MonitoredApps.App> apps) {
+        List<Target> targets = new ArrayList<>(apps.size());
+        for (MonitoredApps.App app : apps) {
+            targets.add(new Target(new FlowEnd(Component.MONITORED_APPS.id(), app.pod(), app.pod().labels().asMap()), null,
+                    app.features()));
+        }
+        return targets;
+    }
+
+    private static List<String> noApps(Owner owner) {
+        return List.of("no application pods found in the namespaces " + owner.describe() + " reaches");
     }
 
     /**
@@ -306,15 +416,8 @@ public final class RequiredFlows {
 
     private Ends componentEnds(Component component, Owner owner, ClusterSnapshot snapshot, Components components) {
         if (component == Component.MONITORED_APPS) {
-            List<Target> targets = new ArrayList<>();
-            for (MonitoredApps.App app : MonitoredApps.of(owner.dynaKube(), snapshot, components.operatorNamespace())) {
-                targets.add(new Target(new FlowEnd(component.id(), app.pod(), app.pod().labels().asMap()), null,
-                        app.features()));
-            }
-            List<String> notes = targets.isEmpty()
-                    ? List.of("no application pods found in the namespaces " + owner.describe() + " reaches")
-                    : List.of();
-            return new Ends(targets, null, notes);
+            List<Target> targets = appTargets(MonitoredApps.of(owner.dynaKube(), snapshot, components.operatorNamespace()));
+            return new Ends(targets, null, targets.isEmpty() ? noApps(owner) : List.of());
         }
         String ownerName = owner.name();
         List<Target> targets = new ArrayList<>();

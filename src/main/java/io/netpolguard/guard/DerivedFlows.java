@@ -8,8 +8,10 @@ import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
 import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,23 +33,49 @@ final class DerivedFlows {
         this.requiredFlows = requiredFlows;
     }
 
-    /** What the flows are derived from, compared by identity: snapshots share these objects. */
+    /**
+     * What the flows are derived from, compared by identity: snapshots share these objects. Node addresses by value:
+     * without Node objects the live source takes them from host-network pods again after every pod change.
+     */
     private record Inputs(Object pods, Object namespaces, Object services, Object slices, Object endpoints,
-            Object dynaKubes, Object edgeConnects, long resolverGeneration) {
+            Object dynaKubes, Object edgeConnects, Object nodeAddresses, long resolverGeneration) {
         static Inputs of(ClusterSnapshot snapshot, long resolverGeneration) {
             return new Inputs(snapshot.pods(), snapshot.namespaces(), snapshot.services(), snapshot.endpointSlices(),
-                    snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects(), resolverGeneration);
+                    snapshot.endpoints(), snapshot.dynaKubes(), snapshot.edgeConnects(), snapshot.nodeAddresses(),
+                    resolverGeneration);
         }
 
         boolean sameAs(Inputs other) {
-            return resolverGeneration == other.resolverGeneration && pods == other.pods && namespaces == other.namespaces && services == other.services
-                    && slices == other.slices && endpoints == other.endpoints && dynaKubes == other.dynaKubes
-                    && edgeConnects == other.edgeConnects;
+            return pods == other.pods && samePodsAside(other);
+        }
+
+        /** Whether everything but the pods is the same. */
+        boolean samePodsAside(Inputs other) {
+            return resolverGeneration == other.resolverGeneration && namespaces == other.namespaces
+                    && services == other.services && slices == other.slices && endpoints == other.endpoints
+                    && dynaKubes == other.dynaKubes && edgeConnects == other.edgeConnects
+                    && Objects.equals(nodeAddresses, other.nodeAddresses);
         }
     }
 
-    private record Entry(Inputs inputs, List<RequiredFlow> flows, Map<String, List<RequiredFlow>> byNamespace,
-            Map<String, Evaluated> evaluated) {
+    /**
+     * @param snapshot what the flows were derived from
+     * @param inherited after pod changes, the latest result of each flow key judged before them, with its evaluation:
+     *                  what it judged of a flow or connection that is still there holds as long as the policies do
+     */
+    private record Entry(ClusterSnapshot snapshot, Inputs inputs, List<RequiredFlow> flows,
+            Map<String, List<RequiredFlow>> byNamespace, Map<String, Evaluated> evaluated,
+            Map<String, Judged> inherited) {
+        /** {@link #inherited} for the entry after a pod change: this entry's own results over the ones it inherited. */
+        Map<String, Judged> handedOn() {
+            Map<String, Judged> handed = new HashMap<>(inherited);
+            evaluated.values().forEach(e -> e.results().forEach(r -> handed.put(r.flow().key(), new Judged(e, r))));
+            return handed;
+        }
+    }
+
+    /** A flow's result and the evaluation it is part of (which says where it holds). */
+    private record Judged(Evaluated evaluation, FlowResult result) {
     }
 
     /** Flows evaluated on a snapshot: valid for every snapshot with the same inputs and the same policies. */
@@ -56,6 +84,8 @@ final class DerivedFlows {
         private final Object clusterPolicies;
         private final Object unevaluatedPolicies;
         private final Object nodeLabels;
+        private final Object namespaces;
+        private final List<io.netpolguard.netpol.Cidr> families;
         private final List<FlowResult> results;
         private volatile Map<SameConnection, Verdict> verdicts;
         private volatile PolicyChangeRejudging.Sides sides;
@@ -66,6 +96,8 @@ final class DerivedFlows {
             this.clusterPolicies = snapshot.clusterPolicies();
             this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
             this.nodeLabels = snapshot.nodeLabels();
+            this.namespaces = snapshot.namespaces();
+            this.families = snapshot.pods().families();
             this.results = results;
             this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
                     .toArray(int[][]::new);
@@ -80,6 +112,14 @@ final class DerivedFlows {
         boolean validFor(ClusterSnapshot snapshot) {
             return policies == snapshot.policies() && clusterPolicies == snapshot.clusterPolicies()
                     && unevaluatedPolicies == snapshot.unevaluatedPolicies() && nodeLabels == snapshot.nodeLabels();
+        }
+
+        /**
+         * Whether what these results judged of a connection holds on {@code snapshot}, which may have other pods: the
+         * same policies, nodes and namespaces, and an address that is not known means the same address families.
+         */
+        boolean reusableFor(ClusterSnapshot snapshot) {
+            return validFor(snapshot) && namespaces == snapshot.namespaces() && families.equals(snapshot.pods().families());
         }
 
         /** Unmodifiable. */
@@ -143,7 +183,15 @@ final class DerivedFlows {
         if (cached != null && cached.validFor(snapshot)) {
             return cached;
         }
-        Evaluated fresh = new Evaluated(snapshot, List.copyOf(evaluator.apply(flows.get())));
+        Map<String, FlowResult> before = new HashMap<>();
+        entry(snapshot).inherited().forEach((flowKey, judged) -> {
+            if (judged.evaluation().reusableFor(snapshot)) {
+                before.put(flowKey, judged.result());
+            }
+        });
+        List<FlowResult> results = before.isEmpty() ? evaluator.apply(flows.get())
+                : ResultReuse.evaluate(flows.get(), before, snapshot.engine(), evaluator);
+        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results));
         cache.put(key, fresh);
         return fresh;
     }
@@ -154,7 +202,17 @@ final class DerivedFlows {
         if (current != null && current.inputs().sameAs(inputs)) {
             return current;
         }
-        Entry fresh = new Entry(inputs, requiredFlows.derive(snapshot), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        Entry fresh;
+        if (current != null && current.inputs().samePodsAside(inputs)) {
+            // a pod change: derive again what the changed namespaces can change, and judge only what is new
+            List<RequiredFlow> flows = requiredFlows.deriveAfterPodChange(current.snapshot(), current.flows(), snapshot,
+                    snapshot.pods().namespacesChangedSince(current.snapshot().pods()));
+            fresh = new Entry(snapshot, inputs, flows, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                    current.handedOn());
+        } else {
+            fresh = new Entry(snapshot, inputs, requiredFlows.derive(snapshot), new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>(), Map.of());
+        }
         last = fresh;
         return fresh;
     }

@@ -45,6 +45,11 @@ class PodIndexTest {
         assertThat(after.all()).containsExactlyInAnyOrderElementsOf(PodIndex.of(List.of(cart, checkoutNew, coredns)).all());
         assertThat(after.namespaces()).containsExactlyInAnyOrder("shop", "kube-system");
         assertThat(before.in("shop")).as("the previous index is unchanged").containsExactly(checkoutA, checkoutB, cart);
+        assertThat(after.namespacesChangedSince(before)).containsExactly("shop");
+        assertThat(before.namespacesChangedSince(after)).containsExactly("shop");
+        assertThat(after.namespacesChangedSince(after)).isEmpty();
+        assertThat(after.namespacesChangedSince(PodIndex.of(List.of(cart, checkoutNew, coredns))))
+                .as("indexes built apart share nothing").containsExactly("kube-system", "shop");
     }
 
     @Test
@@ -60,6 +65,8 @@ class PodIndexTest {
         assertThat(back.in("bank")).isEmpty();
         assertThat(back.families()).containsExactly(Cidr.wholeFamily(true));
         assertThat(back.withNamespaces(Map.of())).isSameAs(back);
+        assertThat(dualStack.namespacesChangedSince(ipv4)).as("a namespace that came").containsExactly("bank");
+        assertThat(back.namespacesChangedSince(dualStack)).as("a namespace that left").containsExactly("bank");
     }
 
     private static PodEndpoint pod(String namespace, String name, String app, String hash, String address) {

@@ -1,0 +1,77 @@
+package io.netpolguard.guard;
+
+import io.netpolguard.dynatrace.FlowConnection;
+import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.PolicyEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Judges the flows derived again after a pod change, taking what was judged before wherever it still holds (the
+ * caller makes sure policies, namespaces, nodes and address families are the same, so a connection between the same
+ * endpoints has the same verdict). A flow that is the very flow judged before keeps its result. A flow of the same key
+ * keeps the result of every connection that is the very connection judged before at the same place of its
+ * namespace's run (flows from the monitored apps list them namespace by namespace, in name order), and only its other connections
+ * go to the engine. Any other flow is judged by {@code evaluator}, as without reuse.
+ */
+final class ResultReuse {
+    private ResultReuse() {
+    }
+
+    /**
+     * @param before results judged on an earlier snapshot with the same policies, namespaces, nodes and families, by
+     *               flow key
+     * @param evaluator what judges flows without reuse (and leaves out the flows it does not judge)
+     * @return what {@code evaluator.apply(flows)} returns, equal to it
+     */
+    static List<FlowResult> evaluate(List<RequiredFlow> flows, Map<String, FlowResult> before, PolicyEngine engine,
+            Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        List<FlowResult> results = new ArrayList<>(flows.size());
+        for (RequiredFlow flow : flows) {
+            FlowResult previous = before.get(flow.key());
+            if (previous != null && previous.flow() == flow) {
+                results.add(previous);
+            } else if (previous != null) { // judged before, so not switched off: its flow id is the same
+                results.add(FlowEvaluator.result(flow, connections(flow, previous, engine)));
+            } else {
+                results.addAll(evaluator.apply(List.of(flow)));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * The results of the connections of {@code flow}, kept from {@code previous} where its connection is the same
+     * object. Both lists are walked side by side; where they part, the walk in {@code previous} skips to the
+     * namespace of the connection at hand (flows from the monitored apps list their connections by namespace, in name
+     * order), so a replaced namespace costs its own connections, not the flow's.
+     */
+    private static List<ConnectionResult> connections(RequiredFlow flow, FlowResult previous, PolicyEngine engine) {
+        List<FlowConnection> all = flow.connections();
+        List<FlowConnection> judged = previous.flow().connections(); // in the order of previous.connections()
+        List<ConnectionResult> connections = new ArrayList<>(all.size());
+        int at = 0; // in judged
+        for (FlowConnection connection : all) {
+            if (at < judged.size() && judged.get(at) != connection) {
+                String namespace = namespaceOf(connection);
+                while (at < judged.size() && namespaceOf(judged.get(at)).compareTo(namespace) < 0) {
+                    at++;
+                }
+            }
+            if (at < judged.size() && judged.get(at) == connection) {
+                connections.add(previous.connections().get(at++));
+            } else {
+                connections.add(FlowEvaluator.evaluate(connection, engine));
+            }
+        }
+        return connections;
+    }
+
+    /** The namespace of the source when it is a pod, else empty. */
+    private static String namespaceOf(FlowConnection connection) {
+        return connection.source().endpoint() instanceof PodEndpoint pod ? pod.namespace() : "";
+    }
+}
