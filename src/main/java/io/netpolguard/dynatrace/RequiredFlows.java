@@ -90,7 +90,15 @@ public final class RequiredFlows {
                 changed.add(new Owner(dk, null).describe());
             }
         }
-        return changed.isEmpty() ? beforeFlows : derive(after, changed, kept(beforeFlows, changed), null);
+        if (changed.isEmpty()) {
+            return beforeFlows;
+        }
+        // the apps of other namespaces are what they were: only this namespace's slice of their flows is looked at
+        Components components = new Components(before, settings, operator.namespace());
+        Map<String, RequiredFlow> byKey = new HashMap<>();
+        beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
+        return derive(after, changed, kept(beforeFlows, changed), new PodChange(before, components,
+                components.exists(Component.CSI_DRIVER, ""), byKey, Set.of(namespace)));
     }
 
     /**

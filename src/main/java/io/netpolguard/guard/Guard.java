@@ -227,6 +227,8 @@ public final class Guard {
         before.results().forEach(r -> known.put(r.flow(), r));
         Set<RequiredFlow> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         touched.addAll(touching);
+        Map<String, FlowResult> byKey = new java.util.HashMap<>();
+        before.results().forEach(r -> byKey.put(r.flow().key(), r));
         Map<SameConnection, Verdict> verdicts = null;
         List<FlowResult> results = new ArrayList<>(flows.size());
         for (RequiredFlow flow : flows) {
@@ -238,6 +240,10 @@ public final class Guard {
             if (settings.flowMode(flow.id()) == Mode.OFF) {
                 continue;
             }
+            // a flow derived again keeps the results of the very connections judged before (the other namespaces'
+            // apps when only one namespace's were looked at again)
+            FlowResult sameKey = result == null ? byKey.get(flow.key()) : null;
+            int[] same = sameKey == null ? null : ResultReuse.sameConnections(flow, sameKey.flow());
             if (result == null && verdicts == null) {
                 verdicts = before.verdicts();
             }
@@ -254,6 +260,9 @@ public final class Guard {
                     verdict = null;
                 } else if (result != null) { // the same flow: its connections in the same order
                     connections.put(c, result.connections().get(c));
+                    continue;
+                } else if (same != null && same[c] >= 0) {
+                    connections.put(c, sameKey.connections().get(same[c]));
                     continue;
                 } else {
                     verdict = verdicts.get(new SameConnection(connection.connection()));

@@ -50,24 +50,37 @@ final class ResultReuse {
      * order), so a replaced namespace costs its own connections, not the flow's.
      */
     private static List<ConnectionResult> connections(RequiredFlow flow, FlowResult previous, PolicyEngine engine) {
+        int[] same = sameConnections(flow, previous.flow());
+        List<ConnectionResult> connections = new ArrayList<>(same.length);
+        for (int c = 0; c < same.length; c++) {
+            connections.add(same[c] >= 0 ? previous.connections().get(same[c])
+                    : FlowEvaluator.evaluate(flow.connections().get(c), engine));
+        }
+        return connections;
+    }
+
+    /**
+     * For each connection of {@code flow}, the index in {@code previous} of the very same connection object, else -1.
+     * Both lists are walked side by side; where they part, the walk in {@code previous} skips to the namespace of the
+     * connection at hand (flows from the monitored apps list their connections by namespace, in name order), so a
+     * replaced namespace costs its own connections, not the flow's.
+     */
+    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous) {
         List<FlowConnection> all = flow.connections();
-        List<FlowConnection> judged = previous.flow().connections(); // in the order of previous.connections()
-        List<ConnectionResult> connections = new ArrayList<>(all.size());
+        List<FlowConnection> judged = previous.connections();
+        int[] same = new int[all.size()];
         int at = 0; // in judged
-        for (FlowConnection connection : all) {
+        for (int c = 0; c < all.size(); c++) {
+            FlowConnection connection = all.get(c);
             if (at < judged.size() && judged.get(at) != connection) {
                 String namespace = namespaceOf(connection);
                 while (at < judged.size() && namespaceOf(judged.get(at)).compareTo(namespace) < 0) {
                     at++;
                 }
             }
-            if (at < judged.size() && judged.get(at) == connection) {
-                connections.add(previous.connections().get(at++));
-            } else {
-                connections.add(FlowEvaluator.evaluate(connection, engine));
-            }
+            same[c] = at < judged.size() && judged.get(at) == connection ? at++ : -1;
         }
-        return connections;
+        return same;
     }
 
     /** The namespace of the source when it is a pod, else empty. */
