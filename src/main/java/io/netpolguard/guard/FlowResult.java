@@ -16,6 +16,12 @@ public record FlowResult(RequiredFlow flow, FlowStatus status, List<ConnectionRe
     /** The first {@code limit} connections with status {@code wanted}, in order. */
     public List<ConnectionResult> withStatus(FlowStatus wanted, int limit) {
         List<ConnectionResult> with = new ArrayList<>();
+        if (connections instanceof RejudgedConnections rejudged) {
+            for (int index : rejudged.indicesWith(wanted, limit)) {
+                with.add(connections.get(index));
+            }
+            return with;
+        }
         for (int i = 0; i < connections.size() && with.size() < limit; i++) {
             if (statusAt(i) == wanted) {
                 with.add(connections.get(i));
@@ -38,6 +44,15 @@ public record FlowResult(RequiredFlow flow, FlowStatus status, List<ConnectionRe
 
     /** The first blocked connection, else the first unverifiable one, else null. */
     public ConnectionResult firstNotAllowed() {
+        if (connections instanceof RejudgedConnections rejudged) {
+            for (FlowStatus status : List.of(FlowStatus.BLOCKED, FlowStatus.UNVERIFIABLE)) {
+                int[] first = rejudged.indicesWith(status, 1);
+                if (first.length > 0) {
+                    return connections.get(first[0]);
+                }
+            }
+            return null;
+        }
         int unverifiable = -1;
         for (int i = 0; i < connections.size(); i++) {
             FlowStatus status = statusAt(i);

@@ -22,7 +22,11 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     private final IntFunction<ConnectionResult> judge;
     /** Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result. */
     private final Object[] after;
+    private final int[] beforeCounts;
     private final int[] counts;
+    /** The connections that got a status or result, in the order they got it. */
+    private int[] changed = new int[16];
+    private int changedSize;
 
     private RejudgedConnections(int size, IntFunction<ConnectionResult> unchanged, IntFunction<ConnectionResult> judge,
             int[] counts) {
@@ -30,6 +34,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         this.unchanged = unchanged;
         this.judge = judge;
         this.after = new Object[size];
+        this.beforeCounts = counts;
         this.counts = counts.clone();
     }
 
@@ -95,6 +100,12 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     }
 
     private void recount(int index, FlowStatus status) {
+        if (after[index] == null) {
+            if (changedSize == changed.length) {
+                changed = java.util.Arrays.copyOf(changed, changedSize * 2);
+            }
+            changed[changedSize++] = index;
+        }
         FlowStatus previous = known(index);
         if (previous != null) {
             counts[previous.ordinal()]--;
@@ -120,6 +131,31 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
             throw new IllegalStateException("connection " + index + " was not judged");
         }
         return status;
+    }
+
+    /**
+     * The first {@code limit} indices of connections with {@code status}, in order. When no connection had it before
+     * the change, only the connections that changed are looked at.
+     */
+    int[] indicesWith(FlowStatus status, int limit) {
+        int[] found = new int[Math.min(limit, count(status))];
+        int n = 0;
+        if (unchanged == null || beforeCounts[status.ordinal()] > 0) {
+            for (int i = 0; i < size && n < found.length; i++) {
+                if (status(i) == status) {
+                    found[n++] = i;
+                }
+            }
+            return found;
+        }
+        int[] candidates = java.util.Arrays.copyOf(changed, changedSize);
+        java.util.Arrays.sort(candidates);
+        for (int i = 0; i < candidates.length && n < found.length; i++) {
+            if (status(candidates[i]) == status) {
+                found[n++] = candidates[i];
+            }
+        }
+        return found;
     }
 
     /** How many connections have {@code status}. */
