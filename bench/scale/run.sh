@@ -154,7 +154,8 @@ wait_ready() {
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null
   sleep 1
-  jcmd "$1" GC.heap_info | awk '/heap/ && /used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024; exit}}'
+  # G1: one "garbage-first heap total N K, used M K" line; the serial and parallel collectors: one line per generation
+  jcmd "$1" GC.heap_info | awk '/total/ && /used/ && !/Metaspace|class space/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); sum += v}} END {printf "%.1f", sum / 1024}'
 }
 
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
@@ -241,7 +242,7 @@ cmd_soak() {
   log "soak/$scale: heap after full GC $heap0 MiB; $SOAK_RATE decisions/s for $SOAK_SECONDS s (load average $(load))"
   (
     while kill -0 "$GUARD_PID" 2>/dev/null; do
-      printf '%s %s %s %s %s\n' "$(date +%s)" "$(jstat -gc "$GUARD_PID" | awk 'NR == 2 {printf "%.1f", $10 / 1024}')" \
+      printf '%s %s %s %s %s\n' "$(date +%s)" "$(jstat -gc "$GUARD_PID" | awk 'NR == 2 {printf "%.1f", $8 / 1024}')" \
         "$(rss_mib "$GUARD_PID")" "$(cpu_ms "$GUARD_PID")" "$(load)"
       sleep 30
     done
