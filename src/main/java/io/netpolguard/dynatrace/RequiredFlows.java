@@ -73,8 +73,8 @@ public final class RequiredFlows {
     /**
      * The flows of {@code after}, made from {@code before} by changing the labels of {@code namespace}: namespace
      * labels decide only which DynaKube features reach the namespace's apps, so only the flows of DynaKubes that reach
-     * it differently are derived again; every other flow is taken from {@code beforeFlows}. In the order {@link #derive}
-     * gives.
+     * it differently are derived again, and of those only the namespace's apps are looked at again (as after a pod
+     * change there); every other flow is taken from {@code beforeFlows}. In the order {@link #derive} gives.
      */
     public List<RequiredFlow> deriveAfterNamespaceChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
             ClusterSnapshot after, String namespace) {
@@ -94,11 +94,8 @@ public final class RequiredFlows {
             return beforeFlows;
         }
         // the apps of other namespaces are what they were: only this namespace's slice of their flows is looked at
-        Components components = new Components(before, settings, operator.namespace());
-        Map<String, RequiredFlow> byKey = new HashMap<>();
-        beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
-        return derive(after, changed, kept(beforeFlows, changed), new PodChange(before, components,
-                components.exists(Component.CSI_DRIVER, ""), byKey, Set.of(namespace)));
+        return derive(after, changed, kept(beforeFlows, changed),
+                podChange(before, beforeFlows, operator, Set.of(namespace)));
     }
 
     /**
@@ -115,14 +112,18 @@ public final class RequiredFlows {
         if (!operator.equals(operatorNamespace(after))) {
             return derive(after);
         }
+        return derive(after, null, Map.of(), podChange(before, beforeFlows, operator, namespaces));
+    }
+
+    private PodChange podChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows, OperatorNamespace operator,
+            Set<String> namespaces) {
         Components components = new Components(before, settings, operator.namespace());
         Map<String, RequiredFlow> byKey = new HashMap<>();
         beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
-        return derive(after, null, Map.of(), new PodChange(before, components,
-                components.exists(Component.CSI_DRIVER, ""), byKey, namespaces));
+        return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces);
     }
 
-    /** The snapshot before a pod change, its flows by key, and the namespaces whose pods changed. */
+    /** The snapshot before a change, its flows by key, and the namespaces whose apps are looked at again. */
     private record PodChange(ClusterSnapshot before, Components components, boolean csiPresent,
             Map<String, RequiredFlow> flows, Set<String> namespaces) {
     }

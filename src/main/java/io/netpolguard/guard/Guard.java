@@ -252,23 +252,16 @@ public final class Guard {
                     c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
             for (int c = 0; c < flowConnections.size(); c++) {
                 FlowConnection connection = flowConnections.get(c);
-                Verdict verdict = null;
                 if (connection.outsidePolicy()) {
                     connections.judgeNow(c);
                     continue;
-                } else if (namespace != null && DerivedFlows.hasEndIn(connection, namespace)) {
-                    verdict = null;
-                } else if (result != null) { // the same flow: its connections in the same order
-                    connections.put(c, result.connections().get(c));
-                    continue;
-                } else if (same != null && same[c] >= 0) {
-                    connections.put(c, sameKey.connections().get(same[c]));
-                    continue;
-                } else {
-                    verdict = verdicts.get(new SameConnection(connection.connection()));
                 }
-                if (verdict != null) {
-                    connections.put(c, FlowEvaluator.result(connection, verdict));
+                ConnectionResult kept = namespace != null && DerivedFlows.hasEndIn(connection, namespace) ? null
+                        : result != null ? result.connections().get(c) // the same flow: its connections in order
+                        : same != null && same[c] >= 0 ? sameKey.connections().get(same[c])
+                        : judgedBefore(verdicts, connection);
+                if (kept != null) {
+                    connections.put(c, kept);
                 } else { // judged now, explained when read
                     connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
                 }
@@ -276,5 +269,11 @@ public final class Guard {
             results.add(FlowEvaluator.result(flow, connections));
         }
         return results;
+    }
+
+    /** The result of a connection between the same endpoints judged before, or null. */
+    private static ConnectionResult judgedBefore(Map<SameConnection, Verdict> verdicts, FlowConnection connection) {
+        Verdict verdict = verdicts.get(new SameConnection(connection.connection()));
+        return verdict == null ? null : FlowEvaluator.result(connection, verdict);
     }
 }
