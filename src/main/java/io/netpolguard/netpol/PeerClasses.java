@@ -111,7 +111,7 @@ final class PeerClasses {
             java.util.function.Supplier<List<Cidr>> ranges, Connection connection,
             java.util.function.Supplier<Decision> judge) {
         Isolating policies = new Isolating(isolating, direction);
-        View view = (View) memory.views().computeIfAbsent(policies, p -> viewOf(((Isolating) p).policies(), direction));
+        View view = view(policies);
         if (!view.shareable()) {
             return judge.get();
         }
@@ -136,9 +136,14 @@ final class PeerClasses {
      * protocol alone (empty when the rules have no ipBlock); null when they look at more: pod labels or port names.
      */
     List<Cidr> podsByNamespaceOutside(List<CompiledPolicy> isolating, Direction direction) {
-        View view = (View) memory.views().computeIfAbsent(new Isolating(isolating, direction),
-                p -> viewOf(((Isolating) p).policies(), direction));
+        View view = view(new Isolating(isolating, direction));
         return view.shareable() && view.podKeys().isEmpty() && !view.namedPorts() ? view.ipBlocks() : null;
+    }
+
+    /** What the rules of {@code policies} look at, made once per isolating list. */
+    private View view(Isolating policies) {
+        return (View) memory.views().computeIfAbsent(policies,
+                p -> viewOf(((Isolating) p).policies(), ((Isolating) p).direction()));
     }
 
     private Object peerClass(View view, PodEndpoint subject, Endpoint peer,
