@@ -93,10 +93,12 @@ class ForbiddenPolicyKindsIT {
         long start = System.nanoTime();
         ENV.applyNetworkPolicyApiCrds();
 
-        // readiness and the metric are updated one after the other: wait for both
+        // readiness, the metric and the audited snapshot follow the informers one after the other: wait for all three
         KubeEnvironment.awaitTrue("the guard to report the three kinds forbidden while ready", TIMEOUT,
                 () -> readiness().path("forbidden to list").asText().equals(FORBIDDEN)
-                        && Double.valueOf(1.0).equals(forbiddenGauge(ANP)));
+                        && Double.valueOf(1.0).equals(forbiddenGauge(ANP))
+                        && problems(KubeEnvironment.JSON.readTree(ENV.guard().get("/flows"))).stream()
+                                .anyMatch(p -> p.startsWith("AdminNetworkPolicy: the guard evaluates this kind")));
         ControlPlane.log("the guard reported %s forbidden %d ms after the CRDs were applied", FORBIDDEN,
                 (System.nanoTime() - start) / 1_000_000);
         assertThat(forbiddenGauge(ANP)).isEqualTo(1.0);
