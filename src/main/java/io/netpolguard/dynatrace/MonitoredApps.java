@@ -49,9 +49,13 @@ final class MonitoredApps {
         return apps;
     }
 
-    /** The apps of {@code namespace} alone, as {@link #of} lists them. */
-    static List<App> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace, String namespace) {
-        return new Reach(dk, operatorNamespace).appsIn(namespace, snapshot);
+    /** The apps of each of {@code namespaces} alone, as {@link #of} lists them, by namespace in name order. */
+    static java.util.SortedMap<String, List<App>> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace,
+            Set<String> namespaces) {
+        Reach reach = new Reach(dk, operatorNamespace);
+        java.util.SortedMap<String, List<App>> apps = new java.util.TreeMap<>();
+        namespaces.forEach(namespace -> apps.put(namespace, reach.appsIn(namespace, snapshot)));
+        return apps;
     }
 
     /** Whether {@link #of} finds any app. */
@@ -66,6 +70,24 @@ final class MonitoredApps {
      */
     static Set<Feature> featuresIn(DynaKube dk, String operatorNamespace, String namespace, LabelSet labels) {
         return new Reach(dk, operatorNamespace).featuresIn(namespace, labels);
+    }
+
+    /**
+     * The namespaces of {@code namespaces} that two versions of a DynaKube reach with other features ({@link #featuresIn}),
+     * each namespace with the labels {@code labelsOf} gives.
+     */
+    static Set<String> reachedDifferently(DynaKube before, DynaKube after, String operatorNamespace,
+            Iterable<String> namespaces, java.util.function.Function<String, LabelSet> labelsOf) {
+        Reach was = new Reach(before, operatorNamespace);
+        Reach now = new Reach(after, operatorNamespace);
+        Set<String> different = new java.util.HashSet<>();
+        for (String namespace : namespaces) {
+            LabelSet labels = labelsOf.apply(namespace);
+            if (!java.util.Objects.equals(was.featuresIn(namespace, labels), now.featuresIn(namespace, labels))) {
+                different.add(namespace);
+            }
+        }
+        return different;
     }
 
     /** Which namespaces a DynaKube's features select. */
@@ -147,6 +169,26 @@ final class MonitoredApps {
         boolean otlp = features.contains(Feature.OTLP) && !dk.hasActiveGate();
         boolean metrics = features.contains(Feature.ENRICHMENT) && !dk.hasCapability("metrics-ingest");
         return codeModules || otlp || metrics;
+    }
+
+    /**
+     * Whether two versions of a DynaKube give every app the same ports ({@link #activeGatePorts}, {@link #needsTenant})
+     * whatever features reach it.
+     */
+    static boolean sameAppPorts(DynaKube before, DynaKube after, boolean csiUsed) {
+        for (int bits = 0; bits < 1 << Feature.values().length; bits++) {
+            Set<Feature> features = EnumSet.noneOf(Feature.class);
+            for (Feature feature : Feature.values()) {
+                if ((bits & 1 << feature.ordinal()) != 0) {
+                    features.add(feature);
+                }
+            }
+            if (!activeGatePorts(before, features).equals(activeGatePorts(after, features))
+                    || needsTenant(before, features, csiUsed) != needsTenant(after, features, csiUsed)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Selector selector(LabelSelector selector) {

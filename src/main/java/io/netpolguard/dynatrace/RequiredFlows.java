@@ -60,14 +60,45 @@ public final class RequiredFlows {
      * depends on the pods, namespaces, Services, the operator's namespace and its own object, none of which such a
      * change touches, so it is taken from {@code beforeFlows} (the flows of {@code before}); all are derived again
      * when the change moves the operator's namespace (found through the Dynatrace objects when no operator pod runs).
-     * In the order {@link #derive} gives.
+     * When a DynaKube is updated, its flows from the monitored apps look again only at the apps of the namespaces it
+     * reaches with other features than before, as long as what else shapes those flows is the same
+     * ({@link #appsAfterPodChange}). In the order {@link #derive} gives.
      */
     public List<RequiredFlow> deriveAfterChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
             ClusterSnapshot after, String changedOwner) {
-        if (!operatorNamespace(before).equals(operatorNamespace(after))) {
+        OperatorNamespace operator = operatorNamespace(before);
+        if (!operator.equals(operatorNamespace(after))) {
             return derive(after);
         }
-        return derive(after, Set.of(changedOwner), kept(beforeFlows, Set.of(changedOwner)), null);
+        return derive(after, Set.of(changedOwner), kept(beforeFlows, Set.of(changedOwner)),
+                dynaKubeUpdate(before, beforeFlows, after, operator, changedOwner));
+    }
+
+    /**
+     * For an update of the DynaKube {@code changedOwner}: the namespaces whose apps it reaches with other features now,
+     * as a pod change there that also names the DynaKube as it was. Null for anything else.
+     */
+    private PodChange dynaKubeUpdate(ClusterSnapshot before, List<RequiredFlow> beforeFlows, ClusterSnapshot after,
+            OperatorNamespace operator, String changedOwner) {
+        DynaKube was = dynaKube(before, changedOwner);
+        DynaKube now = dynaKube(after, changedOwner);
+        if (was == null || now == null) {
+            return null;
+        }
+        Set<String> namespaces = MonitoredApps.reachedDifferently(was, now, operator.namespace(),
+                after.pods().namespaces(), after::labelsOf);
+        PodChange change = podChange(before, beforeFlows, operator, namespaces);
+        return new PodChange(change.before(), change.components(), change.csiPresent(), change.flows(), namespaces, was);
+    }
+
+    /** The DynaKube of the snapshot that {@code owner} ({@link #ownerOf}) names, or null. */
+    private static DynaKube dynaKube(ClusterSnapshot snapshot, String owner) {
+        for (GenericKubernetesResource resource : snapshot.dynaKubes()) {
+            if (owner.equals(ownerOf("DynaKube", resource.getMetadata().getNamespace(), resource.getMetadata().getName()))) {
+                return DynaKubeReader.read(resource);
+            }
+        }
+        return null;
     }
 
     /**
@@ -120,12 +151,19 @@ public final class RequiredFlows {
         Components components = new Components(before, settings, operator.namespace());
         Map<String, RequiredFlow> byKey = new HashMap<>();
         beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
-        return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces);
+        return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces, null);
     }
 
-    /** The snapshot before a change, its flows by key, and the namespaces whose apps are looked at again. */
+    /**
+     * The snapshot before a change, its flows by key, and the namespaces whose apps are looked at again; for an update
+     * of a DynaKube, that DynaKube as it was (null for a pod or namespace change, where every DynaKube stays).
+     */
     private record PodChange(ClusterSnapshot before, Components components, boolean csiPresent,
-            Map<String, RequiredFlow> flows, Set<String> namespaces) {
+            Map<String, RequiredFlow> flows, Set<String> namespaces, DynaKube updatedFrom) {
+        /** The owner of a flow as it was before the change. */
+        Owner ownerBefore(Owner owner) {
+            return updatedFrom == null ? owner : new Owner(updatedFrom, null);
+        }
     }
 
     private static Map<String, RequiredFlow> kept(List<RequiredFlow> flows, Set<String> changedOwners) {
@@ -355,7 +393,9 @@ public final class RequiredFlows {
      * A flow from the monitored apps after a pod change, made from {@code before}: when its destinations and the use
      * of the CSI driver are what they were, an app's connections depend on nothing but the app, its namespace's labels
      * and the DynaKube, none of which a pod elsewhere changes; so only the apps of the changed namespaces are looked
-     * at. Null when the destinations changed or cannot be judged: the flow is then instantiated in full.
+     * at. After an update of the DynaKube, the same holds when the ports it gives the destinations and the ports it
+     * gives an app for each set of features are what they were, and the changed namespaces are those it reaches with
+     * other features. Null when any of that changed or cannot be judged: the flow is then instantiated in full.
      */
     private RequiredFlow appsAfterPodChange(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot,
             Components components, boolean csiPresent, PodChange podChange, RequiredFlow before) {
@@ -363,20 +403,25 @@ public final class RequiredFlows {
             return null;
         }
         Component sourceComponent = Component.MONITORED_APPS;
+        Owner ownerBefore = podChange.ownerBefore(owner);
         Ends destinations = ends(definition.to(), owner, snapshot, components, sourceComponent);
+        Ends destinationsBefore = ends(definition.to(), ownerBefore, podChange.before(), podChange.components(),
+                sourceComponent);
         boolean csiUsed = csiUsed(owner.dynaKube(), csiPresent);
-        if (destinations.unverifiable() != null || csiUsed != csiUsed(owner.dynaKube(), podChange.csiPresent())
-                || !destinations.equals(ends(definition.to(), owner, podChange.before(), podChange.components(),
-                        sourceComponent))) {
+        if (destinations.unverifiable() != null || csiUsed != csiUsed(ownerBefore.dynaKube(), podChange.csiPresent())
+                || !destinations.equals(destinationsBefore)) {
             return null;
         }
         List<List<PortSpec>> portsOf = portsOf(definition, destinations, owner);
-        SortedMap<String, List<FlowConnection>> fresh = new TreeMap<>();
-        for (String namespace : podChange.namespaces()) {
-            List<Target> apps = appTargets(MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(),
-                    namespace));
-            fresh.put(namespace, connections(definition, owner, apps, destinations.targets(), portsOf, csiUsed));
+        if (ownerBefore != owner && (!portsOf.equals(portsOf(definition, destinationsBefore, ownerBefore))
+                || definition.ports().contains("app-ports")
+                        && !MonitoredApps.sameAppPorts(ownerBefore.dynaKube(), owner.dynaKube(), csiUsed))) {
+            return null;
         }
+        SortedMap<String, List<FlowConnection>> fresh = new TreeMap<>();
+        MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(), podChange.namespaces())
+                .forEach((namespace, apps) -> fresh.put(namespace,
+                        connections(definition, owner, appTargets(apps), destinations.targets(), portsOf, csiUsed)));
         AppSlices.Replaced replaced = AppSlices.replace(before.connections(), fresh);
         List<String> notes = new ArrayList<>(MonitoredApps.any(owner.dynaKube(), snapshot, components.operatorNamespace())
                 ? List.of() : noApps(owner));

@@ -142,7 +142,8 @@ final class PeerClasses {
 
     /** What the rules of {@code policies} look at, made once per isolating list. */
     private View view(Isolating policies) {
-        return (View) memory.views().computeIfAbsent(policies,
+        Object made = memory.views().get(policies); // a plain read first: computeIfAbsent may lock the bin
+        return made != null ? (View) made : (View) memory.views().computeIfAbsent(policies,
                 p -> viewOf(((Isolating) p).policies(), ((Isolating) p).direction()));
     }
 

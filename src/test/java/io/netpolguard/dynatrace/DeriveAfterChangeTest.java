@@ -107,7 +107,48 @@ class DeriveAfterChangeTest {
         String wider = dynaKube("appmon", "dynatrace", """
                 oneAgent:
                   applicationMonitoring: {namespaceSelector: {matchExpressions: [{key: monitor, operator: Exists}]}}""");
-        assertSameAsDerivingEverything(before, change("DynaKube", Change.Operation.UPDATE, "appmon", wider));
+        List<RequiredFlow> beforeFlows = requiredFlows.derive(before);
+        List<RequiredFlow> after = assertSameAsDerivingEverything(before, beforeFlows,
+                change("DynaKube", Change.Operation.UPDATE, "appmon", wider));
+        // the wider selector reaches shop too: billing's connections are the very ones derived before
+        RequiredFlow toTenant = flow(after, "monitored-apps->dynatrace-api", "DynaKube dynatrace/appmon");
+        RequiredFlow toTenantBefore = flow(beforeFlows, "monitored-apps->dynatrace-api", "DynaKube dynatrace/appmon");
+        assertThat(toTenant.connections()).extracting(c -> ((io.netpolguard.netpol.PodEndpoint) c.source().endpoint()).name()).containsExactly("invoices-1", "checkout-1");
+        assertThat(toTenant.connections().get(0)).isSameAs(toTenantBefore.connections().get(0));
+    }
+
+    @Test
+    void aDynaKubeUpdateThatReachesTheSameAppsTheSameWayKeepsItsAppFlows() {
+        ClusterSnapshot before = snapshot(CLUSTER, OPERATOR, FULLSTACK, APPMON, EDGE_CONNECT);
+        List<RequiredFlow> beforeFlows = requiredFlows.derive(before);
+        String withImage = dynaKube("appmon", "dynatrace", """
+                oneAgent:
+                  applicationMonitoring:
+                    namespaceSelector: {matchLabels: {monitor: appmon}}
+                    codeModulesImage: registry.example.com/dynatrace/codemodules:1.321.0""");
+        List<RequiredFlow> after = assertSameAsDerivingEverything(before, beforeFlows,
+                change("DynaKube", Change.Operation.UPDATE, "appmon", withImage));
+        // apps without a routing ActiveGate download from the tenant with or without the image: the very flow
+        assertThat(flow(after, "monitored-apps->dynatrace-api", "DynaKube dynatrace/appmon"))
+                .isSameAs(flow(beforeFlows, "monitored-apps->dynatrace-api", "DynaKube dynatrace/appmon"));
+    }
+
+    @Test
+    void aDynaKubeUpdateThatChangesTheAppsPortsDerivesItsAppFlowsAgain() {
+        String enriched = """
+                oneAgent:
+                  cloudNativeFullStack: {namespaceSelector: {matchLabels: {monitor: fullstack}}}
+                metadataEnrichment: {enabled: true, namespaceSelector: {matchLabels: {monitor: fullstack}}}
+                """;
+        ClusterSnapshot before = snapshot(CLUSTER, OPERATOR, dynaKube("fullstack", "dynatrace",
+                enriched + "activeGate: {capabilities: [routing]}"), APPMON, EDGE_CONNECT);
+        // same namespaces, same features: metrics ingest through the ActiveGate gives every enriched app port 9998
+        String metricsIngest = dynaKube("fullstack", "dynatrace",
+                enriched + "activeGate: {capabilities: [routing, metrics-ingest]}");
+        List<RequiredFlow> after = assertSameAsDerivingEverything(before,
+                change("DynaKube", Change.Operation.UPDATE, "fullstack", metricsIngest));
+        assertThat(flow(after, "monitored-apps->activegate", "DynaKube dynatrace/fullstack").connections())
+                .extracting(c -> c.connection().port()).contains(9998);
     }
 
     @Test
@@ -130,7 +171,11 @@ class DeriveAfterChangeTest {
     }
 
     private List<RequiredFlow> assertSameAsDerivingEverything(ClusterSnapshot before, Change change) {
-        List<RequiredFlow> beforeFlows = requiredFlows.derive(before);
+        return assertSameAsDerivingEverything(before, requiredFlows.derive(before), change);
+    }
+
+    private List<RequiredFlow> assertSameAsDerivingEverything(ClusterSnapshot before, List<RequiredFlow> beforeFlows,
+            Change change) {
         ClusterSnapshot after = ChangeProjector.apply(before, change);
         String owner = RequiredFlows.ownerOf(change.kind(), change.namespace(), change.name());
         List<RequiredFlow> incremental = requiredFlows.deriveAfterChange(before, beforeFlows, after, owner);
@@ -138,10 +183,16 @@ class DeriveAfterChangeTest {
         assertThat(incremental).as(change.toString()).isEqualTo(everything);
         for (RequiredFlow flow : incremental) {
             boolean keptObject = beforeFlows.stream().anyMatch(b -> b == flow);
-            assertThat(keptObject).as(flow.key() + " kept from before").isEqualTo(!flow.owner().equals(owner)
-                    && requiredFlows.operatorNamespace(before).equals(requiredFlows.operatorNamespace(after)));
+            boolean sameOperator = requiredFlows.operatorNamespace(before).equals(requiredFlows.operatorNamespace(after));
+            if (!flow.owner().equals(owner) || !sameOperator) {
+                assertThat(keptObject).as(flow.key() + " kept from before").isEqualTo(sameOperator);
+            }
         }
         return incremental;
+    }
+
+    private static RequiredFlow flow(List<RequiredFlow> flows, String id, String owner) {
+        return flows.stream().filter(f -> f.id().equals(id) && f.owner().equals(owner)).findFirst().orElseThrow();
     }
 
     private static Change change(String kind, Change.Operation operation, String name, String yaml) {
