@@ -26,12 +26,13 @@ import java.util.stream.Stream;
  * directory quietly (one snapshot), then again with a new snapshot before every decision whose pod index differs in
  * CHANGES pod replacements (a pod of a random application namespace removed, its successor with a new
  * pod-template-hash, name and address added), made the way the live source makes it ({@code PodIndex.withNamespaces},
- * the rest of the snapshot shared). Prints thread CPU time and wall time per decision, p50 and p99, for both. Java 17
+ * the rest of the snapshot shared), each prepared by {@code Guard.prepare} first as the live source's rebuild thread
+ * does (PREPARE no: not, the requests then pay for it). Prints thread CPU time and wall time per decision, p50 and p99, for both. Java 17
  * single-file program on the packaged application's class path:
  *
  * <pre>
  * java -cp 'target/quarkus-app/app/*:target/quarkus-app/lib/main/*' bench/scale/ChurnDecisionRun.java \
- *      CLUSTER_DIR REQUEST_DIR [ROUNDS (default 200)] [FILTER regex] [CHANGES (default 10)]
+ *      CLUSTER_DIR REQUEST_DIR [ROUNDS (default 200)] [FILTER regex] [CHANGES (default 10)] [PREPARE yes|no]
  * </pre>
  */
 public class ChurnDecisionRun {
@@ -47,7 +48,9 @@ public class ChurnDecisionRun {
         long start = System.nanoTime();
         ClusterSnapshot snapshot = new SnapshotBuilder(skipped -> { }).addFiles(List.of(cluster)).build();
         System.out.printf(Locale.ROOT, "snapshot built in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        AdmissionHandler handler = new AdmissionHandler(GuardFactory.withDefaults().guard(Map.of(), false));
+        boolean prepare = args.length <= 5 || !args[5].equals("no");
+        io.netpolguard.guard.Guard guard = GuardFactory.withDefaults().guard(Map.of(), false);
+        AdmissionHandler handler = new AdmissionHandler(guard);
         List<AdmissionRequest> requests = new ArrayList<>();
         try (Stream<Path> list = Files.list(requestDir)) {
             for (Path file : list.filter(p -> p.getFileName().toString().matches(filter)).sorted().toList()) {
@@ -77,17 +80,24 @@ public class ChurnDecisionRun {
         int churnRounds = Math.max(1, rounds / 4);
         Timings churned = new Timings(churnRounds * requests.size());
         long made = 0;
+        Timings prepared = new Timings(churnRounds * requests.size());
         for (int r = 0; r < churnRounds; r++) {
             for (AdmissionRequest request : requests) {
                 long t = System.nanoTime();
                 ClusterSnapshot changed = churn.next(changes);
                 made += System.nanoTime() - t;
+                if (prepare) { // what the live source's rebuild thread does after each rebuild
+                    prepared.measure(() -> guard.prepare(changed));
+                }
                 churned.measure(() -> handler.handle(request, changed));
             }
         }
         churned.print("churn");
         System.out.printf(Locale.ROOT, "(making each churned snapshot: %.2f ms mean, not counted)%n",
                 made / 1e6 / (churnRounds * requests.size()));
+        if (prepare) {
+            prepared.print("(preparing each churned snapshot, as the rebuild thread does; not counted)");
+        }
     }
 
     /** Replaces pods of random application namespaces, one snapshot after the other. */

@@ -8,6 +8,8 @@ import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
 import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +66,27 @@ final class DerivedFlows {
      *                  what it judged of a flow or connection that is still there holds as long as the policies do
      */
     private record Entry(ClusterSnapshot snapshot, Inputs inputs, List<RequiredFlow> flows,
-            Map<String, List<RequiredFlow>> byNamespace, Map<String, Evaluated> evaluated,
-            Map<String, Judged> inherited) {
+            Map<RequiredFlow, FlowNamespaces> where, Map<String, List<RequiredFlow>> byNamespace,
+            Map<String, Evaluated> evaluated, Map<String, Judged> inherited) {
+        /**
+         * @param where where each of {@code flows} has connections (by identity), taken from {@code previous} for the
+         *              flows it has too
+         */
+        Entry(ClusterSnapshot snapshot, Inputs inputs, List<RequiredFlow> flows, Entry previous,
+                Map<String, Judged> inherited) {
+            this(snapshot, inputs, flows, whereOf(flows, previous), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                    inherited);
+        }
+
+        private static Map<RequiredFlow, FlowNamespaces> whereOf(List<RequiredFlow> flows, Entry previous) {
+            Map<RequiredFlow, FlowNamespaces> where = new IdentityHashMap<>(flows.size() * 2);
+            for (RequiredFlow flow : flows) {
+                FlowNamespaces known = previous == null ? null : previous.where().get(flow);
+                where.put(flow, known != null ? known : FlowNamespaces.of(flow));
+            }
+            return Collections.unmodifiableMap(where);
+        }
+
         /** {@link #inherited} for the entry after a pod change: this entry's own results over the ones it inherited. */
         Map<String, Judged> handedOn() {
             Map<String, Judged> handed = new HashMap<>(inherited);
@@ -87,11 +108,12 @@ final class DerivedFlows {
         private final Object namespaces;
         private final List<io.netpolguard.netpol.Cidr> families;
         private final List<FlowResult> results;
+        private final Map<RequiredFlow, FlowNamespaces> where;
         private volatile Map<SameConnection, Verdict> verdicts;
         private volatile PolicyChangeRejudging.Sides sides;
         private final int[][] statusCounts;
 
-        private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results) {
+        private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results, Map<RequiredFlow, FlowNamespaces> where) {
             this.policies = snapshot.policies();
             this.clusterPolicies = snapshot.clusterPolicies();
             this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
@@ -99,8 +121,35 @@ final class DerivedFlows {
             this.namespaces = snapshot.namespaces();
             this.families = snapshot.pods().families();
             this.results = results;
+            this.where = where;
             this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
                     .toArray(int[][]::new);
+        }
+
+        /** Some of {@code all}'s results, with their counts: the same evaluation, restricted. */
+        private Evaluated(Evaluated all, List<FlowResult> results, int[][] statusCounts) {
+            this.policies = all.policies;
+            this.clusterPolicies = all.clusterPolicies;
+            this.unevaluatedPolicies = all.unevaluatedPolicies;
+            this.nodeLabels = all.nodeLabels;
+            this.namespaces = all.namespaces;
+            this.families = all.families;
+            this.results = results;
+            this.where = all.where;
+            this.statusCounts = statusCounts;
+        }
+
+        /** The results of the flows with a connection that has an end in {@code namespace}, in their order. */
+        private Evaluated touching(String namespace) {
+            List<FlowResult> touching = new ArrayList<>();
+            List<int[]> counts = new ArrayList<>();
+            for (int f = 0; f < results.size(); f++) {
+                if (whereOf(where, results.get(f).flow()).touches(namespace)) {
+                    touching.add(results.get(f));
+                    counts.add(statusCounts[f]);
+                }
+            }
+            return new Evaluated(this, List.copyOf(touching), counts.toArray(int[][]::new));
         }
 
         /** How many connections of result {@code flow} have each status (kept: every change reads them anew). */
@@ -141,7 +190,7 @@ final class DerivedFlows {
         PolicyChangeRejudging.Sides sides(String namespace) {
             PolicyChangeRejudging.Sides built = sides;
             if (built == null) {
-                built = PolicyChangeRejudging.Sides.of(results, namespace);
+                built = PolicyChangeRejudging.Sides.of(results, namespace, flow -> whereOf(where, flow));
                 sides = built;
             }
             return built;
@@ -154,7 +203,17 @@ final class DerivedFlows {
 
     /** The flows with a connection that has an end in {@code namespace}, with all their connections. */
     List<RequiredFlow> touching(ClusterSnapshot snapshot, String namespace) {
-        return entry(snapshot).byNamespace().computeIfAbsent(namespace, n -> touching(entry(snapshot).flows(), n));
+        Entry entry = entry(snapshot);
+        return entry.byNamespace().computeIfAbsent(namespace, n -> touching(entry, n));
+    }
+
+    /**
+     * Makes ready what every change judged against {@code snapshot} starts from: its flows and their evaluation (the
+     * evaluation of the snapshot before is taken over where it holds). For the thread that makes snapshots, so that
+     * no request waits for it.
+     */
+    void prepare(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
+        evaluatedAll(snapshot, evaluator);
     }
 
     /**
@@ -178,20 +237,27 @@ final class DerivedFlows {
 
     private Evaluated evaluated(ClusterSnapshot snapshot, String key, Supplier<List<RequiredFlow>> flows,
             Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
-        Map<String, Evaluated> cache = entry(snapshot).evaluated();
+        Entry entry = entry(snapshot);
+        Map<String, Evaluated> cache = entry.evaluated();
         Evaluated cached = cache.get(key);
         if (cached != null && cached.validFor(snapshot)) {
             return cached;
         }
+        Evaluated all = key.equals(ALL) ? null : cache.get(ALL);
+        if (all != null && all.validFor(snapshot)) { // the flows touching a namespace are some of all the flows
+            Evaluated touching = all.touching(key);
+            cache.put(key, touching);
+            return touching;
+        }
         Map<String, FlowResult> before = new HashMap<>();
-        entry(snapshot).inherited().forEach((flowKey, judged) -> {
+        entry.inherited().forEach((flowKey, judged) -> {
             if (judged.evaluation().reusableFor(snapshot)) {
                 before.put(flowKey, judged.result());
             }
         });
         List<FlowResult> results = before.isEmpty() ? evaluator.apply(flows.get())
                 : ResultReuse.evaluate(flows.get(), before, snapshot.engine(), evaluator);
-        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results));
+        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results), entry.where());
         cache.put(key, fresh);
         return fresh;
     }
@@ -207,11 +273,9 @@ final class DerivedFlows {
             // a pod change: derive again what the changed namespaces can change, and judge only what is new
             List<RequiredFlow> flows = requiredFlows.deriveAfterPodChange(current.snapshot(), current.flows(), snapshot,
                     snapshot.pods().namespacesChangedSince(current.snapshot().pods()));
-            fresh = new Entry(snapshot, inputs, flows, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
-                    current.handedOn());
+            fresh = new Entry(snapshot, inputs, flows, current, current.handedOn());
         } else {
-            fresh = new Entry(snapshot, inputs, requiredFlows.derive(snapshot), new ConcurrentHashMap<>(),
-                    new ConcurrentHashMap<>(), Map.of());
+            fresh = new Entry(snapshot, inputs, requiredFlows.derive(snapshot), current, Map.of());
         }
         last = fresh;
         return fresh;
@@ -223,14 +287,20 @@ final class DerivedFlows {
      * in {@code namespace} are judged again after a change there ({@link PolicyChangeRejudging}); the others keep
      * their verdicts.
      */
-    private static List<RequiredFlow> touching(List<RequiredFlow> flows, String namespace) {
+    private static List<RequiredFlow> touching(Entry entry, String namespace) {
         List<RequiredFlow> touching = new ArrayList<>();
-        for (RequiredFlow flow : flows) {
-            if (flow.connections().stream().anyMatch(c -> hasEndIn(c, namespace))) {
+        for (RequiredFlow flow : entry.flows()) {
+            if (whereOf(entry.where(), flow).touches(namespace)) {
                 touching.add(flow);
             }
         }
         return List.copyOf(touching);
+    }
+
+    /** Where {@code flow} has connections: known for every flow of an entry, made for any other. */
+    private static FlowNamespaces whereOf(Map<RequiredFlow, FlowNamespaces> where, RequiredFlow flow) {
+        FlowNamespaces known = where.get(flow);
+        return known != null ? known : FlowNamespaces.of(flow);
     }
 
     /** Whether the source or the destination of the connection is a pod of {@code namespace}. */

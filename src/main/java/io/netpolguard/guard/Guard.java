@@ -48,6 +48,16 @@ public final class Guard {
     }
 
     /**
+     * Makes ready what every change judged against {@code snapshot} starts from (its flows and their evaluation), for
+     * the thread that makes snapshots: the first request after a rebuild then finds it done.
+     */
+    public void prepare(ClusterSnapshot snapshot) {
+        if (settings.mode() != Mode.OFF) {
+            derived.prepare(snapshot, flows -> evaluate(flows, snapshot.engine()));
+        }
+    }
+
+    /**
      * What could not be read: NetworkPolicies read in part, DynaKubes and EdgeConnects, each naming its object; policies
      * of kinds the guard does not evaluate; policy kinds RBAC forbids to list, with the permission to grant.
      */

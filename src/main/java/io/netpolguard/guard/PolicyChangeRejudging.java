@@ -118,12 +118,14 @@ final class PolicyChangeRejudging {
             return direction == Direction.INGRESS ? ingress : egress;
         }
 
-        static Sides of(List<FlowResult> results, String namespace) {
+        /** @param where where each result's flow has connections */
+        static Sides of(List<FlowResult> results, String namespace,
+                java.util.function.Function<io.netpolguard.dynatrace.RequiredFlow, FlowNamespaces> where) {
             Map<LabelSet, SideBuilder> egress = new HashMap<>();
             Map<LabelSet, SideBuilder> ingress = new HashMap<>();
             for (int f = 0; f < results.size(); f++) {
                 List<ConnectionResult> connections = results.get(f).connections();
-                for (int c = 0; c < connections.size(); c++) {
+                for (int c : where.apply(results.get(f).flow()).in(namespace)) {
                     Verdict verdict = connections.get(c).verdict();
                     if (verdict == null) {
                         continue;

@@ -95,6 +95,7 @@ public final class LiveCluster implements SnapshotSource {
     /** Informers of optional kinds that RBAC forbids to list, with the API server's message. */
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private volatile Consumer<Duration> rebuildListener = duration -> { };
+    private volatile Consumer<ClusterSnapshot> snapshotListener = built -> { };
     /** Custom resources: DynaKubes, EdgeConnects, unevaluated policies and the kinds that may not be listed. */
     private static final String CUSTOM = "custom";
     /**
@@ -186,6 +187,11 @@ public final class LiveCluster implements SnapshotSource {
     @Override
     public void onRebuild(Consumer<Duration> listener) {
         this.rebuildListener = listener;
+    }
+
+    @Override
+    public void onSnapshot(Consumer<ClusterSnapshot> listener) {
+        this.snapshotListener = listener;
     }
 
     /**
@@ -375,6 +381,12 @@ public final class LiveCluster implements SnapshotSource {
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
             stale.addAll(reread);
+            return;
+        }
+        try {
+            snapshotListener.accept(snapshot);
+        } catch (RuntimeException e) { // the requests make it themselves then
+            LOG.warnf(e, "preparing the evaluation of the new snapshot failed");
         }
     }
 

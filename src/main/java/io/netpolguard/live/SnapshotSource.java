@@ -43,4 +43,11 @@ public interface SnapshotSource {
     /** Called with the duration of every snapshot rebuild (metrics). */
     default void onRebuild(java.util.function.Consumer<java.time.Duration> listener) {
     }
+
+    /**
+     * Called with every snapshot rebuilt after a change, on the thread that rebuilt it: what the
+     * guard makes ready for the requests to come (not part of the rebuild time).
+     */
+    default void onSnapshot(java.util.function.Consumer<ClusterSnapshot> listener) {
+    }
 }

@@ -129,6 +129,7 @@ public class GuardServer {
                 if (source == null) {
                     source = chooseSource();
                     metrics.watch(source);
+                    source.onSnapshot(guard::prepare);
                     LOG.infof("netpol-guard reads %s", source.description());
                 }
                 current = source;

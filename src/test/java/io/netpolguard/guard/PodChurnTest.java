@@ -156,6 +156,9 @@ class PodChurnTest {
                 snapshot = ChangeProjector.apply(snapshot, denyEgress(NAMESPACES.get(random.nextInt(NAMESPACES.size())),
                         random));
             }
+            if (random.nextInt(3) == 0) { // as the live source's rebuild thread does after most rebuilds
+                guard.prepare(snapshot);
+            }
             String where = "run " + run + ", step " + step + ", pods " + snapshot.pods().all();
             Change.PolicyChange change = denyEgress(NAMESPACES.get(random.nextInt(NAMESPACES.size())), random);
             if (random.nextBoolean()) { // a decision first, the audit after it: both orders must agree

@@ -185,6 +185,8 @@ class LiveClusterTest {
     @Test
     void aPodChangeIndexesOnlyItsNamespaceAgainAndKeepsTheRestOfTheSnapshot() {
         start();
+        List<ClusterSnapshot> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        live.onSnapshot(prepared::add);
         ClusterSnapshot before = live.snapshot();
         List<PodEndpoint> dnsLabelSets = before.pods().labelSetsIn("kube-system");
 
@@ -193,6 +195,8 @@ class LiveClusterTest {
                 List.of("10.244.3.3"))).create();
         awaitSnapshot("new pod", s -> s.pod("shop", "checkout-6c8d9-qwert").isPresent());
         ClusterSnapshot after = live.snapshot();
+        // the guard is handed every rebuilt snapshot on the rebuild thread, to make ready what requests will need
+        awaitTrue("the new snapshot handed to the listener", () -> prepared.stream().anyMatch(s -> s == after));
 
         assertThat(after.pods().labelSetsIn("kube-system")).as("another namespace's pods are shared").isSameAs(dnsLabelSets);
         assertThat(after.services()).isSameAs(before.services());
