@@ -208,12 +208,19 @@ final class DerivedFlows {
     }
 
     /**
-     * Makes ready what every change judged against {@code snapshot} starts from: its flows and their evaluation (the
-     * evaluation of the snapshot before is taken over where it holds). For the thread that makes snapshots, so that
-     * no request waits for it.
+     * Makes ready what every change judged against {@code snapshot} starts from, for the thread that makes snapshots,
+     * so that no request waits for it: its flows, and their evaluation when one made before still holds for most of
+     * it (pods changed, policies did not). After a change of policies, namespaces or nodes every connection would be
+     * judged again: that is left to the periodic audit and to the requests that need it, so that a stream of policy
+     * changes cannot keep this thread busy.
      */
     void prepare(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
-        evaluatedAll(snapshot, evaluator);
+        Entry entry = entry(snapshot);
+        Evaluated all = entry.evaluated().get(ALL);
+        boolean inheritable = entry.inherited().values().stream().anyMatch(j -> j.evaluation().reusableFor(snapshot));
+        if ((all == null || !all.validFor(snapshot)) && inheritable) {
+            evaluatedAll(snapshot, evaluator);
+        }
     }
 
     /**
