@@ -201,6 +201,11 @@ final class DerivedFlows {
         return entry(snapshot).flows();
     }
 
+    /** Where a flow of {@code snapshot} has connections. */
+    FlowNamespaces where(ClusterSnapshot snapshot, RequiredFlow flow) {
+        return whereOf(entry(snapshot).where(), flow);
+    }
+
     /** The flows with a connection that has an end in {@code namespace}, with all their connections. */
     List<RequiredFlow> touching(ClusterSnapshot snapshot, String namespace) {
         Entry entry = entry(snapshot);

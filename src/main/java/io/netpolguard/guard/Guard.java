@@ -139,7 +139,7 @@ public final class Guard {
                 // kept from before keeps its result, a connection between the same endpoints keeps its verdict.
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterChange(before, derived.flows(before), after,
                         RequiredFlows.ownerOf(dynatrace.kind(), dynatrace.namespace(), dynatrace.name()));
-                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated, List.of(), null);
+                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated, List.of(), null, null);
                 problems = problemsOf(dynatrace);
             } else if (change instanceof Change.ClusterPolicyChange cluster) {
                 // the required flows stay the same; every verdict may change
@@ -151,7 +151,7 @@ public final class Guard {
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterNamespaceChange(before, derived.flows(before),
                         after, namespace.name());
                 afterResults = evaluateReusing(afterFlows, after.engine(), evaluated,
-                        derived.touching(before, namespace.name()), namespace.name());
+                        derived.touching(before, namespace.name()), namespace.name(), flow -> derived.where(before, flow));
             } else {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine());
             }
@@ -230,11 +230,15 @@ public final class Guard {
      * those of the flows in {@code touching} are judged again, the others keep theirs.
      *
      * @param touching the flows before the change with a connection that has an end in {@code namespace}
+     * @param where where the flows before the change have connections (null without a namespace)
      */
     private List<FlowResult> evaluateReusing(List<RequiredFlow> flows, PolicyEngine engine,
-            DerivedFlows.Evaluated before, List<RequiredFlow> touching, String namespace) {
-        Map<RequiredFlow, FlowResult> known = new java.util.IdentityHashMap<>();
-        before.results().forEach(r -> known.put(r.flow(), r));
+            DerivedFlows.Evaluated before, List<RequiredFlow> touching, String namespace,
+            java.util.function.Function<RequiredFlow, FlowNamespaces> where) {
+        Map<RequiredFlow, Integer> known = new java.util.IdentityHashMap<>();
+        for (int f = 0; f < before.results().size(); f++) {
+            known.put(before.results().get(f).flow(), f);
+        }
         Set<RequiredFlow> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         touched.addAll(touching);
         Map<String, FlowResult> byKey = new java.util.HashMap<>();
@@ -242,7 +246,8 @@ public final class Guard {
         Map<SameConnection, Verdict> verdicts = null;
         List<FlowResult> results = new ArrayList<>(flows.size());
         for (RequiredFlow flow : flows) {
-            FlowResult result = known.get(flow);
+            Integer index = known.get(flow);
+            FlowResult result = index == null ? null : before.results().get(index);
             if (result != null && !touched.contains(flow)) {
                 results.add(result);
                 continue;
@@ -250,11 +255,16 @@ public final class Guard {
             if (settings.flowMode(flow.id()) == Mode.OFF) {
                 continue;
             }
+            if (result != null) { // the same flow: only its connections with an end in the namespace are judged again
+                results.add(FlowEvaluator.result(flow, rejudgedIn(result, before.statusCounts(index),
+                        where.apply(flow).in(namespace), engine)));
+                continue;
+            }
             // a flow derived again keeps the results of the very connections judged before (the other namespaces'
             // apps when only one namespace's were looked at again)
-            FlowResult sameKey = result == null ? byKey.get(flow.key()) : null;
+            FlowResult sameKey = byKey.get(flow.key());
             int[] same = sameKey == null ? null : ResultReuse.sameConnections(flow, sameKey.flow());
-            if (result == null && verdicts == null) {
+            if (verdicts == null) {
                 verdicts = before.verdicts();
             }
             List<FlowConnection> flowConnections = flow.connections();
@@ -267,7 +277,6 @@ public final class Guard {
                     continue;
                 }
                 ConnectionResult kept = namespace != null && DerivedFlows.hasEndIn(connection, namespace) ? null
-                        : result != null ? result.connections().get(c) // the same flow: its connections in order
                         : same != null && same[c] >= 0 ? sameKey.connections().get(same[c])
                         : judgedBefore(verdicts, connection);
                 if (kept != null) {
@@ -279,6 +288,25 @@ public final class Guard {
             results.add(FlowEvaluator.result(flow, connections));
         }
         return results;
+    }
+
+    /**
+     * The connections of {@code result} (judged before the change, {@code counts} per status) with those at
+     * {@code positions} judged again: their status now, their verdicts when read.
+     */
+    private static RejudgedConnections rejudgedIn(FlowResult result, int[] counts, int[] positions,
+            PolicyEngine engine) {
+        RejudgedConnections connections = RejudgedConnections.after(result.connections(), counts,
+                previous -> FlowEvaluator.evaluate(previous.connection(), engine));
+        for (int c : positions) {
+            FlowConnection connection = result.flow().connections().get(c);
+            if (connection.outsidePolicy()) {
+                connections.judgeNow(c);
+            } else {
+                connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
+            }
+        }
+        return connections;
     }
 
     /** The result of a connection between the same endpoints judged before, or null. */
