@@ -16,6 +16,8 @@ import java.util.function.UnaryOperator;
  */
 final class RejudgedConnections extends AbstractList<ConnectionResult> implements RandomAccess {
     private static final FlowStatus[] STATUSES = FlowStatus.values();
+    /** Up to this many indices are picked in one pass over the changed connections rather than sorting them all. */
+    private static final int FEW = 16;
 
     private final int size;
     private final IntFunction<ConnectionResult> unchanged;
@@ -148,11 +150,26 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
             }
             return found;
         }
-        int[] candidates = java.util.Arrays.copyOf(changed, changedSize);
-        java.util.Arrays.sort(candidates);
-        for (int i = 0; i < candidates.length && n < found.length; i++) {
-            if (status(candidates[i]) == status) {
-                found[n++] = candidates[i];
+        if (found.length > FEW) {
+            int[] candidates = java.util.Arrays.copyOf(changed, changedSize);
+            java.util.Arrays.sort(candidates);
+            for (int i = 0; i < candidates.length && n < found.length; i++) {
+                if (status(candidates[i]) == status) {
+                    found[n++] = candidates[i];
+                }
+            }
+            return found;
+        }
+        // a message reads only the first few: the smallest changed indices with the status, kept in order
+        for (int i = 0; i < changedSize && found.length > 0; i++) {
+            int index = changed[i];
+            if ((n < found.length || index < found[n - 1]) && status(index) == status) {
+                int at = n < found.length ? n++ : n - 1;
+                while (at > 0 && found[at - 1] > index) {
+                    found[at] = found[at - 1];
+                    at--;
+                }
+                found[at] = index;
             }
         }
         return found;

@@ -61,6 +61,26 @@ class RejudgedConnectionsTest {
         assertThat(result.connections().get(3).status()).isEqualTo(FlowStatus.BLOCKED);
     }
 
+    @Test
+    void theFirstConnectionsWithAStatusComeInTheFlowsOrderWhateverOrderTheyChangedIn() {
+        FlowStatus[] allowed = new FlowStatus[40];
+        java.util.Arrays.fill(allowed, FlowStatus.ALLOWED);
+        List<ConnectionResult> before = results(allowed);
+        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.counts(before),
+                previous -> new ConnectionResult(previous.connection(), null,
+                        before.indexOf(previous) % 3 == 0 ? FlowStatus.BLOCKED : FlowStatus.ALLOWED));
+        for (int i = before.size() - 1; i >= 0; i--) { // changed from the last to the first, some still allowed
+            after.judgeLater(i, i % 3 == 0 ? FlowStatus.BLOCKED : FlowStatus.ALLOWED);
+        }
+        FlowResult result = FlowEvaluator.result(FLOW, after);
+
+        assertThat(result.firstNotAllowed().connection()).isSameAs(before.get(0).connection());
+        assertThat(result.withStatus(FlowStatus.BLOCKED, 4)).extracting(c -> before.indexOf(before.stream()
+                .filter(b -> b.connection() == c.connection()).findFirst().orElseThrow())).containsExactly(0, 3, 6, 9);
+        assertThat(result.withStatus(FlowStatus.BLOCKED, 20)).hasSize(14).first()
+                .satisfies(c -> assertThat(c.connection()).isSameAs(before.get(0).connection()));
+    }
+
     private static List<ConnectionResult> results(FlowStatus... statuses) {
         List<ConnectionResult> results = new ArrayList<>();
         for (int i = 0; i < statuses.length; i++) {
