@@ -18,6 +18,7 @@ public final class PolicyEngine {
     private final ClusterPolicies clusterPolicies;
     private final List<UnevaluatedPolicy> unevaluated;
     private final PeerClasses peerClasses;
+    private volatile PeerRanges lastRanges;
 
     /** An engine for a cluster whose address families are not known: an unknown address may be IPv4 or IPv6. */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces) {
@@ -407,11 +408,26 @@ public final class PolicyEngine {
         if (!(peer instanceof ExternalEndpoint) && peer.addresses().size() <= 1) { // most pods: no copying to do
             return peer.addresses().isEmpty() ? unknownAddress : List.of(Cidr.ofAddress(peer.addresses().get(0)));
         }
+        // the same host comes back with every app's connection to it: its ranges are made once in a row
+        PeerRanges last = lastRanges;
+        if (last != null && last.peer() == peer) {
+            return last.ranges();
+        }
+        List<Cidr> ranges = rangesOfEach(peer);
+        lastRanges = new PeerRanges(peer, ranges);
+        return ranges;
+    }
+
+    /** The ranges last made for a peer of several addresses or ranges. */
+    private record PeerRanges(Endpoint peer, List<Cidr> ranges) {
+    }
+
+    private List<Cidr> rangesOfEach(Endpoint peer) {
         List<Cidr> ranges = new ArrayList<>(peer.addresses().size() + 1);
         peer.addresses().forEach(address -> ranges.add(Cidr.ofAddress(address)));
         if (peer instanceof ExternalEndpoint external) {
             ranges.addAll(external.ranges());
         }
-        return ranges.isEmpty() ? unknownAddress : ranges;
+        return ranges.isEmpty() ? unknownAddress : List.copyOf(ranges);
     }
 }
