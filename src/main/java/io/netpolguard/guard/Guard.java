@@ -241,8 +241,10 @@ public final class Guard {
         }
         Set<RequiredFlow> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         touched.addAll(touching);
-        Map<String, FlowResult> byKey = new java.util.HashMap<>();
-        before.results().forEach(r -> byKey.put(r.flow().key(), r));
+        Map<String, Integer> byKey = new java.util.HashMap<>();
+        for (int f = 0; f < before.results().size(); f++) {
+            byKey.put(before.results().get(f).flow().key(), f);
+        }
         Map<SameConnection, Verdict> verdicts = null;
         List<FlowResult> results = new ArrayList<>(flows.size());
         for (RequiredFlow flow : flows) {
@@ -260,34 +262,91 @@ public final class Guard {
                         where.apply(flow).in(namespace), engine)));
                 continue;
             }
-            // a flow derived again keeps the results of the very connections judged before (the other namespaces'
-            // apps when only one namespace's were looked at again)
-            FlowResult sameKey = byKey.get(flow.key());
-            int[] same = sameKey == null ? null : ResultReuse.sameConnections(flow, sameKey.flow());
             if (verdicts == null) {
                 verdicts = before.verdicts();
             }
-            List<FlowConnection> flowConnections = flow.connections();
-            RejudgedConnections connections = RejudgedConnections.fresh(flowConnections.size(),
-                    c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
-            for (int c = 0; c < flowConnections.size(); c++) {
-                FlowConnection connection = flowConnections.get(c);
-                if (connection.outsidePolicy()) {
-                    connections.judgeNow(c);
-                    continue;
-                }
-                ConnectionResult kept = namespace != null && DerivedFlows.hasEndIn(connection, namespace) ? null
-                        : same != null && same[c] >= 0 ? sameKey.connections().get(same[c])
-                        : judgedBefore(verdicts, connection);
-                if (kept != null) {
-                    connections.put(c, kept);
-                } else { // judged now, explained when read
-                    connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
-                }
-            }
-            results.add(FlowEvaluator.result(flow, connections));
+            Integer sameKey = byKey.get(flow.key());
+            results.add(FlowEvaluator.result(flow, sameKey == null ? fresh(flow, namespace, verdicts, engine)
+                    : derivedAgain(flow, before.results().get(sameKey), before.statusCounts(sameKey),
+                            namespace == null ? new int[0] : where.apply(before.results().get(sameKey).flow())
+                                    .in(namespace), verdicts, engine)));
         }
         return results;
+    }
+
+    /** The connections of a new flow: each takes the verdict of a connection between the same endpoints, or is judged. */
+    private static RejudgedConnections fresh(RequiredFlow flow, String namespace, Map<SameConnection, Verdict> verdicts,
+            PolicyEngine engine) {
+        List<FlowConnection> flowConnections = flow.connections();
+        RejudgedConnections connections = RejudgedConnections.fresh(flowConnections.size(),
+                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
+        for (int c = 0; c < flowConnections.size(); c++) {
+            FlowConnection connection = flowConnections.get(c);
+            ConnectionResult kept = namespace != null && DerivedFlows.hasEndIn(connection, namespace) ? null
+                    : judgedBefore(verdicts, connection);
+            judge(connections, c, connection, kept, engine);
+        }
+        return connections;
+    }
+
+    /**
+     * The connections of a flow derived again from {@code previous} (its result before the change, {@code counts} per
+     * status), most of them the very connections judged then (the other namespaces' apps when only one namespace's
+     * were looked at again): those keep their results unless they have an end in the changed namespace
+     * ({@code inNamespace}: the indices of such connections in {@code previous}); the others are judged like those of
+     * a new flow. Costs the connections that are new or judged again, and a walk of identities.
+     */
+    private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous, int[] counts,
+            int[] inNamespace, Map<SameConnection, Verdict> verdicts, PolicyEngine engine) {
+        List<FlowConnection> flowConnections = flow.connections();
+        int[] same = ResultReuse.sameConnections(flow, previous.flow());
+        int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
+        java.util.Arrays.fill(now, -1);
+        int fresh = 0;
+        for (int c = 0; c < same.length; c++) {
+            if (same[c] >= 0) {
+                now[same[c]] = c;
+            } else {
+                fresh++;
+            }
+        }
+        int[] beforeCounts = counts.clone();
+        for (int k = 0; k < now.length; k++) {
+            if (now[k] < 0) { // gone with the change
+                beforeCounts[previous.statusAt(k).ordinal()]--;
+            }
+        }
+        beforeCounts[NOT_JUDGED.status().ordinal()] += fresh;
+        RejudgedConnections connections = RejudgedConnections.reusing(same.length,
+                c -> same[c] >= 0 ? previous.connections().get(same[c]) : NOT_JUDGED, beforeCounts,
+                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
+        for (int c = 0; c < same.length; c++) {
+            if (same[c] < 0) {
+                FlowConnection connection = flowConnections.get(c);
+                judge(connections, c, connection, judgedBefore(verdicts, connection), engine);
+            }
+        }
+        for (int k : inNamespace) {
+            if (now[k] >= 0) {
+                judge(connections, now[k], flowConnections.get(now[k]), null, engine);
+            }
+        }
+        return connections;
+    }
+
+    /** Stands for a connection of a flow derived again that was not judged before, until it is. */
+    private static final ConnectionResult NOT_JUDGED = new ConnectionResult(null, null, FlowStatus.NOT_APPLICABLE);
+
+    /** Connection {@code c} gets {@code kept}, or is judged: now when outside policy, else its status now. */
+    private static void judge(RejudgedConnections connections, int c, FlowConnection connection, ConnectionResult kept,
+            PolicyEngine engine) {
+        if (connection.outsidePolicy()) {
+            connections.judgeNow(c);
+        } else if (kept != null) {
+            connections.put(c, kept);
+        } else { // judged now, explained when read
+            connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
+        }
     }
 
     /**
@@ -299,12 +358,7 @@ public final class Guard {
         RejudgedConnections connections = RejudgedConnections.after(result.connections(), counts,
                 previous -> FlowEvaluator.evaluate(previous.connection(), engine));
         for (int c : positions) {
-            FlowConnection connection = result.flow().connections().get(c);
-            if (connection.outsidePolicy()) {
-                connections.judgeNow(c);
-            } else {
-                connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
-            }
+            judge(connections, c, result.flow().connections().get(c), null, engine);
         }
         return connections;
     }

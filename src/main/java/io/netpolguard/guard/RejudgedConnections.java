@@ -52,6 +52,18 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     }
 
     /**
+     * The connections of a flow derived again, most of them the very connections of a flow judged before: each
+     * unchanged until judged again or {@link #put}; those not judged before must be.
+     *
+     * @param before the result before of each connection, or a placeholder whose status {@code beforeCounts} counts
+     * @param judge the result after the change of connection {@code index}
+     */
+    static RejudgedConnections reusing(int size, IntFunction<ConnectionResult> before, int[] beforeCounts,
+            IntFunction<ConnectionResult> judge) {
+        return new RejudgedConnections(size, before, judge, beforeCounts);
+    }
+
+    /**
      * The connections of a flow not judged before: each must be {@link #put} or given a status ({@link #judgeLater}).
      *
      * @param judge the result of connection {@code index}
