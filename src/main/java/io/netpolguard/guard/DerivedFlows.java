@@ -30,6 +30,8 @@ final class DerivedFlows {
     private static final String ALL = "";
     private final RequiredFlows requiredFlows;
     private volatile Entry last;
+    /** The entry before {@link #last}: requests still judging against the snapshot before a rebuild find it here. */
+    private volatile Entry beforeLast;
 
     DerivedFlows(RequiredFlows requiredFlows) {
         this.requiredFlows = requiredFlows;
@@ -280,6 +282,10 @@ final class DerivedFlows {
         if (current != null && current.inputs().sameAs(inputs)) {
             return current;
         }
+        Entry older = beforeLast;
+        if (older != null && older.inputs().sameAs(inputs)) {
+            return older;
+        }
         Entry fresh;
         if (current != null && current.inputs().samePodsAside(inputs)) {
             // a pod change: derive again what the changed namespaces can change, and judge only what is new
@@ -289,6 +295,7 @@ final class DerivedFlows {
         } else {
             fresh = new Entry(snapshot, inputs, requiredFlows.derive(snapshot), current, Map.of());
         }
+        beforeLast = current;
         last = fresh;
         return fresh;
     }

@@ -364,7 +364,7 @@ public final class LiveCluster implements SnapshotSource {
             // without Nodes, node addresses come from host-network pods
             boolean nodes = reread.contains("nodes") || podIndexChanged && store("nodes").isEmpty();
             // the new engine starts with the NetworkPolicy-tier decisions made so far: they stay true whatever changed
-            snapshot = new ClusterSnapshot(namespaces, podIndex, policySet,
+            ClusterSnapshot built = new ClusterSnapshot(namespaces, podIndex, policySet,
                     reread.contains("services") ? typed(store("services"), Service.class) : previous.services(),
                     reread.contains("endpointslices") ? typed(store("endpointslices"), EndpointSlice.class)
                             : previous.endpointSlices(), List.of(),
@@ -373,18 +373,25 @@ public final class LiveCluster implements SnapshotSource {
                     nodes ? nodeAddresses() : previous.nodeAddresses(), nodes ? nodeLabels() : previous.nodeLabels(),
                     clusterPolicySet, custom ? unevaluatedPolicies() : previous.unevaluatedPolicies(),
                     ClusterSnapshot.EngineCell.after(previous));
+            long rebuilt = System.nanoTime() - start;
+            if (informersSynced) { // before it is published: no request waits for what the guard makes ready
+                prepare(built);
+            }
+            snapshot = built;
             builtAt = Instant.now();
             if (informersSynced) {
                 builtFromSyncedInformers = true;
             }
-            rebuildListener.accept(Duration.ofNanos(System.nanoTime() - start));
+            rebuildListener.accept(Duration.ofNanos(rebuilt));
         } catch (RuntimeException e) {
             LOG.errorf(e, "rebuilding the cluster snapshot failed; keeping the previous one");
             stale.addAll(reread);
-            return;
         }
+    }
+
+    private void prepare(ClusterSnapshot built) {
         try {
-            snapshotListener.accept(snapshot);
+            snapshotListener.accept(built);
         } catch (RuntimeException e) { // the requests make it themselves then
             LOG.warnf(e, "preparing the evaluation of the new snapshot failed");
         }

@@ -45,8 +45,8 @@ public interface SnapshotSource {
     }
 
     /**
-     * Called with every snapshot rebuilt after a change, on the thread that rebuilt it: what the
-     * guard makes ready for the requests to come (not part of the rebuild time).
+     * Called with every snapshot rebuilt after a change, on the thread that rebuilt it, before the snapshot is
+     * published: what the guard makes ready for the requests to come (not part of the rebuild time).
      */
     default void onSnapshot(java.util.function.Consumer<ClusterSnapshot> listener) {
     }
