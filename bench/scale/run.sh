@@ -23,7 +23,7 @@
 #
 # Environment (defaults): SCALES="small medium large", CONNECTIONS=8 (throughput runs; latency runs use 1),
 # WARMUP=10 (s), DURATION=30 (s per measured run),
-# GUARD_JAVA_OPTS="-Xmx576m" (the heap k8s/base gives: 75 % of its 768Mi limit), CHECK_RUNS=3,
+# GUARD_JAVA_OPTS="-Xmx460m" (the heap k8s/base gives: 60 % of its 768Mi limit), CHECK_RUNS=3,
 # DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
 # BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
@@ -43,7 +43,7 @@ DECISION_ROUNDS="${DECISION_ROUNDS:-50}"
 DECISION_JAVA_OPTS="${DECISION_JAVA_OPTS:--Xmx2g}"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
-GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx576m}"
+GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx460m}"
 CHECK_RUNS="${CHECK_RUNS:-3}"
 DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
 INFLIGHT="${INFLIGHT:-64}"

@@ -353,7 +353,7 @@ record InstallChecks(List<ObjectNode> objects, String image, int replicas) {
         assertThat(resources.path("limits").path("memory").asText()).isNotEmpty();
         Map<String, String> env = env();
         assertThat(env.getOrDefault("JAVA_TOOL_OPTIONS", "") + env.getOrDefault("JAVA_OPTS", "")
-                + env.getOrDefault("JAVA_OPTS_APPEND", "")).contains("-XX:MaxRAMPercentage=75");
+                + env.getOrDefault("JAVA_OPTS_APPEND", "")).contains("-XX:MaxRAMPercentage=60");
     }
 
     /** The restricted Pod Security Standard; the Namespace, when the rendering has one, enforces it. */
