@@ -151,8 +151,7 @@ final class PolicyChangeRejudging {
             if (!verdict.isToItself() && peer instanceof PodEndpoint other && !other.hostNetwork()
                     && !other.namespace().equals(namespace) && knownIpv4(other.addresses())) {
                 Direction peerDirection = direction == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS;
-                side.byPeerNamespace.computeIfAbsent(new PeerNamespace(other.namespace(), connection.port(),
-                        connection.protocol()), k -> new PeerGroupBuilder())
+                side.group(other.namespace(), connection.port(), connection.protocol())
                         .add(position, verdict.side(peerDirection).outcome(), other.addresses());
             } else {
                 side.others.add(position);
@@ -160,7 +159,12 @@ final class PolicyChangeRejudging {
         }
 
         private static boolean knownIpv4(List<InetAddress> addresses) {
-            return !addresses.isEmpty() && addresses.stream().allMatch(a -> a instanceof Inet4Address);
+            for (int i = 0; i < addresses.size(); i++) {
+                if (!(addresses.get(i) instanceof Inet4Address)) {
+                    return false;
+                }
+            }
+            return !addresses.isEmpty();
         }
 
         private static Map<LabelSet, Side> build(Map<LabelSet, SideBuilder> builders) {
@@ -221,23 +225,56 @@ final class PolicyChangeRejudging {
         private final List<Position> all = new ArrayList<>();
         private final Map<PeerNamespace, PeerGroupBuilder> byPeerNamespace = new HashMap<>();
         private final List<Position> others = new ArrayList<>();
+        /** The group added to last: the connections of a flow from the monitored apps come namespace by namespace. */
+        private PeerNamespace lastKey;
+        private PeerGroupBuilder lastGroup;
+
+        PeerGroupBuilder group(String namespace, int port, Protocol protocol) {
+            if (lastKey == null || lastKey.port() != port || lastKey.protocol() != protocol
+                    || !lastKey.namespace().equals(namespace)) {
+                lastKey = new PeerNamespace(namespace, port, protocol);
+                lastGroup = byPeerNamespace.computeIfAbsent(lastKey, k -> new PeerGroupBuilder());
+            }
+            return lastGroup;
+        }
     }
 
     private static final class PeerGroupBuilder {
-        private final List<Position> positions = new ArrayList<>();
-        private final List<Outcome> peerSides = new ArrayList<>();
-        private final List<InetAddress> addresses = new ArrayList<>();
+        private int[] flows = new int[8];
+        private int[] connections = new int[8];
+        private Outcome[] peerSides = new Outcome[8];
+        private int size;
+        private int[] addresses = new int[8];
+        private int addressCount;
 
         void add(Position position, Outcome peerSide, List<InetAddress> peerAddresses) {
-            positions.add(position);
-            peerSides.add(peerSide);
-            addresses.addAll(peerAddresses);
+            if (size == flows.length) {
+                flows = java.util.Arrays.copyOf(flows, size * 2);
+                connections = java.util.Arrays.copyOf(connections, size * 2);
+                peerSides = java.util.Arrays.copyOf(peerSides, size * 2);
+            }
+            flows[size] = position.flow();
+            connections[size] = position.connection();
+            peerSides[size++] = peerSide;
+            for (int i = 0; i < peerAddresses.size(); i++) {
+                if (addressCount == addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, addressCount * 2);
+                }
+                addresses[addressCount++] = ipv4(peerAddresses.get(i).getAddress());
+            }
         }
 
         PeerGroup build() {
-            return new PeerGroup(positions.stream().mapToInt(Position::flow).toArray(),
-                    positions.stream().mapToInt(Position::connection).toArray(), peerSides.toArray(Outcome[]::new),
-                    addresses.stream().distinct().mapToInt(a -> ipv4(a.getAddress())).toArray());
+            int[] distinct = java.util.Arrays.copyOf(addresses, addressCount);
+            java.util.Arrays.sort(distinct);
+            int unique = 0;
+            for (int i = 0; i < distinct.length; i++) {
+                if (i == 0 || distinct[i] != distinct[i - 1]) {
+                    distinct[unique++] = distinct[i];
+                }
+            }
+            return new PeerGroup(java.util.Arrays.copyOf(flows, size), java.util.Arrays.copyOf(connections, size),
+                    java.util.Arrays.copyOf(peerSides, size), java.util.Arrays.copyOf(distinct, unique));
         }
     }
 }
