@@ -121,8 +121,8 @@ final class PolicyChangeRejudging {
         /** @param where where each result's flow has connections */
         static Sides of(List<FlowResult> results, String namespace,
                 java.util.function.Function<io.netpolguard.dynatrace.RequiredFlow, FlowNamespaces> where) {
-            Map<LabelSet, SideBuilder> egress = new HashMap<>();
-            Map<LabelSet, SideBuilder> ingress = new HashMap<>();
+            SideIndex egress = new SideIndex();
+            SideIndex ingress = new SideIndex();
             for (int f = 0; f < results.size(); f++) {
                 List<ConnectionResult> connections = results.get(f).connections();
                 for (int c : where.apply(results.get(f).flow()).in(namespace)) {
@@ -136,17 +136,17 @@ final class PolicyChangeRejudging {
                     add(ingress, Direction.INGRESS, connection, verdict, namespace, position);
                 }
             }
-            return new Sides(build(egress), build(ingress));
+            return new Sides(build(egress.sides), build(ingress.sides));
         }
 
-        private static void add(Map<LabelSet, SideBuilder> index, Direction direction, Connection connection,
+        private static void add(SideIndex index, Direction direction, Connection connection,
                 Verdict verdict, String namespace, Position position) {
             Endpoint end = direction == Direction.EGRESS ? connection.source() : connection.destination();
             Endpoint peer = direction == Direction.EGRESS ? connection.destination() : connection.source();
             if (!(end instanceof PodEndpoint pod) || pod.hostNetwork() || !pod.namespace().equals(namespace)) {
                 return;
             }
-            SideBuilder side = index.computeIfAbsent(pod.labels(), l -> new SideBuilder());
+            SideBuilder side = index.of(pod.labels());
             side.all.add(position);
             if (!verdict.isToItself() && peer instanceof PodEndpoint other && !other.hostNetwork()
                     && !other.namespace().equals(namespace) && knownIpv4(other.addresses())) {
@@ -219,6 +219,21 @@ final class PolicyChangeRejudging {
     }
 
     private record PeerNamespace(String namespace, int port, Protocol protocol) {
+    }
+
+    /** The sides by label set, the one added to last kept: a flow's connections to one pod come in a row. */
+    private static final class SideIndex {
+        private final Map<LabelSet, SideBuilder> sides = new HashMap<>();
+        private LabelSet lastLabels;
+        private SideBuilder last;
+
+        SideBuilder of(LabelSet labels) {
+            if (labels != lastLabels) {
+                last = sides.computeIfAbsent(labels, l -> new SideBuilder());
+                lastLabels = labels;
+            }
+            return last;
+        }
     }
 
     private static final class SideBuilder {
