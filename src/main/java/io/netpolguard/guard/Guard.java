@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The judgement of spec §4: evaluates the required flows before and after a change and decides.
@@ -139,7 +138,8 @@ public final class Guard {
                 // kept from before keeps its result, a connection between the same endpoints keeps its verdict.
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterChange(before, derived.flows(before), after,
                         RequiredFlows.ownerOf(dynatrace.kind(), dynatrace.namespace(), dynatrace.name()));
-                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated, List.of(), null, null);
+                afterResults = SamePoliciesEvaluation.after(afterFlows, after.engine(), evaluated, List.of(), null, null,
+                        settings);
                 problems = problemsOf(dynatrace);
             } else if (change instanceof Change.ClusterPolicyChange cluster) {
                 // the required flows stay the same; every verdict may change
@@ -150,8 +150,9 @@ public final class Guard {
             } else if (change instanceof Change.NamespaceChange namespace) {
                 List<RequiredFlow> afterFlows = requiredFlows.deriveAfterNamespaceChange(before, derived.flows(before),
                         after, namespace.name());
-                afterResults = evaluateReusing(afterFlows, after.engine(), evaluated,
-                        derived.touching(before, namespace.name()), namespace.name(), flow -> derived.where(before, flow));
+                afterResults = SamePoliciesEvaluation.after(afterFlows, after.engine(), evaluated,
+                        derived.touching(before, namespace.name()), namespace.name(), flow -> derived.where(before, flow),
+                        settings);
             } else {
                 afterResults = evaluate(requiredFlows.derive(after), after.engine());
             }
@@ -200,8 +201,7 @@ public final class Guard {
                 .toList();
     }
 
-    /** {@link #evaluate(List, PolicyEngine)}, taking the verdicts of connections judged already from {@code known}. */
-    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine, Map<SameConnection, Verdict> known) {
+    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
         List<FlowResult> results = new ArrayList<>(flows.size());
         for (RequiredFlow flow : flows) {
             if (settings.flowMode(flow.id()) == Mode.OFF) {
@@ -209,163 +209,10 @@ public final class Guard {
             }
             List<ConnectionResult> connections = new ArrayList<>(flow.connections().size());
             for (FlowConnection connection : flow.connections()) {
-                Verdict verdict = connection.outsidePolicy() ? null : known.get(new SameConnection(connection.connection()));
-                connections.add(verdict == null ? FlowEvaluator.evaluate(connection, engine)
-                        : FlowEvaluator.result(connection, verdict));
+                connections.add(FlowEvaluator.evaluate(connection, engine));
             }
             results.add(FlowEvaluator.result(flow, connections));
         }
         return results;
-    }
-
-    private List<FlowResult> evaluate(List<RequiredFlow> flows, PolicyEngine engine) {
-        return evaluate(flows, engine, Map.of());
-    }
-
-    /**
-     * The results after a change that keeps the policies (a DynaKube, EdgeConnect or Namespace change): a flow evaluated
-     * before keeps its result, and a new flow's connections take the verdicts judged before where they can. After a
-     * change of the labels of {@code namespace} (null for none) only connections with an end in it can change their
-     * verdict (namespace labels count where a policy selects peers, or cluster-wide policies select subjects, by them):
-     * those of the flows in {@code touching} are judged again, the others keep theirs.
-     *
-     * @param touching the flows before the change with a connection that has an end in {@code namespace}
-     * @param where where the flows before the change have connections (null without a namespace)
-     */
-    private List<FlowResult> evaluateReusing(List<RequiredFlow> flows, PolicyEngine engine,
-            DerivedFlows.Evaluated before, List<RequiredFlow> touching, String namespace,
-            java.util.function.Function<RequiredFlow, FlowNamespaces> where) {
-        Map<RequiredFlow, Integer> known = new java.util.IdentityHashMap<>();
-        for (int f = 0; f < before.results().size(); f++) {
-            known.put(before.results().get(f).flow(), f);
-        }
-        Set<RequiredFlow> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        touched.addAll(touching);
-        Map<String, Integer> byKey = new java.util.HashMap<>();
-        for (int f = 0; f < before.results().size(); f++) {
-            byKey.put(before.results().get(f).flow().key(), f);
-        }
-        Map<SameConnection, Verdict> verdicts = null;
-        List<FlowResult> results = new ArrayList<>(flows.size());
-        for (RequiredFlow flow : flows) {
-            Integer index = known.get(flow);
-            FlowResult result = index == null ? null : before.results().get(index);
-            if (result != null && !touched.contains(flow)) {
-                results.add(result);
-                continue;
-            }
-            if (settings.flowMode(flow.id()) == Mode.OFF) {
-                continue;
-            }
-            if (result != null) { // the same flow: only its connections with an end in the namespace are judged again
-                results.add(FlowEvaluator.result(flow, rejudgedIn(result, before.statusCounts(index),
-                        where.apply(flow).in(namespace), engine)));
-                continue;
-            }
-            if (verdicts == null) {
-                verdicts = before.verdicts();
-            }
-            Integer sameKey = byKey.get(flow.key());
-            results.add(FlowEvaluator.result(flow, sameKey == null ? fresh(flow, namespace, verdicts, engine)
-                    : derivedAgain(flow, before.results().get(sameKey), before.statusCounts(sameKey),
-                            namespace == null ? new int[0] : where.apply(before.results().get(sameKey).flow())
-                                    .in(namespace), verdicts, engine)));
-        }
-        return results;
-    }
-
-    /** The connections of a new flow: each takes the verdict of a connection between the same endpoints, or is judged. */
-    private static RejudgedConnections fresh(RequiredFlow flow, String namespace, Map<SameConnection, Verdict> verdicts,
-            PolicyEngine engine) {
-        List<FlowConnection> flowConnections = flow.connections();
-        RejudgedConnections connections = RejudgedConnections.fresh(flowConnections.size(),
-                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
-        for (int c = 0; c < flowConnections.size(); c++) {
-            FlowConnection connection = flowConnections.get(c);
-            ConnectionResult kept = namespace != null && DerivedFlows.hasEndIn(connection, namespace) ? null
-                    : judgedBefore(verdicts, connection);
-            judge(connections, c, connection, kept, engine);
-        }
-        return connections;
-    }
-
-    /**
-     * The connections of a flow derived again from {@code previous} (its result before the change, {@code counts} per
-     * status), most of them the very connections judged then (the other namespaces' apps when only one namespace's
-     * were looked at again): those keep their results unless they have an end in the changed namespace
-     * ({@code inNamespace}: the indices of such connections in {@code previous}); the others are judged like those of
-     * a new flow. Costs the connections that are new or judged again, and a walk of identities.
-     */
-    private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous, int[] counts,
-            int[] inNamespace, Map<SameConnection, Verdict> verdicts, PolicyEngine engine) {
-        List<FlowConnection> flowConnections = flow.connections();
-        int[] same = ResultReuse.sameConnections(flow, previous.flow());
-        int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
-        java.util.Arrays.fill(now, -1);
-        int fresh = 0;
-        for (int c = 0; c < same.length; c++) {
-            if (same[c] >= 0) {
-                now[same[c]] = c;
-            } else {
-                fresh++;
-            }
-        }
-        int[] beforeCounts = counts.clone();
-        for (int k = 0; k < now.length; k++) {
-            if (now[k] < 0) { // gone with the change
-                beforeCounts[previous.statusAt(k).ordinal()]--;
-            }
-        }
-        beforeCounts[NOT_JUDGED.status().ordinal()] += fresh;
-        RejudgedConnections connections = RejudgedConnections.reusing(same.length,
-                c -> same[c] >= 0 ? previous.connections().get(same[c]) : NOT_JUDGED, beforeCounts,
-                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
-        for (int c = 0; c < same.length; c++) {
-            if (same[c] < 0) {
-                FlowConnection connection = flowConnections.get(c);
-                judge(connections, c, connection, judgedBefore(verdicts, connection), engine);
-            }
-        }
-        for (int k : inNamespace) {
-            if (now[k] >= 0) {
-                judge(connections, now[k], flowConnections.get(now[k]), null, engine);
-            }
-        }
-        return connections;
-    }
-
-    /** Stands for a connection of a flow derived again that was not judged before, until it is. */
-    private static final ConnectionResult NOT_JUDGED = new ConnectionResult(null, null, FlowStatus.NOT_APPLICABLE);
-
-    /** Connection {@code c} gets {@code kept}, or is judged: now when outside policy, else its status now. */
-    private static void judge(RejudgedConnections connections, int c, FlowConnection connection, ConnectionResult kept,
-            PolicyEngine engine) {
-        if (connection.outsidePolicy()) {
-            connections.judgeNow(c);
-        } else if (kept != null) {
-            connections.put(c, kept);
-        } else { // judged now, explained when read
-            connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
-        }
-    }
-
-    /**
-     * The connections of {@code result} (judged before the change, {@code counts} per status) with those at
-     * {@code positions} judged again: their status now, their verdicts when read.
-     */
-    private static RejudgedConnections rejudgedIn(FlowResult result, int[] counts, int[] positions,
-            PolicyEngine engine) {
-        RejudgedConnections connections = RejudgedConnections.after(result.connections(), counts,
-                previous -> FlowEvaluator.evaluate(previous.connection(), engine));
-        for (int c : positions) {
-            judge(connections, c, result.flow().connections().get(c), null, engine);
-        }
-        return connections;
-    }
-
-    /** The result of a connection between the same endpoints judged before, or null. */
-    private static ConnectionResult judgedBefore(Map<SameConnection, Verdict> verdicts, FlowConnection connection) {
-        Verdict verdict = verdicts.get(new SameConnection(connection.connection()));
-        return verdict == null ? null : FlowEvaluator.result(connection, verdict);
     }
 }
