@@ -27,10 +27,11 @@ final class SamePoliciesEvaluation {
     }
 
     /**
-     * The results after the change: a flow evaluated before keeps its result, and a new flow's connections take the verdicts judged before where they can. After a
-     * change of the labels of {@code namespace} (null for none) only connections with an end in it can change their
-     * verdict (namespace labels count where a policy selects peers, or cluster-wide policies select subjects, by them):
-     * those of the flows in {@code touching} are judged again, the others keep theirs.
+     * The results after the change: a flow evaluated before keeps its result, and a new flow's connections take the
+     * verdicts judged before where they can. After a change of the labels of {@code namespace} (null for none) only
+     * connections with an end in it can change their verdict (namespace labels count where a policy selects peers, or
+     * cluster-wide policies select subjects, by them): those of the flows in {@code touching} are judged again, the
+     * others keep theirs.
      *
      * @param touching the flows before the change with a connection that has an end in {@code namespace}
      * @param where where the flows before the change have connections (null without a namespace)
@@ -39,16 +40,14 @@ final class SamePoliciesEvaluation {
     static List<FlowResult> after(List<RequiredFlow> flows, PolicyEngine engine, DerivedFlows.Evaluated before,
             List<RequiredFlow> touching, String namespace, Function<RequiredFlow, FlowNamespaces> where,
             GuardSettings settings) {
-        Map<RequiredFlow, Integer> known = new IdentityHashMap<>();
+        Map<RequiredFlow, Integer> known = new IdentityHashMap<>(); // the index of each flow's result before
+        Map<String, Integer> byKey = new HashMap<>();
         for (int f = 0; f < before.results().size(); f++) {
             known.put(before.results().get(f).flow(), f);
+            byKey.put(before.results().get(f).flow().key(), f);
         }
         Set<RequiredFlow> touched = Collections.newSetFromMap(new IdentityHashMap<>());
         touched.addAll(touching);
-        Map<String, Integer> byKey = new HashMap<>();
-        for (int f = 0; f < before.results().size(); f++) {
-            byKey.put(before.results().get(f).flow().key(), f);
-        }
         Map<SameConnection, Verdict> verdicts = null;
         List<FlowResult> results = new ArrayList<>(flows.size());
         for (RequiredFlow flow : flows) {
