@@ -18,7 +18,7 @@ class BoundedTest {
             }
             return x;
         }, e -> false, 1)).isInstanceOf(AssertionError.class)
-                .hasMessage("spinning did not finish within 1 s of CPU time (or 12 s of wall time) on spin");
+                .hasMessage("spinning did not finish within 1 s of CPU time (or 12 s of wall time) on spin (twice)");
     }
 
     @Test
