@@ -87,8 +87,7 @@ public final class RequiredFlows {
         }
         Set<String> namespaces = MonitoredApps.reachedDifferently(was, now, operator.namespace(),
                 after.pods().namespaces(), after::labelsOf);
-        PodChange change = podChange(before, beforeFlows, operator, namespaces);
-        return new PodChange(change.before(), change.components(), change.csiPresent(), change.flows(), namespaces, was);
+        return podChange(before, beforeFlows, operator, namespaces, was);
     }
 
     /** The DynaKube of the snapshot that {@code owner} ({@link #ownerOf}) names, or null. */
@@ -126,7 +125,7 @@ public final class RequiredFlows {
         }
         // the apps of other namespaces are what they were: only this namespace's slice of their flows is looked at
         return derive(after, changed, kept(beforeFlows, changed),
-                podChange(before, beforeFlows, operator, Set.of(namespace)));
+                podChange(before, beforeFlows, operator, Set.of(namespace), null));
     }
 
     /**
@@ -143,15 +142,17 @@ public final class RequiredFlows {
         if (!operator.equals(operatorNamespace(after))) {
             return derive(after);
         }
-        return derive(after, null, Map.of(), podChange(before, beforeFlows, operator, namespaces));
+        return derive(after, null, Map.of(), podChange(before, beforeFlows, operator, namespaces, null));
     }
 
+    /** @param updatedFrom the DynaKube updated, as it was; null when every DynaKube stays */
     private PodChange podChange(ClusterSnapshot before, List<RequiredFlow> beforeFlows, OperatorNamespace operator,
-            Set<String> namespaces) {
+            Set<String> namespaces, DynaKube updatedFrom) {
         Components components = new Components(before, settings, operator.namespace());
         Map<String, RequiredFlow> byKey = new HashMap<>();
         beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
-        return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces, null);
+        return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces,
+                updatedFrom);
     }
 
     /**
