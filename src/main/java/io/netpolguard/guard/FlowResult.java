@@ -44,26 +44,13 @@ public record FlowResult(RequiredFlow flow, FlowStatus status, List<ConnectionRe
 
     /** The first blocked connection, else the first unverifiable one, else null. */
     public ConnectionResult firstNotAllowed() {
-        if (connections instanceof RejudgedConnections rejudged) {
-            for (FlowStatus status : List.of(FlowStatus.BLOCKED, FlowStatus.UNVERIFIABLE)) {
-                int[] first = rejudged.indicesWith(status, 1);
-                if (first.length > 0) {
-                    return connections.get(first[0]);
-                }
-            }
-            return null;
-        }
-        int unverifiable = -1;
-        for (int i = 0; i < connections.size(); i++) {
-            FlowStatus status = statusAt(i);
-            if (status == FlowStatus.BLOCKED) {
-                return connections.get(i);
-            }
-            if (unverifiable < 0 && status == FlowStatus.UNVERIFIABLE) {
-                unverifiable = i;
+        for (FlowStatus status : List.of(FlowStatus.BLOCKED, FlowStatus.UNVERIFIABLE)) {
+            List<ConnectionResult> first = withStatus(status, 1);
+            if (!first.isEmpty()) {
+                return first.get(0);
             }
         }
-        return unverifiable < 0 ? null : connections.get(unverifiable);
+        return null;
     }
 
     /** The status of connection {@code index}. */
