@@ -28,7 +28,17 @@ import java.util.function.Supplier;
 final class DerivedFlows {
     /** Key of the evaluation of all flows; namespace names are never empty. */
     private static final String ALL = "";
+    /** At most this many namespaces keep the connection index of their latest evaluation for the next one. */
+    private static final int RECENT_SIDES = 16;
     private final RequiredFlows requiredFlows;
+    /** Per namespace, the latest evaluation whose connections were indexed by side, to carry its index over. */
+    private final Map<String, Evaluated> recentSides = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(RECENT_SIDES * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Evaluated> eldest) {
+                    return size() > RECENT_SIDES;
+                }
+            });
     private volatile Entry last;
     /** The entry before {@link #last}: requests still judging against the snapshot before a rebuild find it here. */
     private volatile Entry beforeLast;
@@ -111,11 +121,13 @@ final class DerivedFlows {
         private final List<io.netpolguard.netpol.Cidr> families;
         private final List<FlowResult> results;
         private final Map<RequiredFlow, FlowNamespaces> where;
+        private final Map<String, Evaluated> recentSides;
         private volatile Map<SameConnection, Verdict> verdicts;
-        private volatile PolicyChangeRejudging.Sides sides;
+        private volatile ConnectionSides sides;
         private final int[][] statusCounts;
 
-        private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results, Map<RequiredFlow, FlowNamespaces> where) {
+        private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results, Map<RequiredFlow, FlowNamespaces> where,
+                Map<String, Evaluated> recentSides) {
             this.policies = snapshot.policies();
             this.clusterPolicies = snapshot.clusterPolicies();
             this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
@@ -124,6 +136,7 @@ final class DerivedFlows {
             this.families = snapshot.pods().families();
             this.results = results;
             this.where = where;
+            this.recentSides = recentSides;
             this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
                     .toArray(int[][]::new);
         }
@@ -138,6 +151,7 @@ final class DerivedFlows {
             this.families = all.families;
             this.results = results;
             this.where = all.where;
+            this.recentSides = all.recentSides;
             this.statusCounts = statusCounts;
         }
 
@@ -173,6 +187,13 @@ final class DerivedFlows {
             return validFor(snapshot) && namespaces == snapshot.namespaces() && families.equals(snapshot.pods().families());
         }
 
+        /** Whether a connection judged in both has the same verdict in both, as in {@link #reusableFor}. */
+        private boolean judgesLike(Evaluated other) {
+            return policies == other.policies && clusterPolicies == other.clusterPolicies
+                    && unevaluatedPolicies == other.unevaluatedPolicies && nodeLabels == other.nodeLabels
+                    && namespaces == other.namespaces && families.equals(other.families);
+        }
+
         /** Unmodifiable. */
         List<FlowResult> results() {
             return results;
@@ -188,12 +209,21 @@ final class DerivedFlows {
             return built;
         }
 
-        /** The connections by side in {@code namespace}, the namespace these results were restricted to. */
-        PolicyChangeRejudging.Sides sides(String namespace) {
-            PolicyChangeRejudging.Sides built = sides;
+        /**
+         * The connections by side in {@code namespace}, the namespace these results were restricted to; carried over
+         * from the latest evaluation indexed there when it judges like this one (only pods changed since).
+         */
+        ConnectionSides sides(String namespace) {
+            ConnectionSides built = sides;
             if (built == null) {
-                built = PolicyChangeRejudging.Sides.of(results, namespace, flow -> whereOf(where, flow));
+                Evaluated earlier = recentSides.get(namespace);
+                ConnectionSides earlierSides = earlier == null ? null : earlier.sides;
+                built = earlierSides != null && earlier != this && earlier.judgesLike(this)
+                        ? ConnectionSides.carriedOver(earlierSides, earlier.results, results, namespace,
+                                flow -> whereOf(where, flow))
+                        : ConnectionSides.of(results, namespace, flow -> whereOf(where, flow));
                 sides = built;
+                recentSides.put(namespace, this);
             }
             return built;
         }
@@ -271,7 +301,7 @@ final class DerivedFlows {
         });
         List<FlowResult> results = before.isEmpty() ? evaluator.apply(flows.get())
                 : ResultReuse.evaluate(flows.get(), before, snapshot.engine(), evaluator);
-        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results), entry.where());
+        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results), entry.where(), recentSides);
         cache.put(key, fresh);
         return fresh;
     }

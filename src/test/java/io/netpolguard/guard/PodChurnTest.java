@@ -15,6 +15,7 @@ import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.HostResolver;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
+import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.Outcome;
@@ -135,6 +136,7 @@ class PodChurnTest {
 
     private int reusedResults;
     private int changedResults;
+    private int carriedSides;
 
     @Test
     void aGuardFollowingPodChurnJudgesLikeAFreshGuard() {
@@ -144,6 +146,7 @@ class PodChurnTest {
         // the shortcut was taken (results kept from the snapshot before) and the churn changed flows too
         assertThat(reusedResults).isGreaterThan(RUNS * STEPS);
         assertThat(changedResults).isGreaterThan(RUNS);
+        assertThat(carriedSides).isGreaterThan(RUNS * STEPS);
     }
 
     private void churn(Random random, int run) {
@@ -151,6 +154,7 @@ class PodChurnTest {
         ClusterSnapshot snapshot = initial(random);
         List<FlowResult> previous = guard.check(snapshot);
         for (int step = 0; step < STEPS; step++) {
+            ClusterSnapshot before = snapshot;
             snapshot = withPodChanges(snapshot, random, run * 1000 + step);
             if (random.nextInt(5) == 0) { // now and then a policy is created between pod changes
                 snapshot = ChangeProjector.apply(snapshot, denyEgress(NAMESPACES.get(random.nextInt(NAMESPACES.size())),
@@ -170,8 +174,61 @@ class PodChurnTest {
                     .toList());
             assertThat(Decided.of(guard.judge(snapshot, change))).as(where)
                     .isEqualTo(Decided.of(guard().judge(snapshot, change)));
+            if (before.policies() == snapshot.policies() && before.pods().families().equals(snapshot.pods().families())) {
+                carryOverSides(previous, results, where);
+            }
             count(previous, results);
             previous = results;
+        }
+    }
+
+    /**
+     * The connection index of each namespace, carried over from the results before the pod changes (judged under the
+     * same policies and address families), is the index made afresh: the same connections of each label set, the same
+     * peer groups with the same peer outcomes and addresses.
+     */
+    private void carryOverSides(List<FlowResult> before, List<FlowResult> after, String where) {
+        for (String namespace : NAMESPACES) {
+            ConnectionSides earlier = ConnectionSides.of(before, namespace, FlowNamespaces::of);
+            ConnectionSides carried = ConnectionSides.carriedOver(earlier, before, after, namespace, FlowNamespaces::of);
+            assertThat(IndexView.of(carried)).as(where + ", " + namespace)
+                    .isEqualTo(IndexView.of(ConnectionSides.of(after, namespace, FlowNamespaces::of)));
+            carriedSides++;
+        }
+    }
+
+    /** A connection index in an order of its own: positions sorted, groups by key. */
+    record IndexView(Map<Direction, Map<LabelSet, SideView>> sides) {
+        static IndexView of(ConnectionSides index) {
+            Map<Direction, Map<LabelSet, SideView>> sides = new HashMap<>();
+            for (Direction direction : Direction.values()) {
+                Map<LabelSet, SideView> views = new HashMap<>();
+                index.of(direction).forEach((labels, side) -> views.put(labels, SideView.of(side)));
+                sides.put(direction, views);
+            }
+            return new IndexView(sides);
+        }
+    }
+
+    record SideView(List<Long> all, List<Long> others, Map<ConnectionSides.PeerNamespace, List<String>> groups,
+            Map<ConnectionSides.PeerNamespace, List<Integer>> addresses) {
+        static SideView of(ConnectionSides.Side side) {
+            Map<ConnectionSides.PeerNamespace, List<String>> groups = new HashMap<>();
+            Map<ConnectionSides.PeerNamespace, List<Integer>> addresses = new HashMap<>();
+            for (ConnectionSides.PeerGroup group : side.byPeerNamespace()) {
+                List<String> members = new ArrayList<>();
+                for (int g = 0; g < group.size(); g++) {
+                    members.add(group.positions()[g] + " " + group.peerSides()[g]);
+                }
+                members.sort(null);
+                groups.put(group.key(), members);
+                addresses.put(group.key(), java.util.Arrays.stream(group.addresses()).sorted().boxed().toList());
+            }
+            return new SideView(sorted(side.all()), sorted(side.others()), groups, addresses);
+        }
+
+        private static List<Long> sorted(long[] positions) {
+            return java.util.Arrays.stream(positions).sorted().boxed().toList();
         }
     }
 
