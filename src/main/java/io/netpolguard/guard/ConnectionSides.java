@@ -30,6 +30,9 @@ import java.util.function.Function;
  * connection that is still there moved to its place in the new results, only the new ones read.
  */
 final class ConnectionSides {
+    private static final int[] NONE = new int[0];
+    /** Moves are kept by connection index for a flow with at least 1/8 of its connections in the namespace. */
+    private static final long DENSE_SHARE = 8;
     private final Map<LabelSet, Side> egress;
     private final Map<LabelSet, Side> ingress;
 
@@ -105,15 +108,27 @@ final class ConnectionSides {
     }
 
     /**
-     * The index for {@code results} made from {@code earlier}, the index of {@code earlierResults}: both evaluated
+     * The index for {@code results} made from {@code earlier}, the index of {@code earlierResults} (whose flows have
+     * connections where {@code earlierWhere} says): both evaluated
      * under the same policies, namespaces, nodes and address families, so a connection that is the very connection
      * judged before has the same verdict and takes its place in the index, at its new position. Only connections not
      * in {@code earlierResults} are read; a peer group that lost a connection has its peer addresses taken again.
      * Equal to {@link #of} on {@code results}, but for the order of positions within a side or group.
      */
     static ConnectionSides carriedOver(ConnectionSides earlier, List<FlowResult> earlierResults,
-            List<FlowResult> results, String namespace, Function<RequiredFlow, FlowNamespaces> where) {
-        Moves moves = Moves.between(earlierResults, results);
+            Function<RequiredFlow, FlowNamespaces> earlierWhere, List<FlowResult> results, String namespace,
+            Function<RequiredFlow, FlowNamespaces> where) {
+        return carriedOver(earlier, earlierResults, earlierWhere, results, namespace, where, DENSE_SHARE);
+    }
+
+    /**
+     * {@link #carriedOver} where a flow's moves are kept by connection index when the namespace has at least
+     * 1/{@code denseShare} of its connections, else by the namespace's connections alone (tests take both ways).
+     */
+    static ConnectionSides carriedOver(ConnectionSides earlier, List<FlowResult> earlierResults,
+            Function<RequiredFlow, FlowNamespaces> earlierWhere, List<FlowResult> results, String namespace,
+            Function<RequiredFlow, FlowNamespaces> where, long denseShare) {
+        Moves moves = Moves.between(earlierResults, earlierWhere, results, where, namespace, denseShare);
         if (moves == null) {
             return of(results, namespace, where);
         }
@@ -141,8 +156,7 @@ final class ConnectionSides {
             });
         }
         for (int f = 0; f < results.size(); f++) {
-            int[] fresh = moves.freshIn(f, where.apply(results.get(f).flow()).in(namespace));
-            for (int c : fresh) {
+            for (int c : moves.freshIn(f)) {
                 builder.add(position(f, c));
             }
         }
@@ -150,26 +164,34 @@ final class ConnectionSides {
     }
 
     /**
-     * Where the connections of earlier results are in later ones: a flow of the same key at its new index, a connection
-     * that is the very same object at its new index in it ({@link ResultReuse#sameConnections}).
+     * Where the connections of earlier results with an end in the namespace are in later ones: a flow of the same key at
+     * its new index, a connection that is the very same object at its new index in it ({@link
+     * ResultReuse#sameConnections}). Costs the namespace's connections, not the flows'.
      */
     private static final class Moves {
         private final int[] flowNow;
-        /** Per earlier flow: null when its connections keep their indices, else each one's index now or -1. */
+        /**
+         * Per earlier flow: null when its connections keep their indices, else its connections in the namespace when
+         * they are few of its connections (then {@link #connectionNow} is by slot in this array, found by binary
+         * search), or every index (null here, {@link #connectionNow} by index).
+         */
+        private final int[][] earlierAt;
+        /** Per earlier flow: null when its connections keep their indices, else the index now of each one, or -1. */
         private final int[][] connectionNow;
-        /** Per later flow: null when every connection was there before, else whether each one was. */
-        private final boolean[][] wasThere;
-        private final boolean[] newFlow;
+        /** Per later flow: its connections in the namespace that were not there before. */
+        private final int[][] fresh;
 
-        private Moves(int[] flowNow, int[][] connectionNow, boolean[][] wasThere, boolean[] newFlow) {
+        private Moves(int[] flowNow, int[][] earlierAt, int[][] connectionNow, int[][] fresh) {
             this.flowNow = flowNow;
+            this.earlierAt = earlierAt;
             this.connectionNow = connectionNow;
-            this.wasThere = wasThere;
-            this.newFlow = newFlow;
+            this.fresh = fresh;
         }
 
         /** Null when a flow key is not unique: then positions cannot be carried over by key. */
-        static Moves between(List<FlowResult> earlier, List<FlowResult> later) {
+        static Moves between(List<FlowResult> earlier, Function<RequiredFlow, FlowNamespaces> earlierWhere,
+                List<FlowResult> later, Function<RequiredFlow, FlowNamespaces> where, String namespace,
+                long denseShare) {
             Map<String, Integer> earlierByKey = new HashMap<>(earlier.size() * 2);
             for (int f = 0; f < earlier.size(); f++) {
                 if (earlierByKey.put(earlier.get(f).flow().key(), f) != null) {
@@ -178,14 +200,15 @@ final class ConnectionSides {
             }
             int[] flowNow = new int[earlier.size()];
             Arrays.fill(flowNow, -1);
+            int[][] earlierAt = new int[earlier.size()][];
             int[][] connectionNow = new int[earlier.size()][];
-            boolean[][] wasThere = new boolean[later.size()][];
-            boolean[] newFlow = new boolean[later.size()];
+            int[][] fresh = new int[later.size()][];
             for (int f = 0; f < later.size(); f++) {
                 RequiredFlow flow = later.get(f).flow();
                 Integer before = earlierByKey.get(flow.key());
+                fresh[f] = NONE;
                 if (before == null) {
-                    newFlow[f] = true;
+                    fresh[f] = where.apply(flow).in(namespace);
                     continue;
                 }
                 if (flowNow[before] >= 0) {
@@ -193,32 +216,50 @@ final class ConnectionSides {
                 }
                 flowNow[before] = f;
                 RequiredFlow previous = earlier.get(before).flow();
-                if (previous != flow) {
-                    int[] same = ResultReuse.sameConnections(flow, previous);
-                    int[] now = new int[previous.connections().size()];
-                    Arrays.fill(now, -1);
-                    boolean[] there = new boolean[same.length];
-                    for (int c = 0; c < same.length; c++) {
-                        if (same[c] >= 0) {
-                            now[same[c]] = c;
-                            there[c] = true;
-                        }
-                    }
-                    connectionNow[before] = now;
-                    wasThere[f] = there;
+                if (previous == flow) {
+                    continue;
                 }
+                int[] oldAt = earlierWhere.apply(previous).in(namespace);
+                int[] newAt = where.apply(flow).in(namespace);
+                int[] same = ResultReuse.sameConnections(flow.connections(), newAt, previous.connections(), oldAt);
+                boolean dense = oldAt.length * denseShare >= previous.connections().size();
+                int[] now = new int[dense ? previous.connections().size() : oldAt.length];
+                Arrays.fill(now, -1);
+                int[] added = new int[newAt.length];
+                int addedCount = 0;
+                int slot = 0;
+                for (int i = 0; i < newAt.length; i++) {
+                    if (same[i] < 0) {
+                        added[addedCount++] = newAt[i];
+                    } else if (dense) {
+                        now[same[i]] = newAt[i];
+                    } else {
+                        while (oldAt[slot] != same[i]) { // the indices found ascend
+                            slot++;
+                        }
+                        now[slot] = newAt[i];
+                    }
+                }
+                earlierAt[before] = dense ? null : oldAt;
+                connectionNow[before] = now;
+                fresh[f] = Arrays.copyOf(added, addedCount);
             }
-            return new Moves(flowNow, connectionNow, wasThere, newFlow);
+            return new Moves(flowNow, earlierAt, connectionNow, fresh);
         }
 
         /** The position now of the connection at {@code earlier}, or -1 when it is gone. */
         long move(long earlier) {
-            int flow = flowNow[flowOf(earlier)];
+            int before = flowOf(earlier);
+            int flow = flowNow[before];
             if (flow < 0) {
                 return -1;
             }
-            int[] now = connectionNow[flowOf(earlier)];
-            int connection = now == null ? connectionOf(earlier) : now[connectionOf(earlier)];
+            int[] now = connectionNow[before];
+            if (now == null) {
+                return position(flow, connectionOf(earlier));
+            }
+            int[] at = earlierAt[before];
+            int connection = now[at == null ? connectionOf(earlier) : Arrays.binarySearch(at, connectionOf(earlier))];
             return connection < 0 ? -1 : position(flow, connection);
         }
 
@@ -243,23 +284,9 @@ final class ConnectionSides {
             return moved;
         }
 
-        /** Of {@code indices}, connections of later flow {@code flow}, those that were not there before. */
-        int[] freshIn(int flow, int[] indices) {
-            if (newFlow[flow]) {
-                return indices;
-            }
-            boolean[] there = wasThere[flow];
-            if (there == null) {
-                return new int[0];
-            }
-            int n = 0;
-            int[] fresh = new int[indices.length];
-            for (int c : indices) {
-                if (!there[c]) {
-                    fresh[n++] = c;
-                }
-            }
-            return Arrays.copyOf(fresh, n);
+        /** The connections of later flow {@code flow} with an end in the namespace that were not there before. */
+        int[] freshIn(int flow) {
+            return fresh[flow];
         }
     }
 

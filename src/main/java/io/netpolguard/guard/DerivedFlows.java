@@ -219,8 +219,8 @@ final class DerivedFlows {
                 Evaluated earlier = recentSides.get(namespace);
                 ConnectionSides earlierSides = earlier == null ? null : earlier.sides;
                 built = earlierSides != null && earlier != this && earlier.judgesLike(this)
-                        ? ConnectionSides.carriedOver(earlierSides, earlier.results, results, namespace,
-                                flow -> whereOf(where, flow))
+                        ? ConnectionSides.carriedOver(earlierSides, earlier.results, flow -> whereOf(earlier.where, flow),
+                                results, namespace, flow -> whereOf(where, flow))
                         : ConnectionSides.of(results, namespace, flow -> whereOf(where, flow));
                 sides = built;
                 recentSides.put(namespace, this);

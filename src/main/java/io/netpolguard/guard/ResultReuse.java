@@ -66,19 +66,33 @@ final class ResultReuse {
      * replaced namespace costs its own connections, not the flow's.
      */
     static int[] sameConnections(RequiredFlow flow, RequiredFlow previous) {
-        List<FlowConnection> all = flow.connections();
-        List<FlowConnection> judged = previous.connections();
-        int[] same = new int[all.size()];
-        int at = 0; // in judged
-        for (int c = 0; c < all.size(); c++) {
-            FlowConnection connection = all.get(c);
-            if (at < judged.size() && judged.get(at) != connection) {
+        return sameConnections(flow.connections(), null, previous.connections(), null);
+    }
+
+    /**
+     * Like {@link #sameConnections(RequiredFlow, RequiredFlow)} for some connections of each flow: for the connection
+     * of {@code all} at each index of {@code allAt}, the index in {@code judged} of the very same connection among
+     * those at {@code judgedAt}, else -1; both index arrays ascending, null for every index. The indices found ascend.
+     */
+    static int[] sameConnections(List<FlowConnection> all, int[] allAt, List<FlowConnection> judged, int[] judgedAt) {
+        int size = allAt == null ? all.size() : allAt.length;
+        int judgedSize = judgedAt == null ? judged.size() : judgedAt.length;
+        int[] same = new int[size];
+        int at = 0; // in judgedAt
+        for (int c = 0; c < size; c++) {
+            FlowConnection connection = all.get(allAt == null ? c : allAt[c]);
+            if (at < judgedSize && judged.get(judgedAt == null ? at : judgedAt[at]) != connection) {
                 String namespace = namespaceOf(connection);
-                while (at < judged.size() && namespaceOf(judged.get(at)).compareTo(namespace) < 0) {
+                while (at < judgedSize && namespaceOf(judged.get(judgedAt == null ? at : judgedAt[at]))
+                        .compareTo(namespace) < 0) {
                     at++;
                 }
             }
-            same[c] = at < judged.size() && judged.get(at) == connection ? at++ : -1;
+            int index = at < judgedSize ? judgedAt == null ? at : judgedAt[at] : -1;
+            same[c] = index >= 0 && judged.get(index) == connection ? index : -1;
+            if (same[c] >= 0) {
+                at++;
+            }
         }
         return same;
     }

@@ -190,9 +190,14 @@ class PodChurnTest {
     private void carryOverSides(List<FlowResult> before, List<FlowResult> after, String where) {
         for (String namespace : NAMESPACES) {
             ConnectionSides earlier = ConnectionSides.of(before, namespace, FlowNamespaces::of);
-            ConnectionSides carried = ConnectionSides.carriedOver(earlier, before, after, namespace, FlowNamespaces::of);
-            assertThat(IndexView.of(carried)).as(where + ", " + namespace)
-                    .isEqualTo(IndexView.of(ConnectionSides.of(after, namespace, FlowNamespaces::of)));
+            IndexView fresh = IndexView.of(ConnectionSides.of(after, namespace, FlowNamespaces::of));
+            // moves kept by connection index for every flow, by the namespace's connections alone, and as chosen
+            for (long denseShare : new long[] {Integer.MAX_VALUE, 0, 8}) {
+                ConnectionSides carried = ConnectionSides.carriedOver(earlier, before, FlowNamespaces::of, after,
+                        namespace, FlowNamespaces::of, denseShare);
+                assertThat(IndexView.of(carried)).as(where + ", " + namespace + ", dense share " + denseShare)
+                        .isEqualTo(fresh);
+            }
             carriedSides++;
         }
     }
