@@ -20,6 +20,11 @@ public final class NamespacePolicies {
     private final List<String> selectorKeys;
     private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
     private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
+    /**
+     * One list object per distinct list of isolating policies: decisions shared between peers are kept per list object
+     * ({@code PeerClasses}), so pods of different label sets selected by the same policies share them.
+     */
+    private final Map<PolicyList, List<CompiledPolicy>> lists = new ConcurrentHashMap<>();
 
     /** For a set that differs from {@code base} in one policy name only: selections are derived from base's. */
     private final NamespacePolicies base;
@@ -99,7 +104,50 @@ public final class NamespacePolicies {
                 }
             }
         }
-        return new Selection(List.copyOf(ingress), List.copyOf(egress));
+        return new Selection(canonical(ingress), canonical(egress));
+    }
+
+    /** The list object of this set equal to {@code policies} (the same policies in the same order). */
+    private List<CompiledPolicy> canonical(List<CompiledPolicy> policies) {
+        if (policies.isEmpty()) {
+            return List.of();
+        }
+        PolicyList key = new PolicyList(policies);
+        List<CompiledPolicy> known = lists.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (lists.size() >= CACHE_LIMIT) {
+            lists.clear();
+        }
+        List<CompiledPolicy> copy = List.copyOf(policies);
+        known = lists.putIfAbsent(new PolicyList(copy), copy);
+        return known != null ? known : copy;
+    }
+
+    /** A list of compiled policies compared by the identity of its elements (compiled policies never change). */
+    private record PolicyList(List<CompiledPolicy> policies) {
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof PolicyList o) || o.policies.size() != policies.size()) {
+                return false;
+            }
+            for (int i = 0; i < policies.size(); i++) {
+                if (o.policies.get(i) != policies.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = 1;
+            for (CompiledPolicy policy : policies) {
+                hash = hash * 31 + System.identityHashCode(policy);
+            }
+            return hash;
+        }
     }
 
     /** Base's selection without the changed name, plus the added policy: the lists compute() would make. */
@@ -116,10 +164,13 @@ public final class NamespacePolicies {
                 list.add(policy);
             }
         }
+        if (!withAdded && list.size() == fromBase.size()) {
+            return fromBase; // the change does not touch these pods' list: the very list, and what was decided for it
+        }
         if (withAdded) {
             list.add(added);
         }
-        return List.copyOf(list);
+        return canonical(list);
     }
 
     /** The policies that select a pod for ingress and for egress. */

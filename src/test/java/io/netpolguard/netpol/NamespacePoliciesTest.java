@@ -65,4 +65,29 @@ class NamespacePoliciesTest {
                     .isEqualTo(tier.equals("backend") ? List.of("backend-egress") : List.of());
         }
     }
+
+    @Test
+    void podsSelectedByTheSamePoliciesShareOneListAlsoAfterAChange() throws Exception {
+        var webBackend = policies.select(LabelSet.of(Map.of("app", "web", "tier", "backend")));
+        var webFrontend = policies.select(LabelSet.of(Map.of("app", "web", "tier", "frontend")));
+        assertThat(webFrontend.ingress()).isSameAs(webBackend.ingress());
+
+        // deleting the egress policy leaves the ingress lists as they were, the very objects
+        NamespacePolicies deleted = NamespacePolicies.changed(policies, "backend-egress", null);
+        var after = deleted.select(LabelSet.of(Map.of("app", "web", "tier", "backend")));
+        assertThat(after.ingress()).isSameAs(webBackend.ingress());
+        assertThat(after.egress()).isEmpty();
+
+        // a policy added for both: the pods it selects alike share the new list
+        NamespacePolicies added = NamespacePolicies.changed(policies, "deny-all", policy("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-all, namespace: shop}
+                spec: {podSelector: {}, policyTypes: [Ingress]}
+                """));
+        var backend = added.select(LabelSet.of(Map.of("app", "web", "tier", "backend")));
+        var frontend = added.select(LabelSet.of(Map.of("app", "web", "tier", "frontend")));
+        assertThat(names(backend.ingress())).containsExactly("web-ingress", "deny-all");
+        assertThat(frontend.ingress()).isSameAs(backend.ingress());
+    }
 }
