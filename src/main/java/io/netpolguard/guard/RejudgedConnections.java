@@ -26,7 +26,10 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     private final Object[] after;
     private final int[] beforeCounts;
     private final int[] counts;
-    /** The connections that got a status or result, in the order they got it. */
+    /**
+     * The connections that got a status or result, in the order they got it; null once they are more than an eighth
+     * of all (then looking at every connection costs about what sorting these would).
+     */
     private int[] changed = new int[16];
     private int changedSize;
 
@@ -114,11 +117,13 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     }
 
     private void recount(int index, FlowStatus status) {
-        if (after[index] == null) {
+        if (after[index] == null && changed != null) {
             if (changedSize == changed.length) {
-                changed = java.util.Arrays.copyOf(changed, changedSize * 2);
+                changed = changedSize >= size / 8 ? null : java.util.Arrays.copyOf(changed, changedSize * 2);
             }
-            changed[changedSize++] = index;
+            if (changed != null) {
+                changed[changedSize++] = index;
+            }
         }
         FlowStatus previous = known(index);
         if (previous != null) {
@@ -154,7 +159,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     int[] indicesWith(FlowStatus status, int limit) {
         int[] found = new int[Math.min(limit, count(status))];
         int n = 0;
-        if (unchanged == null || beforeCounts[status.ordinal()] > 0) {
+        if (unchanged == null || beforeCounts[status.ordinal()] > 0 || changed == null) {
             for (int i = 0; i < size && n < found.length; i++) {
                 if (status(i) == status) {
                     found[n++] = i;
