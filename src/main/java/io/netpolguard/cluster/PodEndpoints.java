@@ -47,7 +47,7 @@ public final class PodEndpoints {
             }
             if (pod.getStatus().getPodIPs() != null) {
                 for (PodIP ip : pod.getStatus().getPodIPs()) {
-                    if (ip.getIp() != null && !ip.getIp().isBlank()) {
+                    if (ip != null && ip.getIp() != null && !ip.getIp().isBlank()) {
                         ips.add(ip.getIp());
                     }
                 }

@@ -67,6 +67,11 @@ final class Peers {
                 snapshot);
     }
 
+    /** The elements of a list read from an object that are there: none when the list is missing, never a null. */
+    private static <T> List<T> present(List<T> list) {
+        return list == null ? List.of() : list.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The API server as policies see it: the endpoint addresses and ports of Service default/kubernetes. */
     static List<Target> apiServerTargets(ClusterSnapshot snapshot) {
         List<Target> targets = new ArrayList<>();
@@ -76,10 +81,9 @@ final class Peers {
                     || !"kubernetes".equals(labels.get("kubernetes.io/service-name")) || slice.getEndpoints() == null) {
                 continue;
             }
-            for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort port : slice.getPorts() == null
-                    ? List.<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort>of() : slice.getPorts()) {
-                for (Endpoint endpoint : slice.getEndpoints()) {
-                    for (String address : endpoint.getAddresses()) {
+            for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort port : present(slice.getPorts())) {
+                for (Endpoint endpoint : present(slice.getEndpoints())) {
+                    for (String address : present(endpoint.getAddresses())) {
                         addApiServer(targets, address, port.getPort(), port.getProtocol());
                     }
                 }
@@ -93,10 +97,9 @@ final class Peers {
                     || !"kubernetes".equals(endpoints.getMetadata().getName()) || endpoints.getSubsets() == null) {
                 continue;
             }
-            for (EndpointSubset subset : endpoints.getSubsets()) {
-                for (EndpointPort port : subset.getPorts() == null ? List.<EndpointPort>of() : subset.getPorts()) {
-                    for (EndpointAddress address : subset.getAddresses() == null ? List.<EndpointAddress>of()
-                            : subset.getAddresses()) {
+            for (EndpointSubset subset : present(endpoints.getSubsets())) {
+                for (EndpointPort port : present(subset.getPorts())) {
+                    for (EndpointAddress address : present(subset.getAddresses())) {
                         addApiServer(targets, address.getIp(), port.getPort(), port.getProtocol());
                     }
                 }

@@ -274,6 +274,51 @@ class ManifestReadingTest {
                 .hasMessageContaining("container 'db' has a port without containerPort");
     }
 
+    /**
+     * Found by the fuzzer (seed -7596158379869455157): a null among a pod's {@code status.podIPs} threw
+     * NullPointerException. It is skipped, like an empty one; so are nulls among the API server's endpoint ports and
+     * addresses.
+     */
+    @Test
+    void aNullPodIpOrEndpointAddressIsSkipped() throws IOException {
+        write("ok/cluster.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-0, namespace: shop, labels: {app: web}}
+                status: {podIP: 10.244.1.10, podIPs: [null, {ip: 10.244.1.10}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: dynatrace-operator-0
+                  namespace: dynatrace
+                  labels: {app.kubernetes.io/name: dynatrace-operator, app.kubernetes.io/component: operator}
+                status: {podIP: 10.244.2.10}
+                ---
+                apiVersion: v1
+                kind: Endpoints
+                metadata: {name: kubernetes, namespace: default}
+                subsets: [null, {addresses: [null, {ip: 172.18.0.2}], ports: [null, {name: https, port: 6443}]}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: kubernetes, namespace: default, labels: {kubernetes.io/service-name: kubernetes}}
+                addressType: IPv4
+                endpoints: [null, {addresses: [null, 172.18.0.2]}]
+                ports: [null, {name: https, port: 6443, protocol: TCP}]
+                """);
+        ClusterSnapshot snapshot = read(temp.resolve("ok"));
+
+        assertThat(endpoint(snapshot, "shop/web-0").addresses()).extracting(InetAddress::getHostAddress)
+                .containsExactly("10.244.1.10");
+        // the operator's flows to the API server find its address among the nulls
+        var flows = new io.netpolguard.dynatrace.RequiredFlows(io.netpolguard.dynatrace.FlowCatalogue.standard(),
+                io.netpolguard.dynatrace.DynatraceSettings.defaults(),
+                io.netpolguard.dynatrace.HostResolver.offline(Map.of())).derive(snapshot);
+        assertThat(flows).flatExtracting(f -> f.connections()).extracting(c -> c.connection().destination().toString())
+                .anyMatch(destination -> destination.contains("172.18.0.2"));
+    }
+
     /** Issue 12 §5: a long IPv6-looking podIP is turned away at once (its pattern used to backtrack quadratically). */
     @Test
     void aHugePodIpIsRejectedQuickly() throws IOException {
