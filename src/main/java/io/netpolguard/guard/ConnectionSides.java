@@ -45,6 +45,18 @@ final class ConnectionSides {
         return direction == Direction.INGRESS ? ingress : egress;
     }
 
+    /** How many sides of connections are indexed (a connection with both ends in the namespace counts twice). */
+    int size() {
+        int size = 0;
+        for (Side side : egress.values()) {
+            size += side.all().length;
+        }
+        for (Side side : ingress.values()) {
+            size += side.all().length;
+        }
+        return size;
+    }
+
     static long position(int flow, int connection) {
         return (long) flow << 32 | connection & 0xffffffffL;
     }

@@ -28,9 +28,17 @@ import java.util.function.Supplier;
 final class DerivedFlows {
     /** Key of the evaluation of all flows; namespace names are never empty. */
     private static final String ALL = "";
+    /**
+     * A namespace keeps the connection index of its latest evaluation for the next snapshot's when it holds at least
+     * this many connections: what it keeps alive (that evaluation's results, about a megabyte per flow from the
+     * monitored apps at 100,000 pods) pays off only where indexing again costs milliseconds (the operator's and the
+     * DNS namespace, which every app talks to).
+     */
+    static final int CARRIED_SIDES_AT_LEAST = 4096;
     /** At most this many namespaces keep the connection index of their latest evaluation for the next one. */
-    private static final int RECENT_SIDES = 16;
+    private static final int RECENT_SIDES = 4;
     private final RequiredFlows requiredFlows;
+    private final int carriedSidesAtLeast;
     /** Per namespace, the latest evaluation whose connections were indexed by side, to carry its index over. */
     private final Map<String, Evaluated> recentSides = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(RECENT_SIDES * 2, 0.75f, true) {
@@ -43,8 +51,10 @@ final class DerivedFlows {
     /** The entry before {@link #last}: requests still judging against the snapshot before a rebuild find it here. */
     private volatile Entry beforeLast;
 
-    DerivedFlows(RequiredFlows requiredFlows) {
+    /** @param carriedSidesAtLeast the fewest connections of a namespace whose index is carried over */
+    DerivedFlows(RequiredFlows requiredFlows, int carriedSidesAtLeast) {
         this.requiredFlows = requiredFlows;
+        this.carriedSidesAtLeast = carriedSidesAtLeast;
     }
 
     /**
@@ -122,12 +132,13 @@ final class DerivedFlows {
         private final List<FlowResult> results;
         private final Map<RequiredFlow, FlowNamespaces> where;
         private final Map<String, Evaluated> recentSides;
+        private final int carriedSidesAtLeast;
         private volatile Map<SameConnection, Verdict> verdicts;
         private volatile ConnectionSides sides;
         private final int[][] statusCounts;
 
         private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results, Map<RequiredFlow, FlowNamespaces> where,
-                Map<String, Evaluated> recentSides) {
+                Map<String, Evaluated> recentSides, int carriedSidesAtLeast) {
             this.policies = snapshot.policies();
             this.clusterPolicies = snapshot.clusterPolicies();
             this.unevaluatedPolicies = snapshot.unevaluatedPolicies();
@@ -137,6 +148,7 @@ final class DerivedFlows {
             this.results = results;
             this.where = where;
             this.recentSides = recentSides;
+            this.carriedSidesAtLeast = carriedSidesAtLeast;
             this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
                     .toArray(int[][]::new);
         }
@@ -152,6 +164,7 @@ final class DerivedFlows {
             this.results = results;
             this.where = all.where;
             this.recentSides = all.recentSides;
+            this.carriedSidesAtLeast = all.carriedSidesAtLeast;
             this.statusCounts = statusCounts;
         }
 
@@ -223,7 +236,11 @@ final class DerivedFlows {
                                 results, namespace, flow -> whereOf(where, flow))
                         : ConnectionSides.of(results, namespace, flow -> whereOf(where, flow));
                 sides = built;
-                recentSides.put(namespace, this);
+                if (built.size() >= carriedSidesAtLeast) {
+                    recentSides.put(namespace, this);
+                } else {
+                    recentSides.remove(namespace);
+                }
             }
             return built;
         }
@@ -301,7 +318,8 @@ final class DerivedFlows {
         });
         List<FlowResult> results = before.isEmpty() ? evaluator.apply(flows.get())
                 : ResultReuse.evaluate(flows.get(), before, snapshot.engine(), evaluator);
-        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results), entry.where(), recentSides);
+        Evaluated fresh = new Evaluated(snapshot, List.copyOf(results), entry.where(), recentSides,
+                carriedSidesAtLeast);
         cache.put(key, fresh);
         return fresh;
     }

@@ -32,9 +32,14 @@ public final class Guard {
     private final DerivedFlows derived;
 
     public Guard(RequiredFlows requiredFlows, GuardSettings settings) {
+        this(requiredFlows, settings, DerivedFlows.CARRIED_SIDES_AT_LEAST);
+    }
+
+    /** @param carriedSidesAtLeast see {@link DerivedFlows#DerivedFlows(RequiredFlows, int)} (tests carry every index) */
+    Guard(RequiredFlows requiredFlows, GuardSettings settings, int carriedSidesAtLeast) {
         this.requiredFlows = requiredFlows;
         this.settings = settings;
-        this.derived = new DerivedFlows(requiredFlows);
+        this.derived = new DerivedFlows(requiredFlows, carriedSidesAtLeast);
     }
 
     public GuardSettings settings() {

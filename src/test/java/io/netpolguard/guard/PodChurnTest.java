@@ -149,8 +149,45 @@ class PodChurnTest {
         assertThat(carriedSides).isGreaterThan(RUNS * STEPS);
     }
 
+    /**
+     * What an index of the operator namespace's connections knew of their peers (whether the peer's side lets them
+     * through) holds under the policies it was made with only: after shop's web pods may send again, narrowing the
+     * ActiveGate's ingress to the fullstack namespaces blocks nothing, as a fresh guard finds.
+     */
+    @Test
+    void anIndexIsNotCarriedOverAPolicyChange() {
+        PodEndpoint web = PodEndpoint.pod("shop", "web-0", LabelSet.of(Map.of("app", "a", "tier", "web")),
+                List.of(ip("10.244.1.10")), List.of());
+        PodEndpoint activeGate = PodEndpoint.pod("dynatrace", "fullstack-activegate-0",
+                LabelSet.of(PLATFORM_PODS.get(3)), List.of(ip("10.244.2.10")), List.of());
+        PodEndpoint operator = PodEndpoint.pod("dynatrace", "dynatrace-operator-0", LabelSet.of(PLATFORM_PODS.get(0)),
+                List.of(ip("10.244.2.11")), List.of());
+        ClusterSnapshot open = withPods(empty(), Map.of("shop", List.of(web), "dynatrace", List.of(activeGate, operator)));
+        Change.PolicyChange denyWebEgress = denyEgress("shop", "web");
+        ClusterSnapshot denied = ChangeProjector.apply(open, denyWebEgress);
+        ClusterSnapshot reopened = ChangeProjector.apply(denied, new Change.PolicyChange(Change.Operation.DELETE, "shop",
+                "deny-web", null, denyWebEgress.object()));
+        Change.PolicyChange narrow = policyChange("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: activegate-from-web, namespace: dynatrace}
+                spec:
+                  podSelector: {matchLabels: {app.kubernetes.io/name: activegate}}
+                  policyTypes: [Ingress]
+                  ingress:
+                  - from: [{namespaceSelector: {matchLabels: {monitor: fullstack}}}]
+                """, Change.Operation.UPDATE);
+        Guard guard = longLived();
+
+        guard.judge(denied, narrow); // indexes dynatrace's connections while shop's web pods may not send
+        Judgement judged = guard.judge(reopened, narrow);
+
+        assertThat(Decided.of(judged)).isEqualTo(Decided.of(guard().judge(reopened, narrow)));
+        assertThat(judged.decision()).isNotEqualTo(Decision.DENY);
+    }
+
     private void churn(Random random, int run) {
-        Guard guard = guard();
+        Guard guard = longLived();
         ClusterSnapshot snapshot = initial(random);
         List<FlowResult> previous = guard.check(snapshot);
         for (int step = 0; step < STEPS; step++) {
@@ -276,17 +313,31 @@ class PodChurnTest {
     }
 
     private static Guard guard() {
-        return new Guard(new RequiredFlows(FlowCatalogue.standard(), DynatraceSettings.defaults(),
-                HostResolver.offline(Map.of("abc12345.live.dynatrace.com", List.of(ip("203.0.113.10"))))),
-                GuardSettings.defaults());
+        return new Guard(requiredFlows(), GuardSettings.defaults());
     }
 
-    private static ClusterSnapshot initial(Random random) {
+    /** The guard that follows the churn: it carries every namespace's connection index over, however small. */
+    private static Guard longLived() {
+        return new Guard(requiredFlows(), GuardSettings.defaults(), 0);
+    }
+
+    private static RequiredFlows requiredFlows() {
+        return new RequiredFlows(FlowCatalogue.standard(), DynatraceSettings.defaults(),
+                HostResolver.offline(Map.of("abc12345.live.dynatrace.com", List.of(ip("203.0.113.10")))));
+    }
+
+    /** The cluster without pods. */
+    private static ClusterSnapshot empty() {
         List<String> skipped = new ArrayList<>();
         SnapshotBuilder builder = new SnapshotBuilder(skipped::add);
         Manifests.parse(CLUSTER, "test").forEach(d -> builder.add(d.node(), d.origin()));
         ClusterSnapshot empty = builder.build();
         assertThat(skipped).isEmpty();
+        return empty;
+    }
+
+    private static ClusterSnapshot initial(Random random) {
+        ClusterSnapshot empty = empty();
         Map<String, List<PodEndpoint>> pods = new LinkedHashMap<>();
         for (String namespace : NAMESPACES) {
             List<PodEndpoint> list = new ArrayList<>();
@@ -363,17 +414,24 @@ class PodChurnTest {
 
     /** A policy change the guard judges against the snapshot: a default-deny-egress for some pods of a namespace. */
     private static Change.PolicyChange denyEgress(String namespace, Random random) {
-        String tier = random.nextBoolean() ? "web" : "db";
-        String yaml = """
+        return denyEgress(namespace, random.nextBoolean() ? "web" : "db");
+    }
+
+    private static Change.PolicyChange denyEgress(String namespace, String tier) {
+        return policyChange("""
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata: {name: deny-%s, namespace: %s}
                 spec: {podSelector: {matchLabels: {tier: %s}}, policyTypes: [Egress]}
-                """.formatted(tier, namespace, tier);
+                """.formatted(tier, namespace, tier), Change.Operation.CREATE);
+    }
+
+    private static Change.PolicyChange policyChange(String yaml, Change.Operation operation) {
         try {
             NetworkPolicy policy = Manifests.JSON.treeToValue(Manifests.parse(yaml, "test").get(0).node(),
                     NetworkPolicy.class);
-            return new Change.PolicyChange(Change.Operation.CREATE, namespace, "deny-" + tier, policy, null);
+            return new Change.PolicyChange(operation, policy.getMetadata().getNamespace(),
+                    policy.getMetadata().getName(), policy, null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
