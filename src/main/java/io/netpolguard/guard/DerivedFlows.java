@@ -6,7 +6,6 @@ import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
-import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -133,7 +132,6 @@ final class DerivedFlows {
         private final Map<RequiredFlow, FlowNamespaces> where;
         private final Map<String, Evaluated> recentSides;
         private final int carriedSidesAtLeast;
-        private volatile Map<SameConnection, Verdict> verdicts;
         private volatile ConnectionSides sides;
         private final int[][] statusCounts;
 
@@ -210,16 +208,6 @@ final class DerivedFlows {
         /** Unmodifiable. */
         List<FlowResult> results() {
             return results;
-        }
-
-        /** The verdict of every judged connection, for changes that keep policies and namespaces (DynaKube changes). */
-        Map<SameConnection, Verdict> verdicts() {
-            Map<SameConnection, Verdict> built = verdicts;
-            if (built == null) {
-                built = SameConnection.verdicts(results);
-                verdicts = built;
-            }
-            return built;
         }
 
         /**
