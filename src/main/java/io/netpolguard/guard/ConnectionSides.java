@@ -449,37 +449,38 @@ final class ConnectionSides {
         }
 
         void add(long position, Outcome peerSide, List<InetAddress> peerAddresses) {
-            if (seeded != null) {
-                PeerGroup group = seeded;
-                seeded = null;
-                addAll(group);
-            }
-            if (positions.size() == peerSides.length) {
-                peerSides = Arrays.copyOf(peerSides, peerSides.length * 2);
-            }
-            peerSides[positions.size()] = peerSide;
-            positions.add(position);
+            unseed();
+            append(position, peerSide);
             for (int i = 0; i < peerAddresses.size(); i++) {
                 addAddress(ipv4(peerAddresses.get(i).getAddress()));
             }
         }
 
         void addAll(PeerGroup group) {
-            if (seeded != null) {
-                PeerGroup first = seeded;
-                seeded = null;
-                addAll(first);
-            }
+            unseed();
             for (int g = 0; g < group.size(); g++) {
-                if (positions.size() == peerSides.length) {
-                    peerSides = Arrays.copyOf(peerSides, peerSides.length * 2);
-                }
-                peerSides[positions.size()] = group.peerSides()[g];
-                positions.add(group.positions()[g]);
+                append(group.positions()[g], group.peerSides()[g]);
             }
             for (int address : group.addresses()) {
                 addAddress(address);
             }
+        }
+
+        /** Takes the group carried over into the arrays, before something is added to it. */
+        private void unseed() {
+            if (seeded != null) {
+                PeerGroup group = seeded;
+                seeded = null;
+                addAll(group);
+            }
+        }
+
+        private void append(long position, Outcome peerSide) {
+            if (positions.size() == peerSides.length) {
+                peerSides = Arrays.copyOf(peerSides, peerSides.length * 2);
+            }
+            peerSides[positions.size()] = peerSide;
+            positions.add(position);
         }
 
         private void addAddress(int address) {

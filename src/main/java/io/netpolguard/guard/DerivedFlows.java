@@ -3,8 +3,6 @@ package io.netpolguard.guard;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
-import io.netpolguard.netpol.Endpoint;
-import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicySet;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +37,7 @@ final class DerivedFlows {
     private final RequiredFlows requiredFlows;
     private final int carriedSidesAtLeast;
     /** Per namespace, the latest evaluation whose connections were indexed by side, to carry its index over. */
-    private final Map<String, Evaluated> recentSides = java.util.Collections.synchronizedMap(
+    private final Map<String, Evaluated> recentSides = Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(RECENT_SIDES * 2, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Evaluated> eldest) {
@@ -356,15 +354,5 @@ final class DerivedFlows {
     private static FlowNamespaces whereOf(Map<RequiredFlow, FlowNamespaces> where, RequiredFlow flow) {
         FlowNamespaces known = where.get(flow);
         return known != null ? known : FlowNamespaces.of(flow);
-    }
-
-    /** Whether the source or the destination of the connection is a pod of {@code namespace}. */
-    static boolean hasEndIn(io.netpolguard.dynatrace.FlowConnection connection, String namespace) {
-        return inNamespace(connection.connection().source(), namespace)
-                || inNamespace(connection.connection().destination(), namespace);
-    }
-
-    private static boolean inNamespace(Endpoint endpoint, String namespace) {
-        return endpoint instanceof PodEndpoint pod && pod.namespace().equals(namespace);
     }
 }

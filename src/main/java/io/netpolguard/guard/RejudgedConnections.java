@@ -56,7 +56,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     /**
      * The connections of a flow derived again, most of them the very connections of a flow judged before: each
-     * unchanged until judged again or {@link #put}; those not judged before must be.
+     * unchanged until judged again; those not judged before must be.
      *
      * @param before the result before of each connection, or a placeholder whose status {@code beforeCounts} counts
      * @param judge the result after the change of connection {@code index}
@@ -67,7 +67,8 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     }
 
     /**
-     * The connections of a flow not judged before: each must be {@link #put} or given a status ({@link #judgeLater}).
+     * The connections of a flow not judged before: each must be judged ({@link #judgeNow}) or given a status
+     * ({@link #judgeLater}).
      *
      * @param judge the result of connection {@code index}
      */
@@ -87,12 +88,6 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     /** The result of connection {@code index} before the change. */
     ConnectionResult before(int index) {
         return unchanged.apply(index);
-    }
-
-    /** Connection {@code index} has {@code result}. */
-    void put(int index, ConnectionResult result) {
-        recount(index, result.status());
-        after[index] = result;
     }
 
     /** Judges connection {@code index} again now (once). */
