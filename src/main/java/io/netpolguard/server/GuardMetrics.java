@@ -31,6 +31,8 @@ public class GuardMetrics {
     private final AtomicInteger operatorFound = new AtomicInteger();
     private final Timer rebuilds;
     private volatile SnapshotSource source;
+    /** The informers whose gauges are registered. */
+    private final Set<String> informersWithGauges = ConcurrentHashMap.newKeySet();
 
     @Inject
     public GuardMetrics(MeterRegistry registry) {
@@ -71,8 +73,9 @@ public class GuardMetrics {
     }
 
     /**
-     * Gauges for every informer of the source, also those started late (a CRD installed after the guard). Registering
-     * the same gauge again is a no-op; informer names are fixed or come from the CRDs the guard knows.
+     * Gauges for every informer of the source, also those started late (a CRD installed after the guard), each
+     * registered once (Micrometer warns when a gauge is registered again); informer names are fixed or come from the
+     * CRDs the guard knows.
      */
     void registerInformers() {
         SnapshotSource current = source;
@@ -80,6 +83,9 @@ public class GuardMetrics {
             return;
         }
         for (String name : current.syncState().keySet()) {
+            if (!informersWithGauges.add(name)) {
+                continue;
+            }
             Gauge.builder("netpol_guard_informer_synced", this, m -> m.synced(name))
                     .description("1 when the informer has listed its objects").tag("resource", name).register(registry);
             Gauge.builder("netpol_guard_informer_not_watching_seconds", this, m -> m.notWatchingSeconds(name))
