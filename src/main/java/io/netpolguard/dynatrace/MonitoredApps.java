@@ -31,9 +31,14 @@ final class MonitoredApps {
     private MonitoredApps() {
     }
 
-    static List<Pattern> defaultIgnored(String dynaKubeNamespace) {
-        return List.of(Pattern.compile("^" + Pattern.quote(dynaKubeNamespace) + "$"), Pattern.compile("^kube-.*"),
-                Pattern.compile("^openshift(-.*)?"), Pattern.compile("^gke-.*"), Pattern.compile("^gmp-.*"));
+    /**
+     * Whether the operator's default ignore list ({@code ^<dynakube namespace>$}, {@code ^kube-.*},
+     * {@code ^openshift(-.*)?}, {@code ^gke-.*}, {@code ^gmp-.*}, each found anywhere from the start) holds
+     * {@code namespace}: as prefixes, since a namespace name has no line break for {@code .} to stop at.
+     */
+    static boolean ignoredByDefault(String dynaKubeNamespace, String namespace) {
+        return namespace.equals(dynaKubeNamespace) || namespace.startsWith("kube-") || namespace.startsWith("openshift")
+                || namespace.startsWith("gke-") || namespace.startsWith("gmp-");
     }
 
     /**
@@ -93,6 +98,8 @@ final class MonitoredApps {
     /** Which namespaces a DynaKube's features select. */
     private static final class Reach {
         private final String operatorNamespace;
+        private final String dynaKubeNamespace;
+        /** The DynaKube's own ignore list; null for the operator's default ({@link #ignoredByDefault}). */
         private final List<Pattern> ignored;
         private final Selector codeModules;
         private final Selector enrichment;
@@ -101,8 +108,8 @@ final class MonitoredApps {
 
         Reach(DynaKube dk, String operatorNamespace) {
             this.operatorNamespace = operatorNamespace;
-            this.ignored = dk.featureFlags().ignoredNamespaces() != null ? dk.featureFlags().ignoredNamespaces()
-                    : defaultIgnored(dk.namespace());
+            this.dynaKubeNamespace = dk.namespace();
+            this.ignored = dk.featureFlags().ignoredNamespaces();
             this.codeModules = dk.injects() ? selector(dk.injectionNamespaceSelector()) : null;
             this.enrichment = dk.metadataEnrichment() ? selector(dk.enrichmentNamespaceSelector()) : null;
             this.otlp = dk.otlpExporter() ? selector(dk.otlpNamespaceSelector()) : null;
@@ -121,8 +128,13 @@ final class MonitoredApps {
             return apps;
         }
 
+        private boolean ignores(String namespace) {
+            return ignored == null ? ignoredByDefault(dynaKubeNamespace, namespace)
+                    : ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace));
+        }
+
         Set<Feature> featuresIn(String namespace, LabelSet labels) {
-            if (namespace.equals(operatorNamespace) || ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace))) {
+            if (namespace.equals(operatorNamespace) || ignores(namespace)) {
                 return null;
             }
             Set<Feature> features = EnumSet.noneOf(Feature.class);

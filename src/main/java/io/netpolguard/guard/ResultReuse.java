@@ -79,13 +79,20 @@ final class ResultReuse {
         int judgedSize = judgedAt == null ? judged.size() : judgedAt.length;
         int[] same = new int[size];
         int at = 0; // in judgedAt
+        // where the last skip stopped, and for which namespace: the next connection of that namespace stops there too
+        int skippedTo = -1;
+        String skippedFor = null;
         for (int c = 0; c < size; c++) {
             FlowConnection connection = all.get(allAt == null ? c : allAt[c]);
             if (at < judgedSize && judged.get(judgedAt == null ? at : judgedAt[at]) != connection) {
                 String namespace = namespaceOf(connection);
-                while (at < judgedSize && namespaceOf(judged.get(judgedAt == null ? at : judgedAt[at]))
-                        .compareTo(namespace) < 0) {
-                    at++;
+                if (at != skippedTo || !namespace.equals(skippedFor)) {
+                    while (at < judgedSize && namespaceOf(judged.get(judgedAt == null ? at : judgedAt[at]))
+                            .compareTo(namespace) < 0) {
+                        at++;
+                    }
+                    skippedTo = at;
+                    skippedFor = namespace;
                 }
             }
             int index = at < judgedSize ? judgedAt == null ? at : judgedAt[at] : -1;

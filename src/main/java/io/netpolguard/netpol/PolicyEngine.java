@@ -128,8 +128,12 @@ public final class PolicyEngine {
         if (connection.source() instanceof PodEndpoint source && source.samePodAs(connection.destination())) {
             return Outcome.ALLOWED;
         }
-        if (!clusterPolicies.isEmpty() || !unevaluated.isEmpty() || !(subject instanceof PodEndpoint pod)
-                || pod.hostNetwork()) {
+        boolean networkPolicyOnly = clusterPolicies.isEmpty() && unevaluated.isEmpty();
+        if (!(subject instanceof PodEndpoint pod) || pod.hostNetwork()) {
+            // NetworkPolicy selects no such side: only a cluster-wide or unevaluated policy could decide it
+            return networkPolicyOnly ? Outcome.ALLOWED : side(direction, subject, peer, connection).outcome();
+        }
+        if (!networkPolicyOnly) {
             return side(direction, subject, peer, connection).outcome();
         }
         List<CompiledPolicy> isolating = policies.in(pod.namespace()).select(pod.labels()).isolating(direction);
