@@ -11,6 +11,7 @@ public record CompiledPolicy(String namespace, String name, Selector podSelector
         boolean isolatesEgress, List<Rule> ingress, List<Rule> egress, List<String> problems) {
 
     public CompiledPolicy {
+        namespace = namespace == null ? null : namespace.intern(); // see PodEndpoint
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
         problems = List.copyOf(problems);

@@ -30,6 +30,9 @@ public final class NamespacePolicies {
     private final NamespacePolicies base;
     private final String changedName;
     private final CompiledPolicy added;
+    /** Per direction: every policy that isolates it selects every pod, so that all pods get the same list. */
+    private final boolean ingressAlike;
+    private final boolean egressAlike;
 
     public NamespacePolicies(List<CompiledPolicy> policies) {
         this(policies, null, null, null);
@@ -44,6 +47,8 @@ public final class NamespacePolicies {
         this.base = base;
         this.changedName = changedName;
         this.added = added;
+        this.ingressAlike = this.policies.stream().noneMatch(p -> p.isolatesIngress() && !p.podSelector().matchesEverything());
+        this.egressAlike = this.policies.stream().noneMatch(p -> p.isolatesEgress() && !p.podSelector().matchesEverything());
     }
 
     /**
@@ -82,6 +87,18 @@ public final class NamespacePolicies {
         }
         remember(byLabels, labels, selection);
         return selection;
+    }
+
+    /**
+     * The policies that isolate every pod of the namespace for {@code direction} when the list is the same for all
+     * (each policy isolating that direction selects every pod): {@code select(labels).isolating(direction)} for any
+     * labels, found without them. Null when the list depends on the pod's labels.
+     */
+    public List<CompiledPolicy> isolatingAlike(Direction direction) {
+        if (!(direction == Direction.INGRESS ? ingressAlike : egressAlike)) {
+            return null;
+        }
+        return select(LabelSet.EMPTY).isolating(direction);
     }
 
     private static void remember(Map<LabelSet, Selection> cache, LabelSet key, Selection selection) {

@@ -12,6 +12,8 @@ public record PodEndpoint(String kind, String namespace, String name, LabelSet l
         boolean hostNetwork, List<ContainerPort> ports) implements Endpoint {
 
     public PodEndpoint {
+        // one string per namespace name: the namespace is looked up per connection (PolicySet.in), by identity first
+        namespace = namespace == null ? null : namespace.intern();
         labels = labels == null ? LabelSet.EMPTY : labels;
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
         ports = ports == null ? List.of() : List.copyOf(ports);

@@ -19,6 +19,7 @@ public final class PolicyEngine {
     private final List<UnevaluatedPolicy> unevaluated;
     private final PeerClasses peerClasses;
     private volatile PeerRanges lastRanges;
+    private LastSide lastSide;
 
     /** An engine for a cluster whose address families are not known: an unknown address may be IPv4 or IPv6. */
     public PolicyEngine(PolicySet policies, NamespaceDirectory namespaces) {
@@ -136,12 +137,34 @@ public final class PolicyEngine {
         if (!networkPolicyOnly) {
             return side(direction, subject, peer, connection).outcome();
         }
-        List<CompiledPolicy> isolating = policies.in(pod.namespace()).select(pod.labels()).isolating(direction);
+        NamespacePolicies inNamespace = policies.in(pod.namespace());
+        List<CompiledPolicy> alike = inNamespace.isolatingAlike(direction);
+        List<CompiledPolicy> isolating = alike != null ? alike : inNamespace.select(pod.labels()).isolating(direction);
         if (isolating.isEmpty()) {
             return Outcome.ALLOWED;
         }
-        return peerClasses.decide(isolating, direction, pod, peer, () -> rangesOf(peer), connection,
+        LastSide last = lastSide;
+        if (last != null && last.isolating == isolating && last.direction == direction && last.peer == peer
+                && last.destination == connection.destination() && last.port == connection.port()
+                && last.protocol == connection.protocol()) {
+            return last.outcome;
+        }
+        Outcome outcome = peerClasses.decide(isolating, direction, pod, peer, () -> rangesOf(peer), connection,
                 () -> decide(direction, peer, connection, isolating, rangesOf(peer))).outcome();
+        lastSide = new LastSide(isolating, direction, peer, connection.destination(), connection.port(),
+                connection.protocol(), outcome);
+        return outcome;
+    }
+
+    /**
+     * The last side decided by {@link #sideOutcome}: what its outcome depends on (the isolating policies, which are of
+     * the subject's namespace, the peer, the destination for its named ports, the port and protocol) by identity. The
+     * connections of a flow come in runs from one namespace to one peer (the monitored apps to the tenant), and pods
+     * that are isolated alike need no look at their labels: such a run is decided once. Immutable, so threads may
+     * race on the field.
+     */
+    private record LastSide(List<CompiledPolicy> isolating, Direction direction, Endpoint peer, Endpoint destination,
+            int port, Protocol protocol, Outcome outcome) {
     }
 
     private static boolean inNamespace(Endpoint endpoint, String namespace) {

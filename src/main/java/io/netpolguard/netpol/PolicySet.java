@@ -21,6 +21,7 @@ public final class PolicySet {
      */
     private final String changedNamespace;
     private final NamespacePolicies changed;
+    private Found lastFound;
 
     private PolicySet(Map<String, NamespacePolicies> byNamespace) {
         this(byNamespace, null, null);
@@ -43,10 +44,25 @@ public final class PolicySet {
     }
 
     public NamespacePolicies in(String namespace) {
-        if (namespace.equals(changedNamespace)) {
-            return changed.policies().isEmpty() ? NamespacePolicies.NONE : changed;
+        Found last = lastFound;
+        if (last != null && last.namespace == namespace) {
+            return last.policies;
         }
-        return byNamespace.getOrDefault(namespace, NamespacePolicies.NONE);
+        NamespacePolicies found;
+        if (namespace.equals(changedNamespace)) {
+            found = changed.policies().isEmpty() ? NamespacePolicies.NONE : changed;
+        } else {
+            found = byNamespace.getOrDefault(namespace, NamespacePolicies.NONE);
+        }
+        lastFound = new Found(namespace, found);
+        return found;
+    }
+
+    /**
+     * The namespace looked up last, by identity (pods' namespace names are interned): a flow's connections come in
+     * runs from one namespace. Immutable, so threads may race on the field.
+     */
+    private record Found(String namespace, NamespacePolicies policies) {
     }
 
     public Collection<String> namespaces() {
