@@ -36,7 +36,8 @@ public final class ChangeProjector {
                 namespaces.remove(namespace.name());
             } else {
                 var meta = namespace.object().getMetadata();
-                namespaces.put(namespace.name(), NamespaceInfo.of(namespace.name(), meta.getLabels(), meta.getAnnotations()));
+                NamespaceInfo info = NamespaceInfo.of(namespace.name(), meta.getLabels(), meta.getAnnotations());
+                namespaces.put(info.name(), info);
             }
             return before.withNamespaces(namespaces);
         }

@@ -9,6 +9,7 @@ public record NamespaceInfo(String name, LabelSet labels, Map<String, String> an
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     public NamespaceInfo {
+        name = name == null ? null : name.intern(); // the key of the snapshot's namespaces: see PodEndpoint
         annotations = annotations == null ? Map.of() : Map.copyOf(withoutNulls(annotations));
     }
 

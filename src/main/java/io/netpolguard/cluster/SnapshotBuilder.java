@@ -169,9 +169,9 @@ public final class SnapshotBuilder {
     }
 
     private void addNamespace(Namespace namespace) {
-        String name = namespace.getMetadata().getName();
-        namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
-                namespace.getMetadata().getAnnotations()));
+        NamespaceInfo info = NamespaceInfo.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(),
+                namespace.getMetadata().getAnnotations());
+        namespaces.put(info.name(), info);
     }
 
     private <T extends HasMetadata> void addWorkload(T workload, Function<T, PodTemplateSpec> template) {

@@ -381,7 +381,7 @@ public final class RequiredFlows {
         for (Target source : sources) {
             for (int d = 0; d < destinations.size(); d++) {
                 Target destination = destinations.get(d);
-                for (PortSpec port : appPorts(definition, owner, source, portsOf.get(d), csiUsed)) {
+                for (PortSpec port : appPorts(definition, owner, source.features(), portsOf.get(d), csiUsed)) {
                     connections.add(new FlowConnection(source.end(), destination.end(),
                             new Connection(source.end().endpoint(), destination.end().endpoint(), port.port(), port.protocol())));
                 }
@@ -422,7 +422,7 @@ public final class RequiredFlows {
         SortedMap<String, List<FlowConnection>> fresh = new TreeMap<>();
         MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(), podChange.namespaces())
                 .forEach((namespace, apps) -> fresh.put(namespace,
-                        connections(definition, owner, appTargets(apps), destinations.targets(), portsOf, csiUsed)));
+                        appConnections(definition, owner, apps, destinations.targets(), portsOf, csiUsed)));
         AppSlices.Replaced replaced = AppSlices.replace(before.connections(), fresh);
         List<String> notes = new ArrayList<>(MonitoredApps.any(owner.dynaKube(), snapshot, components.operatorNamespace())
                 ? List.of() : noApps(owner));
@@ -436,10 +436,40 @@ public final class RequiredFlows {
     private static List<Target> appTargets(List<MonitoredApps.App> apps) {
         List<Target> targets = new ArrayList<>(apps.size());
         for (MonitoredApps.App app : apps) {
-            targets.add(new Target(new FlowEnd(Component.MONITORED_APPS.id(), app.pod(), app.pod().labels().asMap()), null,
-                    app.features()));
+            targets.add(new Target(appEnd(app.pod()), null, app.features()));
         }
         return targets;
+    }
+
+    private static FlowEnd appEnd(PodEndpoint pod) {
+        return FlowEnd.ofPod(Component.MONITORED_APPS.id(), pod);
+    }
+
+    /**
+     * The connections of one namespace's apps, as {@link #connections} makes them from their targets: the ports of each
+     * destination follow from the features, which are the namespace's, so they are found once.
+     */
+    private static List<FlowConnection> appConnections(FlowDefinition definition, Owner owner,
+            MonitoredApps.NamespaceApps apps, List<Target> destinations, List<List<PortSpec>> portsOf, boolean csiUsed) {
+        if (apps.pods().isEmpty()) {
+            return List.of();
+        }
+        List<List<PortSpec>> ports = new ArrayList<>(destinations.size());
+        for (int d = 0; d < destinations.size(); d++) {
+            ports.add(appPorts(definition, owner, apps.features(), portsOf.get(d), csiUsed));
+        }
+        List<FlowConnection> connections = new ArrayList<>(apps.pods().size() * destinations.size());
+        for (PodEndpoint pod : apps.pods()) {
+            FlowEnd source = appEnd(pod);
+            for (int d = 0; d < destinations.size(); d++) {
+                FlowEnd destination = destinations.get(d).end();
+                for (PortSpec port : ports.get(d)) {
+                    connections.add(new FlowConnection(source, destination,
+                            new Connection(pod, destination.endpoint(), port.port(), port.protocol())));
+                }
+            }
+        }
+        return connections;
     }
 
     private static List<String> noApps(Owner owner) {
@@ -450,15 +480,15 @@ public final class RequiredFlows {
      * The ports of one source: for {@code app-ports}, what the features that reach the app's namespace
      * need ({@link MonitoredApps}); otherwise the destination's ports.
      */
-    private static List<PortSpec> appPorts(FlowDefinition definition, Owner owner, Target source,
+    private static List<PortSpec> appPorts(FlowDefinition definition, Owner owner, Set<MonitoredApps.Feature> features,
             List<PortSpec> destinationPorts, boolean csiUsed) {
-        if (!definition.ports().contains("app-ports") || source.features() == null) {
+        if (!definition.ports().contains("app-ports") || features == null) {
             return destinationPorts;
         }
         if (Component.ACTIVEGATE.id().equals(definition.to())) {
-            return MonitoredApps.activeGatePorts(owner.dynaKube(), source.features());
+            return MonitoredApps.activeGatePorts(owner.dynaKube(), features);
         }
-        return MonitoredApps.needsTenant(owner.dynaKube(), source.features(), csiUsed) ? destinationPorts : List.of();
+        return MonitoredApps.needsTenant(owner.dynaKube(), features, csiUsed) ? destinationPorts : List.of();
     }
 
     private Ends ends(String id, Owner owner, ClusterSnapshot snapshot, Components components, Component source) {

@@ -401,9 +401,9 @@ public final class LiveCluster implements SnapshotSource {
         Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
         for (Object item : store("namespaces")) {
             Namespace namespace = (Namespace) item;
-            String name = namespace.getMetadata().getName();
-            namespaces.put(name, NamespaceInfo.of(name, namespace.getMetadata().getLabels(),
-                    namespace.getMetadata().getAnnotations()));
+            NamespaceInfo info = NamespaceInfo.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(),
+                    namespace.getMetadata().getAnnotations());
+            namespaces.put(info.name(), info);
         }
         return namespaces;
     }
