@@ -131,7 +131,7 @@ final class DerivedFlows {
         private final Map<String, Evaluated> recentSides;
         private final int carriedSidesAtLeast;
         private volatile ConnectionSides sides;
-        private final int[][] statusCounts;
+        private final RejudgedConnections.Statuses[] statuses;
 
         private Evaluated(ClusterSnapshot snapshot, List<FlowResult> results, Map<RequiredFlow, FlowNamespaces> where,
                 Map<String, Evaluated> recentSides, int carriedSidesAtLeast) {
@@ -145,12 +145,12 @@ final class DerivedFlows {
             this.where = where;
             this.recentSides = recentSides;
             this.carriedSidesAtLeast = carriedSidesAtLeast;
-            this.statusCounts = results.stream().map(r -> RejudgedConnections.counts(r.connections()))
-                    .toArray(int[][]::new);
+            this.statuses = results.stream().map(r -> RejudgedConnections.statuses(r.connections()))
+                    .toArray(RejudgedConnections.Statuses[]::new);
         }
 
         /** Some of {@code all}'s results, with their counts: the same evaluation, restricted. */
-        private Evaluated(Evaluated all, List<FlowResult> results, int[][] statusCounts) {
+        private Evaluated(Evaluated all, List<FlowResult> results, RejudgedConnections.Statuses[] statuses) {
             this.policies = all.policies;
             this.clusterPolicies = all.clusterPolicies;
             this.unevaluatedPolicies = all.unevaluatedPolicies;
@@ -161,25 +161,25 @@ final class DerivedFlows {
             this.where = all.where;
             this.recentSides = all.recentSides;
             this.carriedSidesAtLeast = all.carriedSidesAtLeast;
-            this.statusCounts = statusCounts;
+            this.statuses = statuses;
         }
 
         /** The results of the flows with a connection that has an end in {@code namespace}, in their order. */
         private Evaluated touching(String namespace) {
             List<FlowResult> touching = new ArrayList<>();
-            List<int[]> counts = new ArrayList<>();
+            List<RejudgedConnections.Statuses> kept = new ArrayList<>();
             for (int f = 0; f < results.size(); f++) {
                 if (whereOf(where, results.get(f).flow()).touches(namespace)) {
                     touching.add(results.get(f));
-                    counts.add(statusCounts[f]);
+                    kept.add(statuses[f]);
                 }
             }
-            return new Evaluated(this, List.copyOf(touching), counts.toArray(int[][]::new));
+            return new Evaluated(this, List.copyOf(touching), kept.toArray(RejudgedConnections.Statuses[]::new));
         }
 
         /** How many connections of result {@code flow} have each status (kept: every change reads them anew). */
-        int[] statusCounts(int flow) {
-            return statusCounts[flow];
+        RejudgedConnections.Statuses statuses(int flow) {
+            return statuses[flow];
         }
 
         /** Whether the verdicts hold for {@code snapshot}: the same policies of every tier and the same nodes. */

@@ -48,7 +48,7 @@ final class PolicyChangeRejudging {
         RejudgedConnections[] rejudged = new RejudgedConnections[beforeResults.size()];
         IntFunction<RejudgedConnections> flow = f -> {
             if (rejudged[f] == null) {
-                rejudged[f] = RejudgedConnections.after(beforeResults.get(f).connections(), evaluated.statusCounts(f), judge);
+                rejudged[f] = RejudgedConnections.after(beforeResults.get(f).connections(), evaluated.statuses(f), judge);
             }
             return rejudged[f];
         };

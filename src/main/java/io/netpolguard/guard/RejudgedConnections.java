@@ -19,8 +19,20 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     /** Up to this many indices are picked in one pass over the changed connections rather than sorting them all. */
     private static final int FEW = 16;
 
+    /**
+     * The statuses of a flow's connections before a change, one byte each ({@link FlowStatus#ordinal()}), and how
+     * many have each: a change that touches thousands of connections reads these instead of each result.
+     */
+    record Statuses(byte[] each, int[] counts) {
+        FlowStatus at(int index) {
+            return STATUSES[each[index]];
+        }
+    }
+
     private final int size;
     private final IntFunction<ConnectionResult> unchanged;
+    /** The status of each connection before, when known apart from {@code unchanged}; else null. */
+    private final byte[] beforeStatuses;
     private final IntFunction<ConnectionResult> judge;
     /** Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result. */
     private final Object[] after;
@@ -33,10 +45,11 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     private int[] changed = new int[16];
     private int changedSize;
 
-    private RejudgedConnections(int size, IntFunction<ConnectionResult> unchanged, IntFunction<ConnectionResult> judge,
-            int[] counts) {
+    private RejudgedConnections(int size, IntFunction<ConnectionResult> unchanged, byte[] beforeStatuses,
+            IntFunction<ConnectionResult> judge, int[] counts) {
         this.size = size;
         this.unchanged = unchanged;
+        this.beforeStatuses = beforeStatuses;
         this.judge = judge;
         this.after = new Object[size];
         this.beforeCounts = counts;
@@ -46,12 +59,13 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     /**
      * The connections of a flow after a policy change, each unchanged until judged again.
      *
-     * @param beforeCounts the connections of {@code before} per status ({@link #counts(List)})
+     * @param statuses the statuses of {@code before} ({@link #statuses(List)})
      * @param judge the result after the change of a connection, from its result before
      */
-    static RejudgedConnections after(List<ConnectionResult> before, int[] beforeCounts,
+    static RejudgedConnections after(List<ConnectionResult> before, Statuses statuses,
             UnaryOperator<ConnectionResult> judge) {
-        return new RejudgedConnections(before.size(), before::get, i -> judge.apply(before.get(i)), beforeCounts);
+        return new RejudgedConnections(before.size(), before::get, statuses.each(), i -> judge.apply(before.get(i)),
+                statuses.counts());
     }
 
     /**
@@ -63,7 +77,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
      */
     static RejudgedConnections reusing(int size, IntFunction<ConnectionResult> before, int[] beforeCounts,
             IntFunction<ConnectionResult> judge) {
-        return new RejudgedConnections(size, before, judge, beforeCounts);
+        return new RejudgedConnections(size, before, null, judge, beforeCounts);
     }
 
     /**
@@ -73,16 +87,19 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
      * @param judge the result of connection {@code index}
      */
     static RejudgedConnections fresh(int size, IntFunction<ConnectionResult> judge) {
-        return new RejudgedConnections(size, null, judge, new int[STATUSES.length]);
+        return new RejudgedConnections(size, null, null, judge, new int[STATUSES.length]);
     }
 
-    /** How many of {@code connections} have each status, by {@link FlowStatus#ordinal()}. */
-    static int[] counts(List<ConnectionResult> connections) {
+    /** The status of each of {@code connections}, and how many have each. */
+    static Statuses statuses(List<ConnectionResult> connections) {
+        byte[] each = new byte[connections.size()];
         int[] counts = new int[STATUSES.length];
         for (int i = 0; i < connections.size(); i++) {
-            counts[statusAt(connections, i).ordinal()]++;
+            int status = statusAt(connections, i).ordinal();
+            each[i] = (byte) status;
+            counts[status]++;
         }
-        return counts;
+        return new Statuses(each, counts);
     }
 
     /** The result of connection {@code index} before the change. */
@@ -135,6 +152,9 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         }
         if (result instanceof ConnectionResult judged) {
             return judged.status();
+        }
+        if (beforeStatuses != null) {
+            return STATUSES[beforeStatuses[index]];
         }
         return unchanged == null ? null : unchanged.apply(index).status();
     }

@@ -62,13 +62,13 @@ final class SamePoliciesEvaluation {
                 continue;
             }
             if (result != null) { // the same flow: only its connections with an end in the namespace are judged again
-                results.add(FlowEvaluator.result(flow, rejudgedIn(result, before.statusCounts(index),
+                results.add(FlowEvaluator.result(flow, rejudgedIn(result, before.statuses(index),
                         where.apply(flow).in(namespace), engine)));
                 continue;
             }
             Integer sameKey = byKey.get(flow.key());
             results.add(FlowEvaluator.result(flow, sameKey == null ? fresh(flow, engine)
-                    : derivedAgain(flow, before.results().get(sameKey), before.statusCounts(sameKey),
+                    : derivedAgain(flow, before.results().get(sameKey), before.statuses(sameKey),
                             namespace == null ? new int[0] : where.apply(before.results().get(sameKey).flow())
                                     .in(namespace), engine)));
         }
@@ -87,14 +87,14 @@ final class SamePoliciesEvaluation {
     }
 
     /**
-     * The connections of a flow derived again from {@code previous} (its result before the change, {@code counts} per
+     * The connections of a flow derived again from {@code previous} (its result before the change, {@code statuses} its
      * status), most of them the very connections judged then (the other namespaces' apps when only one namespace's
      * were looked at again): those keep their results unless they have an end in the changed namespace
      * ({@code inNamespace}: the indices of such connections in {@code previous}); the others are judged like those of
      * a new flow. Costs the connections that are new or judged again, and a walk of identities.
      */
-    private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous, int[] counts,
-            int[] inNamespace, PolicyEngine engine) {
+    private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous,
+            RejudgedConnections.Statuses statuses, int[] inNamespace, PolicyEngine engine) {
         List<FlowConnection> flowConnections = flow.connections();
         int[] same = ResultReuse.sameConnections(flow, previous.flow());
         int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
@@ -107,10 +107,10 @@ final class SamePoliciesEvaluation {
                 fresh++;
             }
         }
-        int[] beforeCounts = counts.clone();
+        int[] beforeCounts = statuses.counts().clone();
         for (int k = 0; k < now.length; k++) {
             if (now[k] < 0) { // gone with the change
-                beforeCounts[previous.statusAt(k).ordinal()]--;
+                beforeCounts[statuses.at(k).ordinal()]--;
             }
         }
         beforeCounts[NOT_JUDGED.status().ordinal()] += fresh;
@@ -144,12 +144,12 @@ final class SamePoliciesEvaluation {
     }
 
     /**
-     * The connections of {@code result} (judged before the change, {@code counts} per status) with those at
+     * The connections of {@code result} (judged before the change, {@code statuses} its statuses) with those at
      * {@code positions} judged again: their status now, their verdicts when read.
      */
-    private static RejudgedConnections rejudgedIn(FlowResult result, int[] counts, int[] positions,
-            PolicyEngine engine) {
-        RejudgedConnections connections = RejudgedConnections.after(result.connections(), counts,
+    private static RejudgedConnections rejudgedIn(FlowResult result, RejudgedConnections.Statuses statuses,
+            int[] positions, PolicyEngine engine) {
+        RejudgedConnections connections = RejudgedConnections.after(result.connections(), statuses,
                 previous -> FlowEvaluator.evaluate(previous.connection(), engine));
         for (int c : positions) {
             judge(connections, c, result.flow().connections().get(c), engine);

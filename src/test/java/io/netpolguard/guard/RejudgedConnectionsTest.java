@@ -26,7 +26,7 @@ class RejudgedConnectionsTest {
     @Test
     void aConnectionBlockedBeforeComesFirstWhenTheChangeBlocksALaterOne() {
         List<ConnectionResult> before = results(FlowStatus.BLOCKED, FlowStatus.ALLOWED, FlowStatus.ALLOWED);
-        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.counts(before),
+        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.statuses(before),
                 previous -> new ConnectionResult(previous.connection(), null, FlowStatus.BLOCKED));
         after.judgeLater(2, FlowStatus.BLOCKED);
         FlowResult result = FlowEvaluator.result(FLOW, after);
@@ -43,7 +43,7 @@ class RejudgedConnectionsTest {
         List<ConnectionResult> before = results(FlowStatus.ALLOWED, FlowStatus.ALLOWED, FlowStatus.ALLOWED,
                 FlowStatus.ALLOWED);
         List<Integer> judged = new ArrayList<>();
-        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.counts(before), previous -> {
+        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.statuses(before), previous -> {
             judged.add(before.indexOf(previous));
             FlowStatus status = before.indexOf(previous) == 3 ? FlowStatus.BLOCKED : FlowStatus.UNVERIFIABLE;
             return new ConnectionResult(previous.connection(), null, status);
@@ -66,7 +66,7 @@ class RejudgedConnectionsTest {
         FlowStatus[] allowed = new FlowStatus[40];
         java.util.Arrays.fill(allowed, FlowStatus.ALLOWED);
         List<ConnectionResult> before = results(allowed);
-        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.counts(before),
+        RejudgedConnections after = RejudgedConnections.after(before, RejudgedConnections.statuses(before),
                 previous -> new ConnectionResult(previous.connection(), null,
                         before.indexOf(previous) % 3 == 0 ? FlowStatus.BLOCKED : FlowStatus.ALLOWED));
         for (int i = before.size() - 1; i >= 0; i--) { // changed from the last to the first, some still allowed
