@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,11 +114,15 @@ public class GuardMetrics {
             "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
     static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
+    /** The counter of each label combination, registered once: a registry lookup per request costs more. */
+    private final Map<List<String>, Counter> requestCounters = new ConcurrentHashMap<>();
+
     public void recordDecision(String kind, String operation, String decision, long nanos) {
-        Counter.builder("netpol_guard_admission_requests").description("Admission requests answered")
-                .tag("kind", KINDS.contains(kind) ? kind : "other")
-                .tag("operation", OPERATIONS.contains(operation) ? operation : "other")
-                .tag("decision", decision).register(registry).increment();
+        List<String> labels = List.of(KINDS.contains(kind) ? kind : "other",
+                OPERATIONS.contains(operation) ? operation : "other", decision);
+        requestCounters.computeIfAbsent(labels, l -> Counter.builder("netpol_guard_admission_requests")
+                .description("Admission requests answered").tag("kind", l.get(0)).tag("operation", l.get(1))
+                .tag("decision", l.get(2)).register(registry)).increment();
         latency.record(Duration.ofNanos(nanos));
     }
 

@@ -361,4 +361,18 @@ class ValidateResourceTest {
             }
         };
     }
+
+    @Test
+    void theLoggedLatencyHasThreeDecimalsWhateverTheLocale() {
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            assertThat(ValidateResource.millis(85_400)).isEqualTo("0.085");
+            assertThat(ValidateResource.millis(999_600)).isEqualTo("1.000");
+            assertThat(ValidateResource.millis(1_234_567_890)).isEqualTo("1234.568");
+            assertThat(ValidateResource.millis(0)).isEqualTo("0.000");
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
 }
