@@ -66,7 +66,16 @@ final class ResultReuse {
      * replaced namespace costs its own connections, not the flow's.
      */
     static int[] sameConnections(RequiredFlow flow, RequiredFlow previous) {
-        return sameConnections(flow.connections(), null, previous.connections(), null);
+        return sameConnections(flow.connections(), null, previous.connections(), null, c -> { });
+    }
+
+    /**
+     * Like {@link #sameConnections(RequiredFlow, RequiredFlow)}, handing each connection of {@code flow} not found in
+     * {@code previous} to {@code fresh} as soon as it is known new: the walk has just read its ends, so judging it then
+     * reads them from the cache.
+     */
+    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous, java.util.function.IntConsumer fresh) {
+        return sameConnections(flow.connections(), null, previous.connections(), null, fresh);
     }
 
     /**
@@ -75,6 +84,11 @@ final class ResultReuse {
      * those at {@code judgedAt}, else -1; both index arrays ascending, null for every index. The indices found ascend.
      */
     static int[] sameConnections(List<FlowConnection> all, int[] allAt, List<FlowConnection> judged, int[] judgedAt) {
+        return sameConnections(all, allAt, judged, judgedAt, c -> { });
+    }
+
+    private static int[] sameConnections(List<FlowConnection> all, int[] allAt, List<FlowConnection> judged,
+            int[] judgedAt, java.util.function.IntConsumer fresh) {
         int size = allAt == null ? all.size() : allAt.length;
         int judgedSize = judgedAt == null ? judged.size() : judgedAt.length;
         int[] same = new int[size];
@@ -99,6 +113,8 @@ final class ResultReuse {
             same[c] = index >= 0 && judged.get(index) == connection ? index : -1;
             if (same[c] >= 0) {
                 at++;
+            } else {
+                fresh.accept(c);
             }
         }
         return same;

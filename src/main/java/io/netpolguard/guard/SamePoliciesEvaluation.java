@@ -96,7 +96,13 @@ final class SamePoliciesEvaluation {
     private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous,
             RejudgedConnections.Statuses statuses, int[] inNamespace, PolicyEngine engine) {
         List<FlowConnection> flowConnections = flow.connections();
-        int[] same = ResultReuse.sameConnections(flow, previous.flow());
+        // each new connection's status, found while the walk has its ends at hand; OUTSIDE_POLICY: judged in full later
+        byte[] freshStatus = new byte[flowConnections.size()];
+        int[] same = ResultReuse.sameConnections(flow, previous.flow(), c -> {
+            FlowConnection connection = flowConnections.get(c);
+            freshStatus[c] = connection.outsidePolicy() ? OUTSIDE_POLICY
+                    : (byte) FlowEvaluator.status(engine.outcome(connection.connection())).ordinal();
+        });
         int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
         Arrays.fill(now, -1);
         int fresh = 0;
@@ -118,9 +124,10 @@ final class SamePoliciesEvaluation {
                 c -> same[c] >= 0 ? previous.connections().get(same[c]) : NOT_JUDGED, beforeCounts,
                 c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
         for (int c = 0; c < same.length; c++) {
-            if (same[c] < 0) {
-                FlowConnection connection = flowConnections.get(c);
-                judge(connections, c, connection, engine);
+            if (same[c] < 0 && freshStatus[c] == OUTSIDE_POLICY) {
+                connections.judgeNow(c);
+            } else if (same[c] < 0) {
+                connections.judgeLater(c, STATUSES[freshStatus[c]]);
             }
         }
         for (int k : inNamespace) {
@@ -130,6 +137,9 @@ final class SamePoliciesEvaluation {
         }
         return connections;
     }
+
+    private static final FlowStatus[] STATUSES = FlowStatus.values();
+    private static final byte OUTSIDE_POLICY = -1;
 
     /** Stands for a connection of a flow derived again that was not judged before, until it is. */
     private static final ConnectionResult NOT_JUDGED = new ConnectionResult(null, null, FlowStatus.NOT_APPLICABLE);
