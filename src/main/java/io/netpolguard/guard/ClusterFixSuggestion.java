@@ -73,7 +73,7 @@ final class ClusterFixSuggestion {
             Map<String, Object> pods = new LinkedHashMap<>();
             pods.put("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", pod.namespace())));
             pods.put("podSelector", Component.MONITORED_APPS.id().equals(end.role()) || end.selector().isEmpty()
-                    ? Map.of() : Map.of("matchLabels", end.selector()));
+                    ? Map.of() : Map.of("matchLabels", new java.util.TreeMap<>(end.selector()))); // same order every run
             return List.of(Map.of("pods", pods));
         }
         if (direction == Direction.INGRESS) {

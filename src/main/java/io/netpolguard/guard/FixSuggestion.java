@@ -153,7 +153,7 @@ final class FixSuggestion {
             Map<String, Object> peer = new LinkedHashMap<>();
             peer.put("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", pod.namespace())));
             if (!Component.MONITORED_APPS.id().equals(end.role()) && !end.selector().isEmpty()) {
-                peer.put("podSelector", Map.of("matchLabels", end.selector()));
+                peer.put("podSelector", Map.of("matchLabels", new TreeMap<>(end.selector()))); // same order every run
             }
             return List.of(peer);
         }
