@@ -13,7 +13,8 @@ public record Judgement(Decision decision, List<Finding> findings, List<String> 
     public Judgement {
         findings = List.copyOf(findings);
         warnings = List.copyOf(warnings);
-        auditAnnotations = Map.copyOf(auditAnnotations);
+        // sorted: the response (and the CLI's review output) is the same from one run to the next
+        auditAnnotations = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(Map.copyOf(auditAnnotations)));
     }
 
     /** This judgement with one more audit annotation. */
