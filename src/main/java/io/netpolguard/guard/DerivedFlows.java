@@ -208,6 +208,13 @@ final class DerivedFlows {
             return results;
         }
 
+        /** Whether {@link #sides} would carry the index over from an earlier evaluation rather than make it anew. */
+        boolean canCarrySides(String namespace) {
+            Evaluated earlier = recentSides.get(namespace);
+            return sides == null && earlier != null && earlier.sides != null && earlier != this
+                    && earlier.judgesLike(this);
+        }
+
         /**
          * The connections by side in {@code namespace}, the namespace these results were restricted to; carried over
          * from the latest evaluation indexed there when it judges like this one (only pods changed since).
@@ -252,15 +259,35 @@ final class DerivedFlows {
      * so that no request waits for it: its flows, and their evaluation when one made before still holds for most of
      * it (pods changed, policies did not). After a change of policies, namespaces or nodes every connection would be
      * judged again: that is left to the periodic audit and to the requests that need it, so that a stream of policy
-     * changes cannot keep this thread busy.
+     * changes cannot keep this thread busy. The connection indexes of the large namespaces recently changed in (the
+     * operator's) are carried over here too, when they can be, instead of by the first change judged there.
      */
     void prepare(ClusterSnapshot snapshot, Function<List<RequiredFlow>, List<FlowResult>> evaluator) {
         Entry entry = entry(snapshot);
         Evaluated all = entry.evaluated().get(ALL);
         boolean inheritable = entry.inherited().values().stream().anyMatch(j -> j.evaluation().reusableFor(snapshot));
         if ((all == null || !all.validFor(snapshot)) && inheritable) {
-            evaluatedAll(snapshot, evaluator);
+            all = evaluatedAll(snapshot, evaluator);
         }
+        if (all == null || !all.validFor(snapshot)) {
+            return;
+        }
+        List<String> namespaces;
+        synchronized (recentSides) {
+            namespaces = List.copyOf(recentSides.keySet());
+        }
+        for (String namespace : namespaces) {
+            Evaluated touching = evaluatedTouching(snapshot, namespace, evaluator);
+            if (touching.canCarrySides(namespace)) {
+                touching.sides(namespace);
+            }
+        }
+    }
+
+    /** Whether the connection index of {@code namespace} is already made for {@code snapshot} (what prepare readied). */
+    boolean sidesReady(ClusterSnapshot snapshot, String namespace) {
+        Evaluated touching = entry(snapshot).evaluated().get(namespace);
+        return touching != null && touching.sides != null;
     }
 
     /**

@@ -55,6 +55,11 @@ public final class Guard {
      * Makes ready what every change judged against {@code snapshot} starts from (its flows and their evaluation), for
      * the thread that makes snapshots: the first request after a rebuild then finds it done.
      */
+    /** Whether a NetworkPolicy change in {@code namespace} finds its connection index made for {@code snapshot}. */
+    boolean connectionIndexReady(ClusterSnapshot snapshot, String namespace) {
+        return derived.sidesReady(snapshot, namespace);
+    }
+
     public void prepare(ClusterSnapshot snapshot) {
         if (settings.mode() != Mode.OFF) {
             derived.prepare(snapshot, flows -> evaluate(flows, snapshot.engine()));

@@ -186,6 +186,31 @@ class PodChurnTest {
         assertThat(judged.decision()).isNotEqualTo(Decision.DENY);
     }
 
+    /**
+     * Under churn the rebuild thread carries over the connection index of a namespace changed in recently (for the next
+     * snapshot), so that the next change there does not: the index is made when the snapshot is prepared, and the change
+     * is judged as a fresh guard judges it.
+     */
+    @Test
+    void preparingASnapshotCarriesTheIndexOfANamespaceChangedInRecently() {
+        Random random = new Random(7);
+        Guard guard = longLived();
+        ClusterSnapshot snapshot = initial(random);
+        Change.PolicyChange change = denyEgress("dynatrace", "web");
+        guard.check(snapshot);
+        guard.judge(snapshot, change);
+        assertThat(guard.connectionIndexReady(snapshot, "dynatrace")).isTrue();
+
+        ClusterSnapshot next = withPodChanges(snapshot, random, 1);
+        assertThat(next.policies()).isSameAs(snapshot.policies());
+        assertThat(guard.connectionIndexReady(next, "dynatrace")).isFalse();
+        guard.prepare(next);
+
+        assertThat(guard.connectionIndexReady(next, "dynatrace")).isTrue();
+        assertThat(guard.connectionIndexReady(next, "shop")).as("no change was judged in shop").isFalse();
+        assertThat(Decided.of(guard.judge(next, change))).isEqualTo(Decided.of(guard().judge(next, change)));
+    }
+
     private void churn(Random random, int run) {
         Guard guard = longLived();
         ClusterSnapshot snapshot = initial(random);
