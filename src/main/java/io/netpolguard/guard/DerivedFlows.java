@@ -177,7 +177,7 @@ final class DerivedFlows {
             return new Evaluated(this, List.copyOf(touching), kept.toArray(RejudgedConnections.Statuses[]::new));
         }
 
-        /** How many connections of result {@code flow} have each status (kept: every change reads them anew). */
+        /** The status of each connection of result {@code flow}, and how many have each (kept: every change reads them). */
         RejudgedConnections.Statuses statuses(int flow) {
             return statuses[flow];
         }
@@ -210,9 +210,14 @@ final class DerivedFlows {
 
         /** Whether {@link #sides} would carry the index over from an earlier evaluation rather than make it anew. */
         boolean canCarrySides(String namespace) {
+            return sides == null && sidesToCarry(namespace) != null;
+        }
+
+        /** The latest evaluation indexed in {@code namespace} when its index can be carried over to this one, else null. */
+        private Evaluated sidesToCarry(String namespace) {
             Evaluated earlier = recentSides.get(namespace);
-            return sides == null && earlier != null && earlier.sides != null && earlier != this
-                    && earlier.judgesLike(this);
+            return earlier != null && earlier.sides != null && earlier != this && earlier.judgesLike(this) ? earlier
+                    : null;
         }
 
         /**
@@ -222,10 +227,9 @@ final class DerivedFlows {
         ConnectionSides sides(String namespace) {
             ConnectionSides built = sides;
             if (built == null) {
-                Evaluated earlier = recentSides.get(namespace);
-                ConnectionSides earlierSides = earlier == null ? null : earlier.sides;
-                built = earlierSides != null && earlier != this && earlier.judgesLike(this)
-                        ? ConnectionSides.carriedOver(earlierSides, earlier.results, flow -> whereOf(earlier.where, flow),
+                Evaluated earlier = sidesToCarry(namespace);
+                built = earlier != null
+                        ? ConnectionSides.carriedOver(earlier.sides, earlier.results, flow -> whereOf(earlier.where, flow),
                                 results, namespace, flow -> whereOf(where, flow))
                         : ConnectionSides.of(results, namespace, flow -> whereOf(where, flow));
                 sides = built;

@@ -51,15 +51,15 @@ public final class Guard {
         return new ArrayList<>(derived.evaluated(snapshot, flows -> evaluate(flows, snapshot.engine())));
     }
 
-    /**
-     * Makes ready what every change judged against {@code snapshot} starts from (its flows and their evaluation), for
-     * the thread that makes snapshots: the first request after a rebuild then finds it done.
-     */
     /** Whether a NetworkPolicy change in {@code namespace} finds its connection index made for {@code snapshot}. */
     boolean connectionIndexReady(ClusterSnapshot snapshot, String namespace) {
         return derived.sidesReady(snapshot, namespace);
     }
 
+    /**
+     * Makes ready what every change judged against {@code snapshot} starts from (its flows and their evaluation), for
+     * the thread that makes snapshots: the first request after a rebuild then finds it done.
+     */
     public void prepare(ClusterSnapshot snapshot) {
         if (settings.mode() != Mode.OFF) {
             derived.prepare(snapshot, flows -> evaluate(flows, snapshot.engine()));

@@ -98,11 +98,8 @@ final class SamePoliciesEvaluation {
         List<FlowConnection> flowConnections = flow.connections();
         // each new connection's status, found while the walk has its ends at hand; OUTSIDE_POLICY: judged in full later
         byte[] freshStatus = new byte[flowConnections.size()];
-        int[] same = ResultReuse.sameConnections(flow, previous.flow(), c -> {
-            FlowConnection connection = flowConnections.get(c);
-            freshStatus[c] = connection.outsidePolicy() ? OUTSIDE_POLICY
-                    : (byte) FlowEvaluator.status(engine.outcome(connection.connection())).ordinal();
-        });
+        int[] same = ResultReuse.sameConnections(flow, previous.flow(),
+                c -> freshStatus[c] = statusNow(flowConnections.get(c), engine));
         int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
         Arrays.fill(now, -1);
         int fresh = 0;
@@ -124,10 +121,8 @@ final class SamePoliciesEvaluation {
                 c -> same[c] >= 0 ? previous.connections().get(same[c]) : NOT_JUDGED, beforeCounts,
                 c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
         for (int c = 0; c < same.length; c++) {
-            if (same[c] < 0 && freshStatus[c] == OUTSIDE_POLICY) {
-                connections.judgeNow(c);
-            } else if (same[c] < 0) {
-                connections.judgeLater(c, STATUSES[freshStatus[c]]);
+            if (same[c] < 0) {
+                judge(connections, c, freshStatus[c]);
             }
         }
         for (int k : inNamespace) {
@@ -146,10 +141,21 @@ final class SamePoliciesEvaluation {
 
     /** Connection {@code c} is judged: now when outside policy, else its status now and its verdict when read. */
     private static void judge(RejudgedConnections connections, int c, FlowConnection connection, PolicyEngine engine) {
-        if (connection.outsidePolicy()) {
+        judge(connections, c, statusNow(connection, engine));
+    }
+
+    /** The status of {@code connection} now ({@link FlowStatus#ordinal()}), or OUTSIDE_POLICY: judged in full. */
+    private static byte statusNow(FlowConnection connection, PolicyEngine engine) {
+        return connection.outsidePolicy() ? OUTSIDE_POLICY
+                : (byte) FlowEvaluator.status(engine.outcome(connection.connection())).ordinal();
+    }
+
+    /** Connection {@code c} gets {@code status} ({@link #statusNow}), its verdict made when read, or is judged now. */
+    private static void judge(RejudgedConnections connections, int c, byte status) {
+        if (status == OUTSIDE_POLICY) {
             connections.judgeNow(c);
         } else {
-            connections.judgeLater(c, FlowEvaluator.status(engine.outcome(connection.connection())));
+            connections.judgeLater(c, STATUSES[status]);
         }
     }
 
