@@ -28,6 +28,7 @@ public final class PodIndex {
         final Map<String, PodEndpoint> byName = new HashMap<>();
         boolean ipv4;
         boolean ipv6;
+        boolean hostNetwork;
         volatile List<PodEndpoint> labelSets;
 
         Pods(List<PodEndpoint> list) {
@@ -36,6 +37,7 @@ public final class PodIndex {
                 if (pod.isPod()) {
                     byName.putIfAbsent(pod.name(), pod);
                 }
+                hostNetwork |= pod.hostNetwork();
                 for (InetAddress address : pod.addresses()) {
                     ipv4 |= address instanceof Inet4Address;
                     ipv6 |= !(address instanceof Inet4Address);
@@ -181,6 +183,12 @@ public final class PodIndex {
     public List<PodEndpoint> labelSetsIn(String namespace) {
         Pods pods = byNamespace.get(namespace);
         return pods == null ? List.of() : pods.labelSets();
+    }
+
+    /** Whether a pod (or workload template) of the namespace runs in the host network. */
+    public boolean anyHostNetworkIn(String namespace) {
+        Pods pods = byNamespace.get(namespace);
+        return pods != null && pods.hostNetwork;
     }
 
     private static List<PodEndpoint> merge(List<PodEndpoint> pods) {

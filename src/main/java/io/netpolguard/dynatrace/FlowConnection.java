@@ -13,6 +13,11 @@ public record FlowConnection(FlowEnd source, FlowEnd destination, Connection con
      * to a pod is still judged, by the pod's ingress rules on the node's address.
      */
     public boolean outsidePolicy() {
+        return outsidePolicy(connection);
+    }
+
+    /** Whether no NetworkPolicy can affect {@code connection} ({@link #outsidePolicy()}). */
+    public static boolean outsidePolicy(Connection connection) {
         return !selectable(connection.source()) && !selectable(connection.destination());
     }
 

@@ -54,20 +54,24 @@ final class MonitoredApps {
         return apps;
     }
 
-    /** The app pods of one namespace, in the order {@link #of} lists them, and the features that reach them all. */
-    record NamespaceApps(Set<Feature> features, List<PodEndpoint> pods) {
-        static final NamespaceApps NONE = new NamespaceApps(Set.of(), List.of());
+    /**
+     * The app pods of one namespace, in the order {@link #of} lists them, the features that reach them all, and whether
+     * any of them runs in the host network.
+     */
+    record NamespaceApps(Set<Feature> features, List<PodEndpoint> pods, boolean anyHostNetwork) {
+        static final NamespaceApps NONE = new NamespaceApps(Set.of(), List.of(), false);
     }
 
     /** The apps of each of {@code namespaces} alone, as {@link #of} lists them, by namespace in name order. */
     static java.util.SortedMap<String, NamespaceApps> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace,
-            Set<String> namespaces) {
+            java.util.Collection<String> namespaces) {
         Reach reach = new Reach(dk, operatorNamespace);
         java.util.SortedMap<String, NamespaceApps> apps = new java.util.TreeMap<>();
         for (String namespace : namespaces) {
             Set<Feature> features = reach.featuresIn(namespace, snapshot.labelsOf(namespace));
             apps.put(namespace, features == null ? NamespaceApps.NONE
-                    : new NamespaceApps(features, snapshot.pods().labelSetsIn(namespace)));
+                    : new NamespaceApps(features, snapshot.pods().labelSetsIn(namespace),
+                            snapshot.pods().anyHostNetworkIn(namespace)));
         }
         return apps;
     }

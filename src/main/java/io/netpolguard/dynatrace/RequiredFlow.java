@@ -12,7 +12,7 @@ public record RequiredFlow(FlowDefinition definition, String owner, List<FlowCon
         String unverifiableReason, List<String> notes) {
 
     public RequiredFlow {
-        connections = List.copyOf(connections);
+        connections = connections instanceof AppRuns ? connections : List.copyOf(connections);
         notes = List.copyOf(notes);
     }
 

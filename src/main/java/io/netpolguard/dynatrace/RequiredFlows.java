@@ -343,11 +343,10 @@ public final class RequiredFlows {
             boolean csiPresent, PodChange podChange) {
         RequiredFlow before = podChange == null ? null
                 : podChange.flows().get(RequiredFlow.key(definition.id(), owner.describe()));
-        if (before != null && Component.MONITORED_APPS.id().equals(definition.from())) {
-            RequiredFlow reused = appsAfterPodChange(definition, owner, snapshot, components, csiPresent, podChange, before);
-            if (reused != null) {
-                return reused;
-            }
+        if (Component.MONITORED_APPS.id().equals(definition.from()) && owner.dynaKube() != null) {
+            RequiredFlow reused = before == null ? null
+                    : appsAfterPodChange(definition, owner, snapshot, components, csiPresent, podChange, before);
+            return reused != null ? reused : appFlow(definition, owner, snapshot, components, csiPresent, before);
         }
         Component sourceComponent = Component.byId(definition.from());
         Ends sources = ends(definition.from(), owner, snapshot, components, null);
@@ -363,6 +362,34 @@ public final class RequiredFlows {
             unverifiable = null; // host-network sources are outside NetworkPolicy: not-applicable, whatever the peer
         }
         RequiredFlow flow = new RequiredFlow(definition, owner.describe(), connections, unverifiable, notes);
+        return flow.equals(before) ? before : flow;
+    }
+
+    /**
+     * A flow from the monitored apps, as {@link #instantiate} makes any other flow from its ends: its connections are
+     * the runs of the namespaces with apps ({@link AppRuns}).
+     */
+    private RequiredFlow appFlow(FlowDefinition definition, Owner owner, ClusterSnapshot snapshot, Components components,
+            boolean csiPresent, RequiredFlow before) {
+        Ends destinations = ends(definition.to(), owner, snapshot, components, Component.MONITORED_APPS);
+        boolean csiUsed = csiUsed(owner.dynaKube(), csiPresent);
+        List<List<PortSpec>> portsOf = portsOf(definition, destinations, owner);
+        SortedMap<String, MonitoredApps.NamespaceApps> apps = MonitoredApps.in(owner.dynaKube(), snapshot,
+                components.operatorNamespace(), snapshot.pods().namespaces());
+        List<AppRuns.Run> runs = new ArrayList<>();
+        boolean anyApp = false;
+        boolean allHostNetwork = true;
+        for (Map.Entry<String, MonitoredApps.NamespaceApps> entry : apps.entrySet()) {
+            runs.add(appRun(definition, owner, entry.getKey(), entry.getValue(), destinations.targets(), portsOf, csiUsed));
+            List<PodEndpoint> pods = entry.getValue().pods();
+            anyApp |= !pods.isEmpty();
+            allHostNetwork = allHostNetwork && pods.stream().allMatch(PodEndpoint::hostNetwork);
+        }
+        List<String> notes = new ArrayList<>(anyApp ? List.of() : noApps(owner));
+        notes.addAll(destinations.notes());
+        // host-network sources are outside NetworkPolicy: not-applicable, whatever the peer
+        String unverifiable = anyApp && allHostNetwork ? null : destinations.unverifiable();
+        RequiredFlow flow = new RequiredFlow(definition, owner.describe(), AppRuns.of(runs), unverifiable, notes);
         return flow.equals(before) ? before : flow;
     }
 
@@ -419,18 +446,21 @@ public final class RequiredFlows {
                         && !MonitoredApps.sameAppPorts(ownerBefore.dynaKube(), owner.dynaKube(), csiUsed))) {
             return null;
         }
-        SortedMap<String, List<FlowConnection>> fresh = new TreeMap<>();
+        if (!(before.connections() instanceof AppRuns runsBefore)) {
+            return null;
+        }
+        SortedMap<String, AppRuns.Run> fresh = new TreeMap<>();
         MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(), podChange.namespaces())
                 .forEach((namespace, apps) -> fresh.put(namespace,
-                        appConnections(definition, owner, apps, destinations.targets(), portsOf, csiUsed)));
-        AppSlices.Replaced replaced = AppSlices.replace(before.connections(), fresh);
+                        appRun(definition, owner, namespace, apps, destinations.targets(), portsOf, csiUsed)));
+        AppRuns.Replaced replaced = runsBefore.replace(fresh);
         List<String> notes = new ArrayList<>(MonitoredApps.any(owner.dynaKube(), snapshot, components.operatorNamespace())
                 ? List.of() : noApps(owner));
         notes.addAll(destinations.notes());
         if (!replaced.changed() && notes.equals(before.notes())) {
             return before;
         }
-        return new RequiredFlow(definition, owner.describe(), replaced.connections(), null, notes);
+        return new RequiredFlow(definition, owner.describe(), replaced.runs(), null, notes);
     }
 
     private static List<Target> appTargets(List<MonitoredApps.App> apps) {
@@ -449,27 +479,18 @@ public final class RequiredFlows {
      * The connections of one namespace's apps, as {@link #connections} makes them from their targets: the ports of each
      * destination follow from the features, which are the namespace's, so they are found once.
      */
-    private static List<FlowConnection> appConnections(FlowDefinition definition, Owner owner,
+    private static AppRuns.Run appRun(FlowDefinition definition, Owner owner, String namespace,
             MonitoredApps.NamespaceApps apps, List<Target> destinations, List<List<PortSpec>> portsOf, boolean csiUsed) {
-        if (apps.pods().isEmpty()) {
-            return List.of();
-        }
-        List<List<PortSpec>> ports = new ArrayList<>(destinations.size());
-        for (int d = 0; d < destinations.size(); d++) {
-            ports.add(appPorts(definition, owner, apps.features(), portsOf.get(d), csiUsed));
-        }
-        List<FlowConnection> connections = new ArrayList<>(apps.pods().size() * destinations.size());
-        for (PodEndpoint pod : apps.pods()) {
-            FlowEnd source = appEnd(pod);
+        List<AppRuns.Place> places = new ArrayList<>();
+        if (!apps.pods().isEmpty()) {
             for (int d = 0; d < destinations.size(); d++) {
                 FlowEnd destination = destinations.get(d).end();
-                for (PortSpec port : ports.get(d)) {
-                    connections.add(new FlowConnection(source, destination,
-                            new Connection(pod, destination.endpoint(), port.port(), port.protocol())));
+                for (PortSpec port : appPorts(definition, owner, apps.features(), portsOf.get(d), csiUsed)) {
+                    places.add(new AppRuns.Place(destination, port.port(), port.protocol()));
                 }
             }
         }
-        return connections;
+        return new AppRuns.Run(namespace, apps.pods(), apps.anyHostNetwork(), places);
     }
 
     private static List<String> noApps(Owner owner) {

@@ -1,7 +1,10 @@
 package io.netpolguard.guard;
 
+import io.netpolguard.dynatrace.AppRuns;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import java.util.ArrayList;
@@ -20,6 +23,22 @@ import java.util.function.Function;
 final class ResultReuse {
     private ResultReuse() {
     }
+
+    /** Leaves new connections unjudged. */
+    private static final AppRuns.FreshConnections IGNORED = new AppRuns.FreshConnections() {
+        @Override
+        public void judge(Connection connection, int index) {
+        }
+
+        @Override
+        public boolean decidesAlike(String namespace, Endpoint destination) {
+            return false;
+        }
+
+        @Override
+        public void judgedAs(int index, int judged) {
+        }
+    };
 
     /**
      * @param before results judged on an earlier snapshot with the same policies, namespaces, nodes and families, by
@@ -66,16 +85,17 @@ final class ResultReuse {
      * replaced namespace costs its own connections, not the flow's.
      */
     static int[] sameConnections(RequiredFlow flow, RequiredFlow previous) {
-        return sameConnections(flow.connections(), null, previous.connections(), null, c -> { });
+        return sameConnections(flow, previous, IGNORED);
     }
 
     /**
      * Like {@link #sameConnections(RequiredFlow, RequiredFlow)}, handing each connection of {@code flow} not found in
-     * {@code previous} to {@code fresh} as soon as it is known new: the walk has just read its ends, so judging it then
+     * {@code previous} to {@code fresh} (with its index) as soon as it is known new: the walk has just read its ends, so judging it then
      * reads them from the cache.
      */
-    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous, java.util.function.IntConsumer fresh) {
-        return sameConnections(flow.connections(), null, previous.connections(), null, fresh);
+    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous, AppRuns.FreshConnections fresh) {
+        int[] byRuns = AppRuns.sameConnections(flow.connections(), previous.connections(), fresh);
+        return byRuns != null ? byRuns : sameConnections(flow.connections(), null, previous.connections(), null, fresh);
     }
 
     /**
@@ -84,11 +104,11 @@ final class ResultReuse {
      * those at {@code judgedAt}, else -1; both index arrays ascending, null for every index. The indices found ascend.
      */
     static int[] sameConnections(List<FlowConnection> all, int[] allAt, List<FlowConnection> judged, int[] judgedAt) {
-        return sameConnections(all, allAt, judged, judgedAt, c -> { });
+        return sameConnections(all, allAt, judged, judgedAt, IGNORED);
     }
 
     private static int[] sameConnections(List<FlowConnection> all, int[] allAt, List<FlowConnection> judged,
-            int[] judgedAt, java.util.function.IntConsumer fresh) {
+            int[] judgedAt, AppRuns.FreshConnections fresh) {
         int size = allAt == null ? all.size() : allAt.length;
         int judgedSize = judgedAt == null ? judged.size() : judgedAt.length;
         int[] same = new int[size];
@@ -114,7 +134,7 @@ final class ResultReuse {
             if (same[c] >= 0) {
                 at++;
             } else {
-                fresh.accept(c);
+                fresh.judge(connection.connection(), c);
             }
         }
         return same;

@@ -1,7 +1,10 @@
 package io.netpolguard.guard;
 
+import io.netpolguard.dynatrace.AppRuns;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,8 +101,22 @@ final class SamePoliciesEvaluation {
         List<FlowConnection> flowConnections = flow.connections();
         // each new connection's status, found while the walk has its ends at hand; OUTSIDE_POLICY: judged in full later
         byte[] freshStatus = new byte[flowConnections.size()];
-        int[] same = ResultReuse.sameConnections(flow, previous.flow(),
-                c -> freshStatus[c] = statusNow(flowConnections.get(c), engine));
+        int[] same = ResultReuse.sameConnections(flow, previous.flow(), new AppRuns.FreshConnections() {
+            @Override
+            public void judge(Connection connection, int index) {
+                freshStatus[index] = statusNow(connection, engine);
+            }
+
+            @Override
+            public boolean decidesAlike(String namespace, Endpoint destination) {
+                return engine.decidesAlike(namespace, destination);
+            }
+
+            @Override
+            public void judgedAs(int index, int judged) {
+                freshStatus[index] = freshStatus[judged];
+            }
+        });
         int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
         Arrays.fill(now, -1);
         int fresh = 0;
@@ -141,13 +158,13 @@ final class SamePoliciesEvaluation {
 
     /** Connection {@code c} is judged: now when outside policy, else its status now and its verdict when read. */
     private static void judge(RejudgedConnections connections, int c, FlowConnection connection, PolicyEngine engine) {
-        judge(connections, c, statusNow(connection, engine));
+        judge(connections, c, statusNow(connection.connection(), engine));
     }
 
     /** The status of {@code connection} now ({@link FlowStatus#ordinal()}), or OUTSIDE_POLICY: judged in full. */
-    private static byte statusNow(FlowConnection connection, PolicyEngine engine) {
-        return connection.outsidePolicy() ? OUTSIDE_POLICY
-                : (byte) FlowEvaluator.status(engine.outcome(connection.connection())).ordinal();
+    private static byte statusNow(Connection connection, PolicyEngine engine) {
+        return FlowConnection.outsidePolicy(connection) ? OUTSIDE_POLICY
+                : (byte) FlowEvaluator.status(engine.outcome(connection)).ordinal();
     }
 
     /** Connection {@code c} gets {@code status} ({@link #statusNow}), its verdict made when read, or is judged now. */

@@ -33,6 +33,8 @@ public final class NamespacePolicies {
     /** Per direction: every policy that isolates it selects every pod, so that all pods get the same list. */
     private final boolean ingressAlike;
     private final boolean egressAlike;
+    /** What selects every pod (the lists of {@link #isolatingAlike}), once asked for; threads may race to set it. */
+    private volatile Selection selectedAlike;
 
     public NamespacePolicies(List<CompiledPolicy> policies) {
         this(policies, null, null, null);
@@ -98,7 +100,12 @@ public final class NamespacePolicies {
         if (!(direction == Direction.INGRESS ? ingressAlike : egressAlike)) {
             return null;
         }
-        return select(LabelSet.EMPTY).isolating(direction);
+        Selection alike = selectedAlike;
+        if (alike == null) {
+            alike = select(LabelSet.EMPTY);
+            selectedAlike = alike;
+        }
+        return alike.isolating(direction);
     }
 
     private static void remember(Map<LabelSet, Selection> cache, LabelSet key, Selection selection) {

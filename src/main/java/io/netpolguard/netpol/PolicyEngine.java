@@ -114,6 +114,18 @@ public final class PolicyEngine {
         return isolating.isEmpty() ? List.of() : peerClasses.podsByNamespaceOutside(isolating, direction);
     }
 
+    /**
+     * Whether every connection to {@code destination} from a pod of {@code namespace} that is not in the host network
+     * has the outcome of any one of them (on the same port and protocol): NetworkPolicies alone decide, the destination
+     * is not a pod (so only the source's egress side is judged), and every policy isolating the namespace's egress
+     * selects all its pods. The egress rules then look at the destination, the port and the protocol, never at the
+     * source pod.
+     */
+    public boolean decidesAlike(String namespace, Endpoint destination) {
+        return clusterPolicies.isEmpty() && unevaluated.isEmpty() && !(destination instanceof PodEndpoint)
+                && policies.in(namespace).isolatingAlike(Direction.EGRESS) != null;
+    }
+
     /** The outcome of {@code connection}: {@code evaluate(connection).outcome()}, without a verdict to explain it. */
     public Outcome outcome(Connection connection) {
         return sideOutcome(Direction.EGRESS, connection).and(sideOutcome(Direction.INGRESS, connection));

@@ -15,7 +15,7 @@ import java.util.Random;
 /**
  * Generates {@link GuardCase}s: the operator, webhook and (sometimes) CSI driver pods, CoreDNS, the API server
  * EndpointSlice (one or two addresses), an ActiveGate, a host-network OneAgent and netpol-guard sometimes,
- * application pods in {@code shop} and {@code billing}, one or two DynaKubes with generated features, policies
+ * application pods in {@code shop} and {@code billing} (now and then one in the host network), one or two DynaKubes with generated features, policies
  * whose selectors, blocks and ports are drawn from the labels, addresses and ports of those pods, and one to
  * four changes.
  */
@@ -129,11 +129,13 @@ public final class GuardGen {
             pods.add(new PodSpec("netpol-guard", "netpol-guard", Map.of("app.kubernetes.io/name", "netpol-guard"),
                     "10.244.4.1", false, List.of("https/TCP/8443")));
         }
-        int apps = gen.between(0, 3);
+        // up to five apps: two of a namespace may be isolated differently; now and then one in the host network
+        int apps = gen.between(0, 5);
         for (int i = 0; i < apps; i++) {
             String namespace = gen.pick(List.of("shop", "billing"));
+            boolean hostNetwork = gen.chance(0.1);
             pods.add(new PodSpec(namespace, "app-" + i, Map.of("app", gen.pick(UNIVERSE.podLabels().get("app"))),
-                    "10.244.2." + (i + 1), false, List.of("http/TCP/8080")));
+                    hostNetwork ? "172.18.0." + (20 + i) : "10.244.2." + (i + 1), hostNetwork, List.of("http/TCP/8080")));
         }
         return pods;
     }

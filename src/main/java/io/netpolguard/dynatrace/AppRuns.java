@@ -1,0 +1,252 @@
+package io.netpolguard.dynatrace;
+
+import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.Endpoint;
+import io.netpolguard.netpol.PodEndpoint;
+import io.netpolguard.netpol.Protocol;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
+import java.util.SortedMap;
+
+/**
+ * The connections of a flow from the monitored apps: one run per namespace with apps, in the order of the namespaces'
+ * names, each the namespace's app pods times the places (destination, port) they connect to from there. A run makes
+ * its connection objects when one of them is first read: a DynaKube change that reaches thousands more apps judges
+ * them from their ends ({@link #sameConnections}) and keeps nothing per connection. A run a change leaves as it was is the
+ * very run before, so what was judged of its connections is found a run at a time ({@link #sameConnections}).
+ */
+public final class AppRuns extends AbstractList<FlowConnection> implements RandomAccess {
+    private static final AppRuns EMPTY = new AppRuns(new Run[0]);
+
+    private final Run[] runs;
+    private final int[] starts; // the index of each run's first connection; the last entry is the size
+    private int lastRun; // where the last read was: lists are mostly read in order (a racy hint, checked before use)
+
+    private AppRuns(Run[] runs) {
+        this.runs = runs;
+        this.starts = new int[runs.length + 1];
+        for (int r = 0; r < runs.length; r++) {
+            starts[r + 1] = starts[r] + runs[r].size();
+        }
+    }
+
+    /** The runs in namespace order, those without connections left out. */
+    static AppRuns of(List<Run> runs) {
+        Run[] kept = runs.stream().filter(run -> run.size() > 0).toArray(Run[]::new);
+        return kept.length == 0 ? EMPTY : new AppRuns(kept);
+    }
+
+    /** A place an app connects to: the destination's end and a port of it. */
+    record Place(FlowEnd destination, int port, Protocol protocol) {
+    }
+
+    /** The connections of one namespace's apps: each pod to each place, pod by pod. */
+    static final class Run {
+        private final String namespace;
+        private final List<PodEndpoint> pods;
+        private final boolean anyHostNetwork;
+        private final Place[] places;
+        private volatile FlowConnection[] made;
+
+        /** @param anyHostNetwork whether one of {@code pods} runs in the host network */
+        Run(String namespace, List<PodEndpoint> pods, boolean anyHostNetwork, List<Place> places) {
+            this.namespace = namespace;
+            this.pods = pods;
+            this.anyHostNetwork = anyHostNetwork;
+            this.places = places.toArray(Place[]::new);
+        }
+
+        int size() {
+            return pods.size() * places.length;
+        }
+
+        FlowConnection get(int index) {
+            FlowConnection[] connections = made;
+            return (connections != null ? connections : make())[index];
+        }
+
+        /** Made once, whichever thread reads first: the objects are what later changes find again by identity. */
+        private synchronized FlowConnection[] make() {
+            if (made == null) {
+                FlowConnection[] connections = new FlowConnection[size()];
+                int at = 0;
+                for (PodEndpoint pod : pods) {
+                    FlowEnd source = FlowEnd.ofPod(Component.MONITORED_APPS.id(), pod);
+                    for (Place place : places) {
+                        connections[at++] = new FlowConnection(source, place.destination(), connection(pod, place));
+                    }
+                }
+                made = connections;
+            }
+            return made;
+        }
+
+        Connection connectionAt(int index) {
+            FlowConnection[] connections = made;
+            return connections != null ? connections[index].connection()
+                    : connection(pods.get(index / places.length), places[index % places.length]);
+        }
+
+        private static Connection connection(PodEndpoint pod, Place place) {
+            return new Connection(pod, place.destination().endpoint(), place.port(), place.protocol());
+        }
+
+        /** Judges each connection of the run, the run's first at {@code start}. */
+        void judge(int start, FreshConnections fresh) {
+            boolean[] alike = new boolean[places.length];
+            for (int p = 0; p < places.length; p++) {
+                alike[p] = !anyHostNetwork && fresh.decidesAlike(namespace, places[p].destination().endpoint());
+            }
+            for (int c = 0; c < size(); c++) {
+                int place = c % places.length;
+                if (alike[place] && c >= places.length) { // the first pod's connection there is judged
+                    fresh.judgedAs(start + c, start + place);
+                } else {
+                    fresh.judge(connectionAt(c), start + c);
+                }
+            }
+        }
+
+        /** Whether the run makes connections equal to {@code other}'s, one for one. */
+        boolean sameConnectionsAs(Run other) {
+            return other == this || namespace.equals(other.namespace) && Arrays.equals(places, other.places)
+                    && pods.equals(other.pods);
+        }
+    }
+
+    @Override
+    public FlowConnection get(int index) {
+        int run = runOf(index);
+        return runs[run].get(index - starts[run]);
+    }
+
+    @Override
+    public int size() {
+        return starts[runs.length];
+    }
+
+    private int runOf(int index) {
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        int hint = lastRun;
+        if (hint < runs.length && starts[hint] <= index && index < starts[hint + 1]) {
+            return hint;
+        }
+        int low = 0;
+        int high = runs.length - 1;
+        while (low < high) { // the last run starting at or before index
+            int middle = (low + high + 1) >>> 1;
+            if (starts[middle] <= index) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        lastRun = low;
+        return low;
+    }
+
+    /** What judges the connections found new, given by index. */
+    public interface FreshConnections {
+        /** Judges the connection at {@code index}. */
+        void judge(Connection connection, int index);
+
+        /**
+         * Whether every connection to {@code destination} from a pod of {@code namespace} not in the host network has
+         * the outcome of any one of them ({@link io.netpolguard.netpol.PolicyEngine#decidesAlike}).
+         */
+        boolean decidesAlike(String namespace, Endpoint destination);
+
+        /** The connection at {@code index} is judged as the one at {@code judged} was. */
+        void judgedAs(int index, int judged);
+    }
+
+    /**
+     * For each connection of {@code now}, the index in {@code before} of the very same connection object, else -1,
+     * judging the new ones with {@code fresh} (without making their objects: a namespace's connections to a place its
+     * pods reach alike are judged once); null unless both are runs. A connection is the very same one exactly when its
+     * run is: a run's objects are its own.
+     */
+    public static int[] sameConnections(List<FlowConnection> now, List<FlowConnection> before,
+            FreshConnections fresh) {
+        if (!(now instanceof AppRuns runsNow) || !(before instanceof AppRuns runsBefore)) {
+            return null;
+        }
+        int[] same = new int[runsNow.size()];
+        int at = 0; // in runsBefore
+        for (int r = 0; r < runsNow.runs.length; r++) {
+            Run run = runsNow.runs[r];
+            while (at < runsBefore.runs.length && runsBefore.runs[at].namespace.compareTo(run.namespace) < 0) {
+                at++;
+            }
+            int start = runsNow.starts[r];
+            if (at < runsBefore.runs.length && runsBefore.runs[at] == run) {
+                for (int c = 0; c < run.size(); c++) {
+                    same[start + c] = runsBefore.starts[at] + c;
+                }
+                at++;
+            } else {
+                Arrays.fill(same, start, start + run.size(), -1);
+                run.judge(start, fresh);
+            }
+        }
+        return same;
+    }
+
+    /** The runs, and whether they differ from those they were made from. */
+    record Replaced(AppRuns runs, boolean changed) {
+    }
+
+    /**
+     * These runs with the run of each namespace of {@code fresh} replaced by its run there (null: no apps there any
+     * more); a run that makes the same connections as the fresh one stays, the very run.
+     */
+    Replaced replace(SortedMap<String, Run> fresh) {
+        List<Run> replaced = new ArrayList<>(runs.length + fresh.size());
+        boolean changed = false;
+        int at = 0;
+        for (Map.Entry<String, Run> entry : fresh.entrySet()) {
+            while (at < runs.length && runs[at].namespace.compareTo(entry.getKey()) < 0) {
+                replaced.add(runs[at++]);
+            }
+            Run old = at < runs.length && runs[at].namespace.equals(entry.getKey()) ? runs[at++] : null;
+            Run next = entry.getValue() == null || entry.getValue().size() == 0 ? null : entry.getValue();
+            if (old != null && next != null && old.sameConnectionsAs(next)) {
+                replaced.add(old);
+            } else {
+                changed |= old != null || next != null;
+                if (next != null) {
+                    replaced.add(next);
+                }
+            }
+        }
+        replaced.addAll(Arrays.asList(runs).subList(at, runs.length));
+        return new Replaced(changed ? of(replaced) : this, changed);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (other instanceof AppRuns that) { // without making connections: equal runs make equal connections
+            if (that.runs.length != runs.length) {
+                return false;
+            }
+            for (int r = 0; r < runs.length; r++) {
+                if (!runs[r].sameConnectionsAs(that.runs[r])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return super.equals(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode();
+    }
+}
