@@ -54,7 +54,7 @@ public final class LabelSet {
                 kept.put(key, value);
             }
         }
-        return kept.size() == labels.size() ? this : of(kept);
+        return kept.size() == labels.size() ? this : kept.isEmpty() ? EMPTY : new LabelSet(Map.copyOf(kept));
     }
 
     public boolean isEmpty() {

@@ -20,6 +20,8 @@ public final class NamespacePolicies {
     private final List<String> selectorKeys;
     private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
     private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
+    /** For a set derived from a base: what each selection of the base becomes ({@link #derive(Selection, LabelSet)}). */
+    private final Map<BaseSelection, Selection> fromBaseSelections = new ConcurrentHashMap<>();
     /**
      * One list object per distinct list of isolating policies: decisions shared between peers are kept per list object
      * ({@code PeerClasses}), so pods of different label sets selected by the same policies share them.
@@ -77,6 +79,9 @@ public final class NamespacePolicies {
         if (policies.isEmpty()) {
             return Selection.NONE;
         }
+        if (base != null) {
+            return derive(base.select(labels), labels);
+        }
         Selection cached = byLabels.get(labels);
         if (cached != null) {
             return cached;
@@ -84,7 +89,7 @@ public final class NamespacePolicies {
         LabelSet selected = labels.project(selectorKeys);
         Selection selection = bySelectedLabels.get(selected);
         if (selection == null) {
-            selection = base != null ? derive(base.select(labels), labels) : compute(labels);
+            selection = compute(labels);
             remember(bySelectedLabels, selected, selection);
         }
         remember(byLabels, labels, selection);
@@ -174,11 +179,37 @@ public final class NamespacePolicies {
         }
     }
 
-    /** Base's selection without the changed name, plus the added policy: the lists compute() would make. */
+    /**
+     * Base's selection without the changed name, plus the added policy: the lists compute() would make. They follow
+     * from base's selection and whether the added policy selects the pod, so they are made once for each: a change is
+     * judged against the label sets of its whole namespace, each of which base has selected before.
+     */
     private Selection derive(Selection fromBase, LabelSet labels) {
         boolean addedSelects = added != null && added.podSelector().matches(labels);
-        return new Selection(derive(fromBase.ingress(), addedSelects && added.isolatesIngress()),
-                derive(fromBase.egress(), addedSelects && added.isolatesEgress()));
+        BaseSelection key = new BaseSelection(fromBase, addedSelects);
+        Selection derived = fromBaseSelections.get(key);
+        if (derived == null) {
+            derived = new Selection(derive(fromBase.ingress(), addedSelects && added.isolatesIngress()),
+                    derive(fromBase.egress(), addedSelects && added.isolatesEgress()));
+            if (fromBaseSelections.size() >= CACHE_LIMIT) {
+                fromBaseSelections.clear();
+            }
+            fromBaseSelections.put(key, derived);
+        }
+        return derived;
+    }
+
+    /** A selection of the base set, by identity, and whether the added policy selects the pod too. */
+    private record BaseSelection(Selection fromBase, boolean addedSelects) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof BaseSelection o && o.fromBase == fromBase && o.addedSelects == addedSelects;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(fromBase) * 2 + (addedSelects ? 1 : 0);
+        }
     }
 
     private List<CompiledPolicy> derive(List<CompiledPolicy> fromBase, boolean withAdded) {
