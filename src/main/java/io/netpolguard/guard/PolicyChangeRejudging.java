@@ -11,8 +11,12 @@ import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.Outcome;
 import io.netpolguard.netpol.PolicyEngine;
+import io.netpolguard.netpol.Protocol;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
@@ -63,16 +67,26 @@ final class PolicyChangeRejudging {
                     return;
                 }
                 judgeNow(side.others(), flow);
+                // groups of namespaces this side cannot tell apart share its outcome: judged once, from one connection
+                Map<PeerClass, Outcome> byClass = new HashMap<>();
+                Function<String, LabelSet> classes = engine.peerNamespaceClasses(namespace, labels, direction);
                 for (ConnectionSides.PeerGroup group : side.byPeerNamespace()) {
                     if (group.anyAddressIn(ranges)) { // an ipBlock may tell these peers apart
                         judgeNow(group.positions(), flow);
                         continue;
                     }
                     // one outcome of this side for the group; the peer's side, in another namespace, stays as it was
-                    long firstPosition = group.positions()[0];
-                    Connection first = flow.apply(flowOf(firstPosition)).before(connectionOf(firstPosition)).connection()
-                            .connection();
-                    Outcome changedSide = engine.sideOutcome(direction, first);
+                    ConnectionSides.PeerNamespace peer = group.key();
+                    PeerClass peerClass = new PeerClass(classes.apply(peer.namespace()),
+                            peer.namespace().equals(namespace), peer.port(), peer.protocol());
+                    Outcome changedSide = byClass.get(peerClass);
+                    if (changedSide == null) {
+                        long firstPosition = group.positions()[0];
+                        Connection first = flow.apply(flowOf(firstPosition)).before(connectionOf(firstPosition))
+                                .connection().connection();
+                        changedSide = engine.sideOutcome(direction, first);
+                        byClass.put(peerClass, changedSide);
+                    }
                     for (int g = 0; g < group.size(); g++) {
                         long position = group.positions()[g];
                         flow.apply(flowOf(position)).judgeLater(connectionOf(position),
@@ -89,6 +103,10 @@ final class PolicyChangeRejudging {
             }
         }
         return results == null ? beforeResults : results;
+    }
+
+    /** What the changed side looks at in a peer namespace's group ({@link PolicyEngine#peerNamespaceClasses}). */
+    private record PeerClass(LabelSet namespaceLabels, boolean sameNamespace, int port, Protocol protocol) {
     }
 
     private static void judgeNow(long[] positions, IntFunction<RejudgedConnections> flow) {

@@ -2,6 +2,7 @@ package io.netpolguard.netpol;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,6 +13,8 @@ public final class DecisionMemory {
     private final List<Cidr> unknownAddress;
     private final Map<Object, Object> views = new ConcurrentHashMap<>();
     private final Map<Object, PeerClasses.Decision> decisions = new ConcurrentHashMap<>();
+    private final Map<Set<String>, Map<LabelSet, LabelSet>> projections = new ConcurrentHashMap<>();
+    private static final int KEY_SETS = 1_000;
 
     DecisionMemory(List<Cidr> unknownAddress) {
         this.unknownAddress = unknownAddress;
@@ -27,5 +30,20 @@ public final class DecisionMemory {
 
     Map<Object, PeerClasses.Decision> decisions() {
         return decisions;
+    }
+
+    /**
+     * The projections of label sets onto {@code keys} made so far, shared by every view of peers that looks at those
+     * keys: a policy change makes new isolating lists, whose rules mostly look at the keys the old ones did.
+     */
+    Map<LabelSet, LabelSet> projectionsOnto(Set<String> keys) {
+        Map<LabelSet, LabelSet> made = projections.get(keys);
+        if (made != null) {
+            return made;
+        }
+        if (projections.size() >= KEY_SETS) {
+            projections.clear();
+        }
+        return projections.computeIfAbsent(keys, k -> new ConcurrentHashMap<>());
     }
 }

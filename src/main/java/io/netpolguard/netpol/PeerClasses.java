@@ -44,16 +44,18 @@ final class PeerClasses {
 
     /**
      * What the rules of some isolating policies look at in a peer, with the projections of label sets onto those keys
-     * made so far (the same label sets come back with every connection of their pods).
+     * made so far (the same label sets come back with every connection of their pods), shared with other views of the
+     * same keys.
      */
     private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, List<Cidr> ipBlocks,
             boolean namedPorts, boolean shareable, Map<LabelSet, LabelSet> namespaceProjections,
             Map<LabelSet, LabelSet> podProjections) {
         private static final int PROJECTIONS = 100_000;
 
-        View(Set<String> namespaceKeys, Set<String> podKeys, List<Cidr> ipBlocks, boolean namedPorts, boolean shareable) {
+        View(Set<String> namespaceKeys, Set<String> podKeys, List<Cidr> ipBlocks, boolean namedPorts, boolean shareable,
+                DecisionMemory memory) {
             this(namespaceKeys, podKeys, !ipBlocks.isEmpty() || !shareable, ipBlocks, namedPorts, shareable,
-                    new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+                    memory.projectionsOnto(namespaceKeys), memory.projectionsOnto(podKeys));
         }
 
         LabelSet namespaceClass(LabelSet labels) {
@@ -140,11 +142,23 @@ final class PeerClasses {
         return view.shareable() && view.podKeys().isEmpty() && !view.namedPorts() ? view.ipBlocks() : null;
     }
 
+    /**
+     * The labels of a namespace that the rules of {@code isolating} look at (its labels projected onto the keys of
+     * their namespaceSelectors), for any namespace: where {@link #podsByNamespaceOutside} holds, peers of namespaces with equal classes
+     * share one decision.
+     */
+    java.util.function.Function<String, LabelSet> namespaceClasses(List<CompiledPolicy> isolating, Direction direction) {
+        View view = view(new Isolating(isolating, direction));
+        return view.namespaceKeys().isEmpty() ? namespace -> LabelSet.EMPTY
+                : namespace -> view.namespaceClass(Objects.requireNonNullElse(namespaces.labelsOf(namespace),
+                        LabelSet.EMPTY));
+    }
+
     /** What the rules of {@code policies} look at, made once per isolating list. */
     private View view(Isolating policies) {
         Object made = memory.views().get(policies); // a plain read first: computeIfAbsent may lock the bin
         return made != null ? (View) made : (View) memory.views().computeIfAbsent(policies,
-                p -> viewOf(((Isolating) p).policies(), ((Isolating) p).direction()));
+                p -> viewOf(((Isolating) p).policies(), ((Isolating) p).direction(), memory));
     }
 
     private Object peerClass(View view, PodEndpoint subject, Endpoint peer,
@@ -165,7 +179,7 @@ final class PeerClasses {
     }
 
     /** Not shareable when a rule has a peer that looks at more than labels and addresses (never in a NetworkPolicy). */
-    private static View viewOf(List<CompiledPolicy> isolating, Direction direction) {
+    private static View viewOf(List<CompiledPolicy> isolating, Direction direction, DecisionMemory memory) {
         Set<String> namespaceKeys = new HashSet<>();
         Set<String> podKeys = new HashSet<>();
         List<Cidr> ipBlocks = new java.util.ArrayList<>();
@@ -187,11 +201,11 @@ final class PeerClasses {
                     } else if (peer instanceof Peer.IpBlock block) {
                         ipBlocks.add(block.cidr());
                     } else {
-                        return new View(Set.of(), Set.of(), List.of(), true, false);
+                        return new View(Set.of(), Set.of(), List.of(), true, false, memory);
                     }
                 }
             }
         }
-        return new View(Set.copyOf(namespaceKeys), Set.copyOf(podKeys), List.copyOf(ipBlocks), namedPorts, true);
+        return new View(Set.copyOf(namespaceKeys), Set.copyOf(podKeys), List.copyOf(ipBlocks), namedPorts, true, memory);
     }
 }

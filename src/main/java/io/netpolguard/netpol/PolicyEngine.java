@@ -126,6 +126,18 @@ public final class PolicyEngine {
                 && policies.in(namespace).isolatingAlike(Direction.EGRESS) != null;
     }
 
+    /**
+     * Where {@link #podPeersByNamespaceOutside} holds for the {@code direction} side of pods with {@code labels} in
+     * {@code namespace}: the labels of a peer namespace that side looks at, for any peer namespace. Peers (pods of other
+     * namespaces, not in the host network, with known addresses outside the ranges given there) of namespaces with
+     * equal labels here share one outcome of that side on a port and protocol.
+     */
+    public java.util.function.Function<String, LabelSet> peerNamespaceClasses(String namespace, LabelSet labels,
+            Direction direction) {
+        List<CompiledPolicy> isolating = policies.in(namespace).select(labels).isolating(direction);
+        return isolating.isEmpty() ? peer -> LabelSet.EMPTY : peerClasses.namespaceClasses(isolating, direction);
+    }
+
     /** The outcome of {@code connection}: {@code evaluate(connection).outcome()}, without a verdict to explain it. */
     public Outcome outcome(Connection connection) {
         return sideOutcome(Direction.EGRESS, connection).and(sideOutcome(Direction.INGRESS, connection));
