@@ -141,7 +141,8 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     @Override
     public LabelSet labelsOf(String namespace) {
-        return new Directory(namespaces, nodeLabels).labelsOf(namespace);
+        NamespaceInfo info = namespaces.get(namespace);
+        return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
     }
 
     public Optional<NamespaceInfo> namespace(String name) {

@@ -101,7 +101,7 @@ final class MonitoredApps {
         Set<String> different = new java.util.HashSet<>();
         for (String namespace : namespaces) {
             LabelSet labels = labelsOf.apply(namespace);
-            if (!java.util.Objects.equals(was.featuresIn(namespace, labels), now.featuresIn(namespace, labels))) {
+            if (was.featureBits(namespace, labels) != now.featureBits(namespace, labels)) {
                 different.add(namespace);
             }
         }
@@ -147,21 +147,36 @@ final class MonitoredApps {
         }
 
         Set<Feature> featuresIn(String namespace, LabelSet labels) {
-            if (namespace.equals(operatorNamespace) || ignores(namespace)) {
+            int bits = featureBits(namespace, labels);
+            if (bits < 0) {
                 return null;
             }
             Set<Feature> features = EnumSet.noneOf(Feature.class);
+            for (Feature feature : Feature.values()) {
+                if ((bits & 1 << feature.ordinal()) != 0) {
+                    features.add(feature);
+                }
+            }
+            return features;
+        }
+
+        /** {@link #featuresIn} as bits by {@link Feature#ordinal()}, -1 for null. */
+        int featureBits(String namespace, LabelSet labels) {
+            if (namespace.equals(operatorNamespace) || ignores(namespace)) {
+                return -1;
+            }
+            int bits = 0;
             if (codeModules != null && codeModules.matches(labels)) {
-                features.add(Feature.CODE_MODULES);
+                bits |= 1 << Feature.CODE_MODULES.ordinal();
             }
             if (enrichment != null && enrichment.matches(labels)) {
-                features.add(Feature.ENRICHMENT);
+                bits |= 1 << Feature.ENRICHMENT.ordinal();
             }
             if (otlp != null && otlp.matches(labels)) {
-                features.add(Feature.OTLP);
+                bits |= 1 << Feature.OTLP.ordinal();
             }
             // without any namespace-selecting feature (telemetry ingest alone) every app may send telemetry
-            return !features.isEmpty() || !anyFeature ? features : null;
+            return bits != 0 || !anyFeature ? bits : -1;
         }
     }
 

@@ -13,10 +13,13 @@ public final class Selector {
     public static final Selector EVERYTHING = new Selector(List.of(), "{}");
 
     private final List<Requirement> requirements;
+    /** The requirements, walked without an iterator: selectors are matched for every pod and namespace. */
+    private final Requirement[] checks;
     private final String text;
 
     private Selector(List<Requirement> requirements, String text) {
         this.requirements = requirements;
+        this.checks = requirements.toArray(Requirement[]::new);
         this.text = text;
     }
 
@@ -45,7 +48,7 @@ public final class Selector {
     }
 
     public boolean matches(LabelSet labels) {
-        for (Requirement requirement : requirements) {
+        for (Requirement requirement : checks) {
             if (!requirement.matches(labels)) {
                 return false;
             }
