@@ -98,13 +98,22 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
         /** Judges each connection of the run, the run's first at {@code start}. */
         void judge(int start, FreshConnections fresh) {
             boolean[] alike = new boolean[places.length];
+            boolean allAlike = true;
             for (int p = 0; p < places.length; p++) {
                 alike[p] = !anyHostNetwork && fresh.decidesAlike(namespace, places[p].destination().endpoint());
+                allAlike &= alike[p];
             }
-            for (int c = 0; c < size(); c++) {
+            for (int c = 0; c < places.length; c++) { // the first pod's connections
+                fresh.judge(connectionAt(c), start + c);
+            }
+            if (allAlike) { // every other pod's are judged as the first pod's
+                fresh.judgedLike(start + places.length, start + size(), places.length);
+                return;
+            }
+            for (int c = places.length; c < size(); c++) {
                 int place = c % places.length;
-                if (alike[place] && c >= places.length) { // the first pod's connection there is judged
-                    fresh.judgedAs(start + c, start + place);
+                if (alike[place]) {
+                    fresh.judgedLike(start + c, start + c + 1, c - place);
                 } else {
                     fresh.judge(connectionAt(c), start + c);
                 }
@@ -162,8 +171,8 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
          */
         boolean decidesAlike(String namespace, Endpoint destination);
 
-        /** The connection at {@code index} is judged as the one at {@code judged} was. */
-        void judgedAs(int index, int judged);
+        /** Each connection from {@code from} to {@code to} (exclusive) is judged as the one {@code period} before it. */
+        void judgedLike(int from, int to, int period);
     }
 
     /**

@@ -36,7 +36,7 @@ final class ResultReuse {
         }
 
         @Override
-        public void judgedAs(int index, int judged) {
+        public void judgedLike(int from, int to, int period) {
         }
     };
 

@@ -113,8 +113,10 @@ final class SamePoliciesEvaluation {
             }
 
             @Override
-            public void judgedAs(int index, int judged) {
-                freshStatus[index] = freshStatus[judged];
+            public void judgedLike(int from, int to, int period) {
+                for (int c = from; c < to; c++) {
+                    freshStatus[c] = freshStatus[c - period];
+                }
             }
         });
         int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
