@@ -127,6 +127,26 @@ class DynaKubeUpdateTest {
             metadata: {name: default-deny-egress, namespace: edge}
             spec: {podSelector: {}, policyTypes: [Egress]}
             ---
+            # audit: a default deny for egress, nothing allowed
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: audit, labels: {monitoring: fullstack}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: trail-0, namespace: audit, labels: {app: trail}}
+            status: {podIP: 10.244.6.10}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: export-0, namespace: audit, labels: {app: export}}
+            status: {podIP: 10.244.6.11}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-egress, namespace: audit}
+            spec: {podSelector: {}, policyTypes: [Egress]}
+            ---
             # reports: a default deny for egress, but the tenant is allowed
             apiVersion: v1
             kind: Pod
@@ -162,7 +182,7 @@ class DynaKubeUpdateTest {
 
         assertThat(connections(found)).containsExactlyInAnyOrder("invoices-0 allowed", "web-1 allowed",
                 "db-1 allowed", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 not-applicable",
-                "daily-0 allowed", "weekly-0 allowed");
+                "daily-0 allowed", "weekly-0 allowed", "trail-0 blocked", "export-0 blocked");
     }
 
     /** An ActiveGate's ingress rules look at each app's labels, even where the apps' own namespace has no policy. */
@@ -174,7 +194,7 @@ class DynaKubeUpdateTest {
 
         assertThat(connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "web-1 allowed",
                 "db-1 blocked", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 blocked",
-                "daily-0 blocked", "weekly-0 blocked");
+                "daily-0 blocked", "weekly-0 blocked", "trail-0 blocked", "export-0 blocked");
     }
 
     /**
