@@ -8,9 +8,7 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.RandomAccess;
-import java.util.SortedMap;
 
 /**
  * The connections of a flow from the monitored apps: one run per namespace with apps, in the order of the namespaces'
@@ -212,19 +210,20 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
     }
 
     /**
-     * These runs with the run of each namespace of {@code fresh} replaced by its run there (null: no apps there any
-     * more); a run that makes the same connections as the fresh one stays, the very run.
+     * These runs with the run of each namespace of {@code fresh} (in the order of their namespaces, one each) replaced
+     * by it (one without connections: none there any more); a run that makes the same connections as the fresh one
+     * stays, the very run.
      */
-    Replaced replace(SortedMap<String, Run> fresh) {
+    Replaced replace(List<Run> fresh) {
         List<Run> replaced = new ArrayList<>(runs.length + fresh.size());
         boolean changed = false;
         int at = 0;
-        for (Map.Entry<String, Run> entry : fresh.entrySet()) {
-            while (at < runs.length && runs[at].namespace.compareTo(entry.getKey()) < 0) {
+        for (Run run : fresh) {
+            while (at < runs.length && runs[at].namespace.compareTo(run.namespace) < 0) {
                 replaced.add(runs[at++]);
             }
-            Run old = at < runs.length && runs[at].namespace.equals(entry.getKey()) ? runs[at++] : null;
-            Run next = entry.getValue() == null || entry.getValue().size() == 0 ? null : entry.getValue();
+            Run old = at < runs.length && runs[at].namespace.equals(run.namespace) ? runs[at++] : null;
+            Run next = run.size() == 0 ? null : run;
             if (old != null && next != null && old.sameConnectionsAs(next)) {
                 replaced.add(old);
             } else {

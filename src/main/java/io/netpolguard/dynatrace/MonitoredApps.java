@@ -55,22 +55,23 @@ final class MonitoredApps {
     }
 
     /**
-     * The app pods of one namespace, in the order {@link #of} lists them, the features that reach them all, and whether
-     * any of them runs in the host network.
+     * The app pods of one namespace, in the order {@link #of} lists them, the features that reach them all (empty with
+     * no pods), and whether any of them runs in the host network.
      */
-    record NamespaceApps(Set<Feature> features, List<PodEndpoint> pods, boolean anyHostNetwork) {
-        static final NamespaceApps NONE = new NamespaceApps(Set.of(), List.of(), false);
+    record NamespaceApps(String namespace, Set<Feature> features, List<PodEndpoint> pods, boolean anyHostNetwork) {
     }
 
-    /** The apps of each of {@code namespaces} alone, as {@link #of} lists them, by namespace in name order. */
-    static java.util.SortedMap<String, NamespaceApps> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace,
+    /** The apps of each of {@code namespaces} alone, as {@link #of} lists them, in the order of the namespaces' names. */
+    static List<NamespaceApps> in(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace,
             java.util.Collection<String> namespaces) {
         Reach reach = new Reach(dk, operatorNamespace);
-        java.util.SortedMap<String, NamespaceApps> apps = new java.util.TreeMap<>();
-        for (String namespace : namespaces) {
+        String[] sorted = namespaces.toArray(String[]::new);
+        java.util.Arrays.sort(sorted);
+        List<NamespaceApps> apps = new ArrayList<>(sorted.length);
+        for (String namespace : sorted) {
             Set<Feature> features = reach.featuresIn(namespace, snapshot.labelsOf(namespace));
-            apps.put(namespace, features == null ? NamespaceApps.NONE
-                    : new NamespaceApps(features, snapshot.pods().labelSetsIn(namespace),
+            apps.add(features == null ? new NamespaceApps(namespace, Set.of(), List.of(), false)
+                    : new NamespaceApps(namespace, features, snapshot.pods().labelSetsIn(namespace),
                             snapshot.pods().anyHostNetworkIn(namespace)));
         }
         return apps;

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /** Turns a snapshot into the flows the Dynatrace Operator needs there (spec §3), using the catalogue. */
 public final class RequiredFlows {
@@ -374,14 +372,13 @@ public final class RequiredFlows {
         Ends destinations = ends(definition.to(), owner, snapshot, components, Component.MONITORED_APPS);
         boolean csiUsed = csiUsed(owner.dynaKube(), csiPresent);
         List<List<PortSpec>> portsOf = portsOf(definition, destinations, owner);
-        SortedMap<String, MonitoredApps.NamespaceApps> apps = MonitoredApps.in(owner.dynaKube(), snapshot,
-                components.operatorNamespace(), snapshot.pods().namespaces());
         List<AppRuns.Run> runs = new ArrayList<>();
         boolean anyApp = false;
         boolean allHostNetwork = true;
-        for (Map.Entry<String, MonitoredApps.NamespaceApps> entry : apps.entrySet()) {
-            runs.add(appRun(definition, owner, entry.getKey(), entry.getValue(), destinations.targets(), portsOf, csiUsed));
-            List<PodEndpoint> pods = entry.getValue().pods();
+        for (MonitoredApps.NamespaceApps apps : MonitoredApps.in(owner.dynaKube(), snapshot,
+                components.operatorNamespace(), snapshot.pods().namespaces())) {
+            runs.add(appRun(definition, owner, apps, destinations.targets(), portsOf, csiUsed));
+            List<PodEndpoint> pods = apps.pods();
             anyApp |= !pods.isEmpty();
             allHostNetwork = allHostNetwork && pods.stream().allMatch(PodEndpoint::hostNetwork);
         }
@@ -449,10 +446,11 @@ public final class RequiredFlows {
         if (!(before.connections() instanceof AppRuns runsBefore)) {
             return null;
         }
-        SortedMap<String, AppRuns.Run> fresh = new TreeMap<>();
-        MonitoredApps.in(owner.dynaKube(), snapshot, components.operatorNamespace(), podChange.namespaces())
-                .forEach((namespace, apps) -> fresh.put(namespace,
-                        appRun(definition, owner, namespace, apps, destinations.targets(), portsOf, csiUsed)));
+        List<AppRuns.Run> fresh = new ArrayList<>();
+        for (MonitoredApps.NamespaceApps apps : MonitoredApps.in(owner.dynaKube(), snapshot,
+                components.operatorNamespace(), podChange.namespaces())) {
+            fresh.add(appRun(definition, owner, apps, destinations.targets(), portsOf, csiUsed));
+        }
         AppRuns.Replaced replaced = runsBefore.replace(fresh);
         List<String> notes = new ArrayList<>(MonitoredApps.any(owner.dynaKube(), snapshot, components.operatorNamespace())
                 ? List.of() : noApps(owner));
@@ -479,8 +477,8 @@ public final class RequiredFlows {
      * The connections of one namespace's apps, as {@link #connections} makes them from their targets: the ports of each
      * destination follow from the features, which are the namespace's, so they are found once.
      */
-    private static AppRuns.Run appRun(FlowDefinition definition, Owner owner, String namespace,
-            MonitoredApps.NamespaceApps apps, List<Target> destinations, List<List<PortSpec>> portsOf, boolean csiUsed) {
+    private static AppRuns.Run appRun(FlowDefinition definition, Owner owner, MonitoredApps.NamespaceApps apps,
+            List<Target> destinations, List<List<PortSpec>> portsOf, boolean csiUsed) {
         List<AppRuns.Place> places = new ArrayList<>();
         if (!apps.pods().isEmpty()) {
             for (int d = 0; d < destinations.size(); d++) {
@@ -490,7 +488,7 @@ public final class RequiredFlows {
                 }
             }
         }
-        return new AppRuns.Run(namespace, apps.pods(), apps.anyHostNetwork(), places);
+        return new AppRuns.Run(apps.namespace(), apps.pods(), apps.anyHostNetwork(), places);
     }
 
     private static List<String> noApps(Owner owner) {
