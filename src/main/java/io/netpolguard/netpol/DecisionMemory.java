@@ -14,7 +14,8 @@ public final class DecisionMemory {
     private final Map<Object, Object> views = new ConcurrentHashMap<>();
     private final Map<Object, PeerClasses.Decision> decisions = new ConcurrentHashMap<>();
     private final Map<Set<String>, Map<LabelSet, LabelSet>> projections = new ConcurrentHashMap<>();
-    private static final int KEY_SETS = 1_000;
+    /** At most this many key sets' projections are kept: each holds at most one entry per namespace label set. */
+    private static final int KEY_SETS = 64;
 
     DecisionMemory(List<Cidr> unknownAddress) {
         this.unknownAddress = unknownAddress;
@@ -33,10 +34,10 @@ public final class DecisionMemory {
     }
 
     /**
-     * The projections of label sets onto {@code keys} made so far, shared by every view of peers that looks at those
-     * keys: a policy change makes new isolating lists, whose rules mostly look at the keys the old ones did.
+     * The projections of namespaces' label sets onto {@code keys} made so far, shared by every view of peers that looks
+     * at those keys: a policy change makes new isolating lists, whose rules mostly look at the keys the old ones did.
      */
-    Map<LabelSet, LabelSet> projectionsOnto(Set<String> keys) {
+    Map<LabelSet, LabelSet> namespaceProjectionsOnto(Set<String> keys) {
         Map<LabelSet, LabelSet> made = projections.get(keys);
         if (made != null) {
             return made;

@@ -44,8 +44,8 @@ final class PeerClasses {
 
     /**
      * What the rules of some isolating policies look at in a peer, with the projections of label sets onto those keys
-     * made so far (the same label sets come back with every connection of their pods), shared with other views of the
-     * same keys.
+     * made so far (the same label sets come back with every connection of their pods); those of namespaces shared with
+     * other views of the same keys.
      */
     private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, List<Cidr> ipBlocks,
             boolean namedPorts, boolean shareable, Map<LabelSet, LabelSet> namespaceProjections,
@@ -55,7 +55,7 @@ final class PeerClasses {
         View(Set<String> namespaceKeys, Set<String> podKeys, List<Cidr> ipBlocks, boolean namedPorts, boolean shareable,
                 DecisionMemory memory) {
             this(namespaceKeys, podKeys, !ipBlocks.isEmpty() || !shareable, ipBlocks, namedPorts, shareable,
-                    memory.projectionsOnto(namespaceKeys), memory.projectionsOnto(podKeys));
+                    memory.namespaceProjectionsOnto(namespaceKeys), new ConcurrentHashMap<>());
         }
 
         LabelSet namespaceClass(LabelSet labels) {
