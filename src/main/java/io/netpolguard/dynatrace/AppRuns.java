@@ -14,8 +14,8 @@ import java.util.RandomAccess;
  * The connections of a flow from the monitored apps: one run per namespace with apps, in the order of the namespaces'
  * names, each the namespace's app pods times the places (destination, port) they connect to from there. A run makes
  * its connection objects when one of them is first read: a DynaKube change that reaches thousands more apps judges
- * them from their ends ({@link #sameConnections}) and keeps nothing per connection. A run a change leaves as it was is the
- * very run before, so what was judged of its connections is found a run at a time ({@link #sameConnections}).
+ * them from their ends and keeps nothing per connection. A run a change leaves as it was is the very run before, so
+ * what was judged of its connections is found a run at a time ({@link #sameConnections}).
  */
 public final class AppRuns extends AbstractList<FlowConnection> implements RandomAccess {
     private static final AppRuns EMPTY = new AppRuns(new Run[0]);
