@@ -8,15 +8,6 @@ import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.Manifests;
-import io.netpolguard.cluster.SnapshotBuilder;
-import io.netpolguard.dynatrace.DynatraceSettings;
-import io.netpolguard.dynatrace.FlowCatalogue;
-import io.netpolguard.dynatrace.HostResolver;
-import io.netpolguard.dynatrace.RequiredFlows;
-import io.netpolguard.netpol.IpAddresses;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,7 +171,7 @@ class DynaKubeUpdateTest {
 
         FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->dynatrace-api");
 
-        assertThat(connections(found)).containsExactlyInAnyOrder("invoices-0 allowed", "web-1 allowed",
+        assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 allowed", "web-1 allowed",
                 "db-1 allowed", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 not-applicable",
                 "daily-0 allowed", "weekly-0 allowed", "trail-0 blocked", "export-0 blocked");
     }
@@ -192,43 +183,18 @@ class DynaKubeUpdateTest {
 
         FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->activegate");
 
-        assertThat(connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "web-1 allowed",
+        assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "web-1 allowed",
                 "db-1 blocked", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 blocked",
                 "daily-0 blocked", "weekly-0 blocked", "trail-0 blocked", "export-0 blocked");
     }
 
-    /**
-     * The result of the flow {@code id} of the DynaKube after {@code change}, as a long-lived guard judges it: equal,
-     * connection by connection, to the result of a fresh guard's audit of the cluster after the change, with the verdict
-     * made when a connection is read saying what its status said before.
-     */
+    /** The result of the flow {@code id} of the DynaKube after {@code change}, judged as from scratch. */
     private static FlowResult judgedAsFromScratch(ClusterSnapshot before, Change change, String id) {
-        String key = id + " (DynaKube dynatrace/appmon)";
-        Guard guard = guard();
+        Guard guard = Clusters.guard();
         guard.check(before); // the flows before are derived and judged: the update derives again only what it changes
-
         Judgement judged = guard.judge(before, change);
-
-        FlowResult found = judged.findings().stream().filter(f -> f.result().flow().key().equals(key))
-                .map(Finding::result).findFirst().orElseThrow();
-        FlowResult expected = guard().check(ChangeProjector.apply(before, change)).stream()
-                .filter(r -> r.flow().key().equals(key)).findFirst().orElseThrow();
-        assertThat(connections(found)).isEqualTo(connections(expected));
-        for (int c = 0; c < found.connections().size(); c++) {
-            assertThat(found.connections().get(c).status()).isEqualTo(found.statusAt(c));
-        }
-        return found;
-    }
-
-    /** Each connection as "pod status", with its status known before the verdict is read. */
-    private static List<String> connections(FlowResult result) {
-        List<String> connections = new ArrayList<>();
-        for (int c = 0; c < result.connections().size(); c++) {
-            String pod = result.flow().connections().get(c).source().endpoint().displayName();
-            connections.add(pod.substring(pod.indexOf('/') + 1) + " " + result.statusAt(c).name().toLowerCase()
-                    .replace('_', '-'));
-        }
-        return connections;
+        return Clusters.judgedAsFromScratch(judged, ChangeProjector.apply(before, change),
+                id + " (DynaKube dynatrace/appmon)");
     }
 
     private static Change selectorChange(ClusterSnapshot snapshot, String selector) {
@@ -244,18 +210,8 @@ class DynaKubeUpdateTest {
         }
     }
 
-    private static Guard guard() {
-        return new Guard(new RequiredFlows(FlowCatalogue.standard(), DynatraceSettings.defaults(),
-                HostResolver.offline(Map.of("abc12345.live.dynatrace.com",
-                        List.of(IpAddresses.parse("203.0.113.10").orElseThrow())))), GuardSettings.defaults());
-    }
-
     /** The cluster, the DynaKube with {@code activeGate} (a line of its spec, or empty). */
     private static ClusterSnapshot cluster(String activeGate) {
-        List<String> skipped = new ArrayList<>();
-        SnapshotBuilder builder = new SnapshotBuilder(skipped::add);
-        Manifests.parse(CLUSTER.replace("ACTIVEGATE", activeGate), "test").forEach(d -> builder.add(d.node(), d.origin()));
-        assertThat(skipped).isEmpty();
-        return builder.build();
+        return Clusters.of(CLUSTER.replace("ACTIVEGATE", activeGate));
     }
 }

@@ -2,7 +2,6 @@ package io.netpolguard.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
@@ -167,7 +166,7 @@ class PodChurnTest {
         ClusterSnapshot denied = ChangeProjector.apply(open, denyWebEgress);
         ClusterSnapshot reopened = ChangeProjector.apply(denied, new Change.PolicyChange(Change.Operation.DELETE, "shop",
                 "deny-web", null, denyWebEgress.object()));
-        Change.PolicyChange narrow = policyChange("""
+        Change.PolicyChange narrow = Clusters.policyChange("""
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata: {name: activegate-from-web, namespace: dynatrace}
@@ -443,23 +442,12 @@ class PodChurnTest {
     }
 
     private static Change.PolicyChange denyEgress(String namespace, String tier) {
-        return policyChange("""
+        return Clusters.policyChange("""
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata: {name: deny-%s, namespace: %s}
                 spec: {podSelector: {matchLabels: {tier: %s}}, policyTypes: [Egress]}
                 """.formatted(tier, namespace, tier), Change.Operation.CREATE);
-    }
-
-    private static Change.PolicyChange policyChange(String yaml, Change.Operation operation) {
-        try {
-            NetworkPolicy policy = Manifests.JSON.treeToValue(Manifests.parse(yaml, "test").get(0).node(),
-                    NetworkPolicy.class);
-            return new Change.PolicyChange(operation, policy.getMetadata().getNamespace(),
-                    policy.getMetadata().getName(), policy, null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static InetAddress ip(String text) {
