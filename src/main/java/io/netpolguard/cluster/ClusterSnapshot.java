@@ -119,9 +119,14 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
         @Override
         public LabelSet labelsOf(String namespace) {
-            NamespaceInfo info = namespaces.get(namespace);
-            return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
+            return labelsIn(namespaces, namespace);
         }
+    }
+
+    /** The labels of {@code namespace}: its object's, else those the API server would give it. */
+    private static LabelSet labelsIn(Map<String, NamespaceInfo> namespaces, String namespace) {
+        NamespaceInfo info = namespaces.get(namespace);
+        return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
     }
 
     @Override
@@ -141,8 +146,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     @Override
     public LabelSet labelsOf(String namespace) {
-        NamespaceInfo info = namespaces.get(namespace);
-        return info != null ? info.labels() : NamespaceInfo.implicit(namespace).labels();
+        return labelsIn(namespaces, namespace);
     }
 
     public Optional<NamespaceInfo> namespace(String name) {

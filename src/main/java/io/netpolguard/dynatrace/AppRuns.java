@@ -38,6 +38,11 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
         return kept.length == 0 ? EMPTY : new AppRuns(kept);
     }
 
+    /** The end of an app pod, selected by its own labels. */
+    static FlowEnd appEnd(PodEndpoint pod) {
+        return FlowEnd.ofPod(Component.MONITORED_APPS.id(), pod);
+    }
+
     /** A place an app connects to: the destination's end and a port of it. */
     record Place(FlowEnd destination, int port, Protocol protocol) {
     }
@@ -73,7 +78,7 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
                 FlowConnection[] connections = new FlowConnection[size()];
                 int at = 0;
                 for (PodEndpoint pod : pods) {
-                    FlowEnd source = FlowEnd.ofPod(Component.MONITORED_APPS.id(), pod);
+                    FlowEnd source = appEnd(pod);
                     for (Place place : places) {
                         connections[at++] = new FlowConnection(source, place.destination(), connection(pod, place));
                     }

@@ -464,13 +464,9 @@ public final class RequiredFlows {
     private static List<Target> appTargets(List<MonitoredApps.App> apps) {
         List<Target> targets = new ArrayList<>(apps.size());
         for (MonitoredApps.App app : apps) {
-            targets.add(new Target(appEnd(app.pod()), null, app.features()));
+            targets.add(new Target(AppRuns.appEnd(app.pod()), null, app.features()));
         }
         return targets;
-    }
-
-    private static FlowEnd appEnd(PodEndpoint pod) {
-        return FlowEnd.ofPod(Component.MONITORED_APPS.id(), pod);
     }
 
     /**

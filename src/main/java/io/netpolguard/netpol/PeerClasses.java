@@ -150,8 +150,11 @@ final class PeerClasses {
     java.util.function.Function<String, LabelSet> namespaceClasses(List<CompiledPolicy> isolating, Direction direction) {
         View view = view(new Isolating(isolating, direction));
         return view.namespaceKeys().isEmpty() ? namespace -> LabelSet.EMPTY
-                : namespace -> view.namespaceClass(Objects.requireNonNullElse(namespaces.labelsOf(namespace),
-                        LabelSet.EMPTY));
+                : namespace -> view.namespaceClass(labelsOf(namespace));
+    }
+
+    private LabelSet labelsOf(String namespace) {
+        return Objects.requireNonNullElse(namespaces.labelsOf(namespace), LabelSet.EMPTY);
     }
 
     /** What the rules of {@code policies} look at, made once per isolating list. */
@@ -167,7 +170,7 @@ final class PeerClasses {
         Object addresses = !view.addresses() ? NOT_LOOKED_AT : ranges == unknownAddress ? UNKNOWN_ADDRESS : ranges;
         if (peer instanceof PodEndpoint pod && !pod.hostNetwork()) {
             LabelSet namespaceLabels = view.namespaceKeys().isEmpty() ? LabelSet.EMPTY
-                    : view.namespaceClass(Objects.requireNonNullElse(namespaces.labelsOf(pod.namespace()), LabelSet.EMPTY));
+                    : view.namespaceClass(labelsOf(pod.namespace()));
             return new PodPeer(pod.namespace().equals(subject.namespace()), namespaceLabels, view.podClass(pod.labels()),
                     addresses);
         }

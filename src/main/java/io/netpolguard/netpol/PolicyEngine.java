@@ -122,7 +122,7 @@ public final class PolicyEngine {
      * source pod.
      */
     public boolean decidesAlike(String namespace, Endpoint destination) {
-        return clusterPolicies.isEmpty() && unevaluated.isEmpty() && !(destination instanceof PodEndpoint)
+        return networkPolicyOnly() && !(destination instanceof PodEndpoint)
                 && policies.in(namespace).isolatingAlike(Direction.EGRESS) != null;
     }
 
@@ -153,7 +153,7 @@ public final class PolicyEngine {
         if (connection.source() instanceof PodEndpoint source && source.samePodAs(connection.destination())) {
             return Outcome.ALLOWED;
         }
-        boolean networkPolicyOnly = clusterPolicies.isEmpty() && unevaluated.isEmpty();
+        boolean networkPolicyOnly = networkPolicyOnly();
         if (!(subject instanceof PodEndpoint pod) || pod.hostNetwork()) {
             // NetworkPolicy selects no such side: only a cluster-wide or unevaluated policy could decide it
             return networkPolicyOnly ? Outcome.ALLOWED : side(direction, subject, peer, connection).outcome();
@@ -189,6 +189,11 @@ public final class PolicyEngine {
      */
     private record LastSide(List<CompiledPolicy> isolating, Direction direction, Endpoint peer, Endpoint destination,
             int port, Protocol protocol, Outcome outcome) {
+    }
+
+    /** Whether NetworkPolicies alone decide: no cluster-wide policy, no policy of a kind the guard does not evaluate. */
+    private boolean networkPolicyOnly() {
+        return clusterPolicies.isEmpty() && unevaluated.isEmpty();
     }
 
     private static boolean inNamespace(Endpoint endpoint, String namespace) {

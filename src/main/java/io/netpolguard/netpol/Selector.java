@@ -3,6 +3,7 @@ package io.netpolguard.netpol;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,12 @@ import java.util.Set;
 public final class Selector {
     public static final Selector EVERYTHING = new Selector(List.of(), "{}");
 
-    private final List<Requirement> requirements;
-    /** The requirements, walked without an iterator: selectors are matched for every pod and namespace. */
-    private final Requirement[] checks;
+    /** An array, walked without an iterator: selectors are matched for every pod and namespace. */
+    private final Requirement[] requirements;
     private final String text;
 
     private Selector(List<Requirement> requirements, String text) {
-        this.requirements = requirements;
-        this.checks = requirements.toArray(Requirement[]::new);
+        this.requirements = requirements.toArray(Requirement[]::new);
         this.text = text;
     }
 
@@ -48,7 +47,7 @@ public final class Selector {
     }
 
     public boolean matches(LabelSet labels) {
-        for (Requirement requirement : checks) {
+        for (Requirement requirement : requirements) {
             if (!requirement.matches(labels)) {
                 return false;
             }
@@ -57,13 +56,15 @@ public final class Selector {
     }
 
     public boolean matchesEverything() {
-        return requirements.isEmpty();
+        return requirements.length == 0;
     }
 
     /** The label keys this selector looks at. */
     public Set<String> keys() {
         Set<String> keys = new HashSet<>();
-        requirements.forEach(r -> keys.add(r.key()));
+        for (Requirement requirement : requirements) {
+            keys.add(requirement.key());
+        }
         return keys;
     }
 
@@ -75,12 +76,12 @@ public final class Selector {
     /** Selectors with the same requirements select the same: equal, so that what they select can be cached once. */
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof Selector other && requirements.equals(other.requirements);
+        return this == o || o instanceof Selector other && Arrays.equals(requirements, other.requirements);
     }
 
     @Override
     public int hashCode() {
-        return requirements.hashCode();
+        return Arrays.hashCode(requirements);
     }
 
     private enum Operator { EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
