@@ -33,7 +33,13 @@ import javax.net.ssl.X509TrustManager;
  * <pre>
  * java LoadDriver.java --url https://127.0.0.1:8443/validate --requests DIR [--filter REGEX]
  *      [--connections 8] [--warmup 10] [--duration 30] [--count N] [--rate R] [--json FILE] [--label TEXT]
+ *      [--client jdk|socket]
  * </pre>
+ *
+ * --client picks what sends the measured requests: jdk (default) is java.net.http.HttpClient, whose send() hands
+ * each answer from its selector thread through an executor to the caller; socket is one blocking TLS socket per
+ * connection, written and read by its own thread (as a Go client such as the API server does with a goroutine per
+ * call), so the latency has no thread hops of the driver's in it.
  *
  * --rate R paces the requests at R per second over all connections (each connection sends one every
  * connections/R seconds); a request's latency then counts from when it was due, so a guard that falls behind
@@ -126,8 +132,14 @@ public class LoadDriver {
             throw new IllegalArgumentException("no request files in " + dir + " match " + filter);
         }
 
+        String clientKind = opts.getOrDefault("client", "jdk");
+        if (!clientKind.equals("jdk") && !clientKind.equals("socket")) {
+            throw new IllegalArgumentException("--client is jdk or socket; got " + clientKind);
+        }
+        boolean socketClient = clientKind.equals("socket");
+        SSLContext sslContext = trustAll();
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll())
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(sslContext)
                 .sslParameters(noHostnameCheck()).connectTimeout(Duration.ofSeconds(5)).build();
         // Check every body once and learn its decision.
         Map<String, String> decisions = new ConcurrentHashMap<>();
@@ -154,6 +166,7 @@ public class LoadDriver {
             Recorder recorder = recorders[t] = new Recorder();
             int thread = t;
             Thread worker = new Thread(() -> {
+                SocketClient socket = socketClient ? new SocketClient(url, sslContext) : null;
                 try {
                     long due = start + interval * thread / connections;
                     while (true) {
@@ -168,14 +181,14 @@ public class LoadDriver {
                         long t0 = interval > 0 ? due : System.nanoTime();
                         due += interval;
                         try {
-                            HttpResponse<byte[]> response = send(client, url, bodies.get(w),
-                                    HttpResponse.BodyHandlers.ofByteArray());
+                            int status = socket != null ? socket.post(bodies.get(w).bytes())
+                                    : send(client, url, bodies.get(w), HttpResponse.BodyHandlers.ofByteArray()).statusCode();
                             long t1 = System.nanoTime();
                             if (timeline != null) {
-                                timeline.add(response.statusCode() == 200 ? Timeline.OK : Timeline.STATUS);
+                                timeline.add(status == 200 ? Timeline.OK : Timeline.STATUS);
                             }
                             if (t0 >= measureFrom) {
-                                if (response.statusCode() != 200) {
+                                if (status != 200) {
                                     recorder.errors++;
                                 } else if (count == 0 || measured.getAndIncrement() < count) {
                                     recorder.add(t1 - t0, w);
@@ -193,6 +206,9 @@ public class LoadDriver {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
+                    if (socket != null) {
+                        socket.close();
+                    }
                     measureEnd[thread] = System.nanoTime();
                     done.countDown();
                 }
@@ -220,7 +236,8 @@ public class LoadDriver {
         double throughput = total / seconds;
 
         StringBuilder json = new StringBuilder();
-        json.append("{\"label\":\"").append(label).append("\",\"url\":\"").append(url).append("\",\"connections\":")
+        json.append("{\"label\":\"").append(label).append("\",\"url\":\"").append(url).append("\",\"client\":\"")
+                .append(clientKind).append("\",\"connections\":")
                 .append(connections).append(",\"warmupSeconds\":").append(warmup).append(",\"seconds\":")
                 .append(fmt(seconds)).append(",\"requests\":").append(total).append(",\"errors\":").append(errors)
                 .append(",\"throughput\":").append(fmt(throughput)).append(",\"targetRate\":").append(fmt(rate))
@@ -288,6 +305,129 @@ public class LoadDriver {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
                 .build();
         return client.send(request, handler);
+    }
+
+    /**
+     * One HTTP/1.1 keep-alive connection on a blocking socket, read and written by the calling thread alone: no
+     * selector or executor threads between the request and its answer (the JDK client hands each response through
+     * two). Reconnects after an error or a "Connection: close".
+     */
+    static final class SocketClient {
+        private final URI url;
+        private final SSLContext sslContext;
+        private java.net.Socket socket;
+        private java.io.InputStream in;
+        private java.io.OutputStream out;
+
+        SocketClient(URI url, SSLContext sslContext) {
+            this.url = url;
+            this.sslContext = sslContext;
+        }
+
+        /** Sends {@code body} as a POST and reads the whole answer: its status code. */
+        int post(byte[] body) throws IOException {
+            if (socket == null) {
+                connect();
+            }
+            try {
+                String head = "POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+                byte[] headBytes = head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+                System.arraycopy(body, 0, request, headBytes.length, body.length);
+                out.write(request);
+                out.flush();
+                return readResponse();
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private void connect() throws IOException {
+            int port = url.getPort() > 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80;
+            socket = url.getScheme().equals("https") ? sslContext.getSocketFactory().createSocket(url.getHost(), port)
+                    : new java.net.Socket(url.getHost(), port);
+            socket.setTcpNoDelay(true);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        }
+
+        private int readResponse() throws IOException {
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP/1.1 answer: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            boolean chunked = false;
+            boolean closeAfter = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closeAfter = true;
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) { // trailers
+                }
+            } else if (length >= 0) {
+                skip(length);
+            } else {
+                throw new IOException("an answer without Content-Length or chunked encoding");
+            }
+            if (closeAfter) {
+                close();
+            }
+            return status;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed mid-answer");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        private void skip(long bytes) throws IOException {
+            for (long left = bytes; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new java.io.EOFException("connection closed mid-answer");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        void close() {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (IOException ignored) {
+                // closing a broken connection
+            }
+            socket = null;
+        }
     }
 
     private static String percentiles(long[] sorted) {
