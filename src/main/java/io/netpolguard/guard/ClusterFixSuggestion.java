@@ -6,16 +6,16 @@ import io.netpolguard.dynatrace.Component;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.FlowEnd;
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.ClusterDecision;
 import io.netpolguard.netpol.ClusterPolicyKind;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.ExternalEndpoint;
+import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.RuleAction;
 import io.netpolguard.netpol.SideVerdict;
 import io.netpolguard.netpol.Tier;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,7 +80,9 @@ final class ClusterFixSuggestion {
             return null;
         }
         List<String> networks = new ArrayList<>();
-        end.endpoint().addresses().forEach(address -> networks.add(cidr(address)));
+        // exactly the addresses, as the fewest networks that hold them (a DaemonSet's thousand nodes are a handful)
+        Cidr.coveringExactly(end.endpoint().addresses())
+                .forEach(cidr -> networks.add(IpAddresses.text(cidr.address()) + "/" + cidr.prefixLength()));
         if (end.endpoint() instanceof ExternalEndpoint external) {
             external.ranges().forEach(range -> networks.add(range.toString()));
             if (networks.isEmpty()) {
@@ -93,10 +95,6 @@ final class ClusterFixSuggestion {
             networks.add("<node address>/32");
         }
         return List.of(Map.of("networks", networks));
-    }
-
-    private static String cidr(InetAddress address) {
-        return address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128");
     }
 
     private static List<Map<String, Object>> ports(ClusterPolicyKind kind, RequiredFlow flow, FlowConnection connection) {

@@ -10,11 +10,11 @@ import io.netpolguard.dynatrace.Component;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.FlowEnd;
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.ExternalEndpoint;
+import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -147,7 +147,8 @@ final class FixSuggestion {
             if (pod.addresses().isEmpty()) {
                 return List.of(Map.of("ipBlock", Map.of("cidr", "<node address>/32")));
             }
-            return pod.addresses().stream().map(FixSuggestion::ipBlock).toList();
+            // the nodes' addresses as the fewest networks that hold exactly them: a DaemonSet on a thousand nodes
+            return Cidr.coveringExactly(pod.addresses()).stream().map(FixSuggestion::ipBlock).toList();
         }
         if (end.endpoint() instanceof PodEndpoint pod) {
             Map<String, Object> peer = new LinkedHashMap<>();
@@ -163,13 +164,13 @@ final class FixSuggestion {
         }
         // every address and range the connection may use, or the fix would leave some of them blocked
         List<Map<String, Object>> peers = new ArrayList<>();
-        external.addresses().forEach(address -> peers.add(ipBlock(address)));
+        Cidr.coveringExactly(external.addresses()).forEach(cidr -> peers.add(ipBlock(cidr)));
         external.ranges().forEach(range -> peers.add(Map.of("ipBlock", Map.of("cidr", range.toString()))));
         return peers;
     }
 
-    private static Map<String, Object> ipBlock(InetAddress address) {
-        return Map.of("ipBlock", Map.of("cidr", address.getHostAddress() + (address instanceof Inet4Address ? "/32" : "/128")));
+    private static Map<String, Object> ipBlock(Cidr cidr) {
+        return Map.of("ipBlock", Map.of("cidr", IpAddresses.text(cidr.address()) + "/" + cidr.prefixLength()));
     }
 
     private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {

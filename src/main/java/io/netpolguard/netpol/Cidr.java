@@ -1,7 +1,11 @@
 package io.netpolguard.netpol;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * An IPv4 or IPv6 network. A CIDR written with host bits set ("10.0.0.1/8") means its masked
@@ -84,6 +88,56 @@ public final class Cidr {
     /** Every address of one family: 0.0.0.0/0 or ::/0. */
     public static Cidr wholeFamily(boolean ipv4) {
         return ipv4 ? new Cidr(new byte[4], 0, "0.0.0.0/0") : new Cidr(new byte[16], 0, "::/0");
+    }
+
+    /** The fewest CIDRs that cover exactly {@code first..last}: addresses of one family as unsigned numbers. */
+    public static List<Cidr> covering(boolean ipv4, BigInteger first, BigInteger last) {
+        List<Cidr> cidrs = new ArrayList<>();
+        int bits = ipv4 ? 32 : 128;
+        BigInteger next = first;
+        while (next.compareTo(last) <= 0) {
+            int size = next.signum() == 0 ? bits : next.getLowestSetBit();
+            while (size > 0 && next.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(last) > 0) {
+                size--;
+            }
+            cidrs.add(parse(IpAddresses.text(address(ipv4, next)) + "/" + (bits - size)));
+            next = next.add(BigInteger.ONE.shiftLeft(size));
+        }
+        return cidrs;
+    }
+
+    /**
+     * The fewest CIDRs that hold exactly {@code addresses} and nothing else: a thousand node addresses in a row
+     * are a handful of networks. IPv4 first, each family in address order.
+     */
+    public static List<Cidr> coveringExactly(Collection<InetAddress> addresses) {
+        List<Cidr> cidrs = new ArrayList<>();
+        for (boolean ipv4 : new boolean[] {true, false}) {
+            BigInteger[] numbers = addresses.stream().filter(a -> (a.getAddress().length == 4) == ipv4)
+                    .map(a -> new BigInteger(1, a.getAddress())).distinct().sorted().toArray(BigInteger[]::new);
+            for (int from = 0; from < numbers.length; ) {
+                int to = from;
+                while (to + 1 < numbers.length && numbers[to + 1].equals(numbers[to].add(BigInteger.ONE))) {
+                    to++;
+                }
+                cidrs.addAll(covering(ipv4, numbers[from], numbers[to]));
+                from = to + 1;
+            }
+        }
+        return cidrs;
+    }
+
+    /** The address of one family that the unsigned number {@code number} is. */
+    public static InetAddress address(boolean ipv4, BigInteger number) {
+        byte[] raw = number.toByteArray();
+        byte[] bytes = new byte[ipv4 ? 4 : 16];
+        int copy = Math.min(raw.length, bytes.length);
+        System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public boolean isSingleAddress() {

@@ -64,4 +64,41 @@ public final class IpAddresses {
     public static boolean isLiteral(String text) {
         return parse(text).isPresent();
     }
+
+    /** The address as written, IPv6 shortened as RFC 5952 says ({@code 2001:db8::1}). */
+    public static String text(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int length = 0;
+            while (i + length < 8 && groups[i + length] == 0) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append(i == 0 ? "::" : ":");
+                i += bestLength - 1;
+                continue;
+            }
+            out.append(Integer.toHexString(groups[i]));
+            if (i < 7) {
+                out.append(':');
+            }
+        }
+        return out.toString();
+    }
 }

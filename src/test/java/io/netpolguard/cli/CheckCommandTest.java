@@ -326,10 +326,9 @@ class CheckCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         assertThat(statuses(run.json())).containsEntry("operator->dynatrace-api (DynaKube dynatrace/dynakube)", "blocked");
-        // the explanation names the address left out, and the fix covers both
+        // the explanation names the address left out, and the fix covers both: exactly them, as one network
         assertThat(explanation(run.json(), "operator->dynatrace-api")).contains("but not at 203.0.113.11")
-                .contains(String.join("\n", "        - ipBlock:", "            cidr: 203.0.113.10/32",
-                        "        - ipBlock:", "            cidr: 203.0.113.11/32"));
+                .contains(String.join("\n", "        - ipBlock:", "            cidr: 203.0.113.10/31", "        ports:"));
 
         Run oneAddress = Run.run(coreAndDynaKubesWithTenantAt("203.0.113.10"));
         assertThat(oneAddress.exitCode()).as(oneAddress.err()).isZero();

@@ -50,4 +50,26 @@ class FixSuggestionTest {
             assertThat(peer).as(policy).isSorted();
         }
     }
+
+    @Test
+    void aDaemonSetInTheHostNetworkIsAllowedByItsNodesAsTheFewestNetworks() throws Exception {
+        List<java.net.InetAddress> nodes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // 10.0.0.0 .. 10.0.1.43
+            nodes.add(java.net.InetAddress.getByName("10.0." + (i / 256) + "." + (i % 256)));
+        }
+        PodEndpoint oneAgent = new PodEndpoint("Pod", "dynatrace", "dynakube-oneagent-x7k2p",
+                LabelSet.of(Map.of("app.kubernetes.io/name", "oneagent")), nodes, true, List.of());
+        PodEndpoint dns = PodEndpoint.pod("kube-system", "coredns-0", LabelSet.of(Map.of("k8s-app", "kube-dns")),
+                List.of(), List.of());
+        FlowEnd from = new FlowEnd("oneagent", oneAgent, oneAgent.labels().asMap());
+        FlowEnd to = new FlowEnd("kube-dns", dns, dns.labels().asMap());
+        RequiredFlow flow = new RequiredFlow(FlowCatalogue.standard().flows().get(0), "",
+                List.of(new FlowConnection(from, to, new Connection(oneAgent, dns, 53, Protocol.UDP))), null, List.of());
+
+        String policy = FixSuggestion.policy(flow, Direction.INGRESS, from, to, FixSuggestion.Style.ONE_LINE);
+
+        assertThat(policy).contains("\"from\":[{\"ipBlock\":{\"cidr\":\"10.0.0.0/24\"}},"
+                + "{\"ipBlock\":{\"cidr\":\"10.0.1.0/27\"}},{\"ipBlock\":{\"cidr\":\"10.0.1.32/29\"}},"
+                + "{\"ipBlock\":{\"cidr\":\"10.0.1.40/30\"}}]");
+    }
 }
