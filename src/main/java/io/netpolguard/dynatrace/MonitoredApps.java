@@ -100,13 +100,25 @@ final class MonitoredApps {
         Reach was = new Reach(before, operatorNamespace);
         Reach now = new Reach(after, operatorNamespace);
         Set<String> different = new java.util.HashSet<>();
+        Selector[][] changed = was.changedSelectors(now);
         for (String namespace : namespaces) {
             LabelSet labels = labelsOf.apply(namespace);
-            if (was.featureBits(namespace, labels) != now.featureBits(namespace, labels)) {
+            boolean differs = changed == null ? was.featureBits(namespace, labels) != now.featureBits(namespace, labels)
+                    : anyMatchDiffers(changed, labels) && !was.ignoresAny(namespace);
+            if (differs) {
                 different.add(namespace);
             }
         }
         return different;
+    }
+
+    private static boolean anyMatchDiffers(Selector[][] pairs, LabelSet labels) {
+        for (Selector[] pair : pairs) {
+            if (pair[0].matches(labels) != pair[1].matches(labels)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Which namespaces a DynaKube's features select. */
@@ -142,6 +154,41 @@ final class MonitoredApps {
             return apps;
         }
 
+        /**
+         * When this and {@code other} differ only in the selectors of features both have (same ignore list, same
+         * namespace, the same features on), the selectors that differ, as pairs (this one's, other's): a namespace is
+         * then reached differently exactly when one pair matches its labels differently and neither ignores it. Null
+         * when they differ in more.
+         */
+        Selector[][] changedSelectors(Reach other) {
+            Selector[] mine = {codeModules, enrichment, otlp};
+            Selector[] theirs = {other.codeModules, other.enrichment, other.otlp};
+            if (!sameIgnoreList(ignored, other.ignored) || !dynaKubeNamespace.equals(other.dynaKubeNamespace)
+                    || !operatorNamespace.equals(other.operatorNamespace)) {
+                return null;
+            }
+            List<Selector[]> changed = new ArrayList<>();
+            for (int f = 0; f < mine.length; f++) {
+                if ((mine[f] == null) != (theirs[f] == null)) {
+                    return null;
+                }
+                if (mine[f] != null && !mine[f].equals(theirs[f])) {
+                    changed.add(new Selector[] {mine[f], theirs[f]});
+                }
+            }
+            return changed.toArray(Selector[][]::new);
+        }
+
+        private static boolean sameIgnoreList(List<Pattern> a, List<Pattern> b) {
+            return a == null || b == null ? a == b
+                    : a.stream().map(Pattern::pattern).toList().equals(b.stream().map(Pattern::pattern).toList());
+        }
+
+        /** Whether the DynaKube never reaches {@code namespace}, whatever its labels. */
+        boolean ignoresAny(String namespace) {
+            return namespace.equals(operatorNamespace) || ignores(namespace);
+        }
+
         private boolean ignores(String namespace) {
             return ignored == null ? ignoredByDefault(dynaKubeNamespace, namespace)
                     : ignored.stream().anyMatch(p -> FeatureFlags.find(p, namespace));
@@ -163,7 +210,7 @@ final class MonitoredApps {
 
         /** {@link #featuresIn} as bits by {@link Feature#ordinal()}, -1 for null. */
         int featureBits(String namespace, LabelSet labels) {
-            if (namespace.equals(operatorNamespace) || ignores(namespace)) {
+            if (ignoresAny(namespace)) {
                 return -1;
             }
             int bits = 0;

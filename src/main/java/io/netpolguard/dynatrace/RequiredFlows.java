@@ -150,7 +150,7 @@ public final class RequiredFlows {
         Map<String, RequiredFlow> byKey = new HashMap<>();
         beforeFlows.forEach(flow -> byKey.put(flow.key(), flow));
         return new PodChange(before, components, components.exists(Component.CSI_DRIVER, ""), byKey, namespaces,
-                updatedFrom);
+                updatedFrom, new IdentityHashMap<>());
     }
 
     /**
@@ -158,10 +158,16 @@ public final class RequiredFlows {
      * of a DynaKube, that DynaKube as it was (null for a pod or namespace change, where every DynaKube stays).
      */
     private record PodChange(ClusterSnapshot before, Components components, boolean csiPresent,
-            Map<String, RequiredFlow> flows, Set<String> namespaces, DynaKube updatedFrom) {
+            Map<String, RequiredFlow> flows, Set<String> namespaces, DynaKube updatedFrom,
+            Map<DynaKube, List<MonitoredApps.NamespaceApps>> appsByDynaKube) {
         /** The owner of a flow as it was before the change. */
         Owner ownerBefore(Owner owner) {
             return updatedFrom == null ? owner : new Owner(updatedFrom, null);
+        }
+
+        /** The apps {@code dk} reaches in the changed namespaces: found once for all its flows from the apps. */
+        List<MonitoredApps.NamespaceApps> apps(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
+            return appsByDynaKube.computeIfAbsent(dk, d -> MonitoredApps.in(d, snapshot, operatorNamespace, namespaces));
         }
     }
 
@@ -447,8 +453,8 @@ public final class RequiredFlows {
             return null;
         }
         List<AppRuns.Run> fresh = new ArrayList<>();
-        for (MonitoredApps.NamespaceApps apps : MonitoredApps.in(owner.dynaKube(), snapshot,
-                components.operatorNamespace(), podChange.namespaces())) {
+        for (MonitoredApps.NamespaceApps apps : podChange.apps(owner.dynaKube(), snapshot,
+                components.operatorNamespace())) {
             fresh.add(appRun(definition, owner, apps, destinations.targets(), portsOf, csiUsed));
         }
         AppRuns.Replaced replaced = runsBefore.replace(fresh);
