@@ -31,11 +31,14 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     private final int size;
     private final IntFunction<ConnectionResult> unchanged;
-    /** The status of each connection before, when known apart from {@code unchanged}; else null. */
+    /** The status of each connection until it is judged again ({@link FlowStatus#ordinal()}). */
     private final byte[] beforeStatuses;
     private final IntFunction<ConnectionResult> judge;
-    /** Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result. */
-    private final Object[] after;
+    /**
+     * Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result;
+     * made when the first connection changes.
+     */
+    private Object[] after;
     private final int[] beforeCounts;
     private final int[] counts;
     /**
@@ -51,7 +54,6 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         this.unchanged = unchanged;
         this.beforeStatuses = beforeStatuses;
         this.judge = judge;
-        this.after = new Object[size];
         this.beforeCounts = counts;
         this.counts = counts.clone();
     }
@@ -69,25 +71,20 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     }
 
     /**
-     * The connections of a flow derived again, most of them the very connections of a flow judged before: each
-     * unchanged until judged again; those not judged before must be.
+     * The connections of a flow, each with a status already: kept from a connection judged before or found for a new
+     * one. Each keeps it until judged again.
      *
-     * @param before the result before of each connection, or a placeholder whose status {@code beforeCounts} counts
-     * @param judge the result after the change of connection {@code index}
-     */
-    static RejudgedConnections reusing(int size, IntFunction<ConnectionResult> before, int[] beforeCounts,
-            IntFunction<ConnectionResult> judge) {
-        return new RejudgedConnections(size, before, null, judge, beforeCounts);
-    }
-
-    /**
-     * The connections of a flow not judged before: each must be judged ({@link #judgeNow}) or given a status
-     * ({@link #judgeLater}).
-     *
+     * @param statuses the status of each connection ({@link FlowStatus#ordinal()})
+     * @param kept the result of a connection that has one already, else null: its verdict is made when read
      * @param judge the result of connection {@code index}
      */
-    static RejudgedConnections fresh(int size, IntFunction<ConnectionResult> judge) {
-        return new RejudgedConnections(size, null, null, judge, new int[STATUSES.length]);
+    static RejudgedConnections derived(byte[] statuses, IntFunction<ConnectionResult> kept,
+            IntFunction<ConnectionResult> judge) {
+        int[] counts = new int[STATUSES.length];
+        for (byte status : statuses) {
+            counts[status]++;
+        }
+        return new RejudgedConnections(statuses.length, kept, statuses, judge, counts);
     }
 
     /** The status of each of {@code connections}, and how many have each. */
@@ -109,27 +106,38 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     /** Judges connection {@code index} again now (once). */
     ConnectionResult judgeNow(int index) {
-        if (after[index] instanceof ConnectionResult judged) {
+        if (afterAt(index) instanceof ConnectionResult judged) {
             return judged;
         }
         ConnectionResult result = judge.apply(index);
-        assert after[index] == null || after[index] == result.status()
-                : "status " + after[index] + " given, " + result.status() + " judged: " + result.connection().key();
+        assert afterAt(index) == null || afterAt(index) == result.status()
+                : "status " + afterAt(index) + " given, " + result.status() + " judged: " + result.connection().key();
         recount(index, result.status());
-        after[index] = result;
+        setAfter(index, result);
         return result;
     }
 
     /** Connection {@code index} has {@code status} after the change; its verdict is made when read. */
     void judgeLater(int index, FlowStatus status) {
-        if (!(after[index] instanceof ConnectionResult)) {
+        if (!(afterAt(index) instanceof ConnectionResult)) {
             recount(index, status);
-            after[index] = status;
+            setAfter(index, status);
         }
     }
 
+    private Object afterAt(int index) {
+        return after == null ? null : after[index];
+    }
+
+    private void setAfter(int index, Object value) {
+        if (after == null) {
+            after = new Object[size];
+        }
+        after[index] = value;
+    }
+
     private void recount(int index, FlowStatus status) {
-        if (after[index] == null && changed != null) {
+        if (afterAt(index) == null && changed != null) {
             if (changedSize == changed.length) {
                 changed = changedSize >= size / 8 ? null : java.util.Arrays.copyOf(changed, changedSize * 2);
             }
@@ -137,34 +145,20 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
                 changed[changedSize++] = index;
             }
         }
-        FlowStatus previous = known(index);
-        if (previous != null) {
-            counts[previous.ordinal()]--;
-        }
+        counts[status(index).ordinal()]--;
         counts[status.ordinal()]++;
     }
 
-    /** The status of connection {@code index} now; null for a fresh connection not judged yet. */
-    private FlowStatus known(int index) {
-        Object result = after[index];
+    /** The status of connection {@code index} now. */
+    FlowStatus status(int index) {
+        Object result = afterAt(index);
         if (result instanceof FlowStatus status) {
             return status;
         }
         if (result instanceof ConnectionResult judged) {
             return judged.status();
         }
-        if (beforeStatuses != null) {
-            return STATUSES[beforeStatuses[index]];
-        }
-        return unchanged == null ? null : unchanged.apply(index).status();
-    }
-
-    FlowStatus status(int index) {
-        FlowStatus status = known(index);
-        if (status == null) {
-            throw new IllegalStateException("connection " + index + " was not judged");
-        }
-        return status;
+        return STATUSES[beforeStatuses[index]];
     }
 
     /**
@@ -174,7 +168,7 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     int[] indicesWith(FlowStatus status, int limit) {
         int[] found = new int[Math.min(limit, count(status))];
         int n = 0;
-        if (unchanged == null || beforeCounts[status.ordinal()] > 0 || changed == null) {
+        if (beforeCounts[status.ordinal()] > 0 || changed == null) {
             for (int i = 0; i < size && n < found.length; i++) {
                 if (status(i) == status) {
                     found[n++] = i;
@@ -214,14 +208,15 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     @Override
     public ConnectionResult get(int index) {
-        Object result = after[index];
+        Object result = afterAt(index);
         if (result instanceof ConnectionResult judged) {
             return judged;
         }
-        if (result != null || unchanged == null) {
+        if (result != null) {
             return judgeNow(index);
         }
-        return unchanged.apply(index);
+        ConnectionResult kept = unchanged.apply(index);
+        return kept != null ? kept : judgeNow(index);
     }
 
     @Override

@@ -81,12 +81,11 @@ final class SamePoliciesEvaluation {
     /** The connections of a new flow, each judged: its status now, its verdict when read. */
     private static RejudgedConnections fresh(RequiredFlow flow, PolicyEngine engine) {
         List<FlowConnection> flowConnections = flow.connections();
-        RejudgedConnections connections = RejudgedConnections.fresh(flowConnections.size(),
-                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
-        for (int c = 0; c < flowConnections.size(); c++) {
-            judge(connections, c, flowConnections.get(c), engine);
+        byte[] status = new byte[flowConnections.size()];
+        for (int c = 0; c < status.length; c++) {
+            status[c] = statusNow(flowConnections.get(c).connection(), engine);
         }
-        return connections;
+        return withStatuses(flowConnections, status, null, null, engine);
     }
 
     /**
@@ -94,17 +93,18 @@ final class SamePoliciesEvaluation {
      * status), most of them the very connections judged then (the other namespaces' apps when only one namespace's
      * were looked at again): those keep their results unless they have an end in the changed namespace
      * ({@code inNamespace}: the indices of such connections in {@code previous}); the others are judged like those of
-     * a new flow. Costs the connections that are new or judged again, and a walk of identities.
+     * a new flow. Costs the connections that are new or judged again, a walk of identities and a byte per connection:
+     * nothing is kept per connection but its status.
      */
     private static RejudgedConnections derivedAgain(RequiredFlow flow, FlowResult previous,
             RejudgedConnections.Statuses statuses, int[] inNamespace, PolicyEngine engine) {
         List<FlowConnection> flowConnections = flow.connections();
         // each new connection's status, found while the walk has its ends at hand; OUTSIDE_POLICY: judged in full later
-        byte[] freshStatus = new byte[flowConnections.size()];
+        byte[] status = new byte[flowConnections.size()];
         int[] same = ResultReuse.sameConnections(flow, previous.flow(), new AppRuns.FreshConnections() {
             @Override
             public void judge(Connection connection, int index) {
-                freshStatus[index] = statusNow(connection, engine);
+                status[index] = statusNow(connection, engine);
             }
 
             @Override
@@ -115,48 +115,56 @@ final class SamePoliciesEvaluation {
             @Override
             public void judgedLike(int from, int to, int period) {
                 for (int c = from; c < to; c++) {
-                    freshStatus[c] = freshStatus[c - period];
+                    status[c] = status[c - period];
                 }
             }
         });
-        int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
-        Arrays.fill(now, -1);
-        int fresh = 0;
+        byte[] before = statuses.each();
         for (int c = 0; c < same.length; c++) {
             if (same[c] >= 0) {
-                now[same[c]] = c;
-            } else {
-                fresh++;
+                status[c] = before[same[c]];
             }
         }
-        int[] beforeCounts = statuses.counts().clone();
-        for (int k = 0; k < now.length; k++) {
-            if (now[k] < 0) { // gone with the change
-                beforeCounts[statuses.at(k).ordinal()]--;
+        RejudgedConnections connections = withStatuses(flowConnections, status, same, previous, engine);
+        if (inNamespace.length > 0) {
+            int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
+            Arrays.fill(now, -1);
+            for (int c = 0; c < same.length; c++) {
+                if (same[c] >= 0) {
+                    now[same[c]] = c;
+                }
             }
-        }
-        beforeCounts[NOT_JUDGED.status().ordinal()] += fresh;
-        RejudgedConnections connections = RejudgedConnections.reusing(same.length,
-                c -> same[c] >= 0 ? previous.connections().get(same[c]) : NOT_JUDGED, beforeCounts,
-                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
-        for (int c = 0; c < same.length; c++) {
-            if (same[c] < 0) {
-                judge(connections, c, freshStatus[c]);
-            }
-        }
-        for (int k : inNamespace) {
-            if (now[k] >= 0) {
-                judge(connections, now[k], flowConnections.get(now[k]), engine);
+            for (int k : inNamespace) {
+                if (now[k] >= 0) {
+                    judge(connections, now[k], flowConnections.get(now[k]), engine);
+                }
             }
         }
         return connections;
     }
 
+    /**
+     * The connections of a flow with the statuses found ({@link #statusNow}; those outside policy are judged in full
+     * here): a connection kept from {@code previous} ({@code same}: its index there, or -1; null for none) reads its
+     * result there, a new one gets its verdict when read.
+     */
+    private static RejudgedConnections withStatuses(List<FlowConnection> flowConnections, byte[] status, int[] same,
+            FlowResult previous, PolicyEngine engine) {
+        Map<Integer, ConnectionResult> outside = new HashMap<>();
+        for (int c = 0; c < status.length; c++) {
+            if (status[c] == OUTSIDE_POLICY) {
+                ConnectionResult result = FlowEvaluator.evaluate(flowConnections.get(c), engine);
+                outside.put(c, result);
+                status[c] = (byte) result.status().ordinal();
+            }
+        }
+        return RejudgedConnections.derived(status,
+                c -> same != null && same[c] >= 0 ? previous.connections().get(same[c]) : outside.get(c),
+                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
+    }
+
     private static final FlowStatus[] STATUSES = FlowStatus.values();
     private static final byte OUTSIDE_POLICY = -1;
-
-    /** Stands for a connection of a flow derived again that was not judged before, until it is. */
-    private static final ConnectionResult NOT_JUDGED = new ConnectionResult(null, null, FlowStatus.NOT_APPLICABLE);
 
     /** Connection {@code c} is judged: now when outside policy, else its status now and its verdict when read. */
     private static void judge(RejudgedConnections connections, int c, FlowConnection connection, PolicyEngine engine) {
