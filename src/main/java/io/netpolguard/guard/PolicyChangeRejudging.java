@@ -7,11 +7,15 @@ import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.CompiledPolicy;
 import io.netpolguard.netpol.Connection;
+import io.netpolguard.netpol.ContainerPort;
 import io.netpolguard.netpol.Direction;
+import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.Outcome;
+import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import io.netpolguard.netpol.Protocol;
+import io.netpolguard.netpol.Verdict;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,16 +67,16 @@ final class PolicyChangeRejudging {
                 }
                 List<Cidr> ranges = engine.podPeersByNamespaceOutside(namespace, labels, direction);
                 if (ranges == null) {
-                    judgeNow(side.all(), flow);
+                    judgeByPeer(side.all(), direction, namespace, engine, flow);
                     return;
                 }
-                judgeNow(side.others(), flow);
+                judgeByPeer(side.others(), direction, namespace, engine, flow);
                 // groups of namespaces this side cannot tell apart share its outcome: judged once, from one connection
                 Map<PeerClass, Outcome> byClass = new HashMap<>();
                 Function<String, LabelSet> classes = engine.peerNamespaceClasses(namespace, labels, direction);
                 for (ConnectionSides.PeerGroup group : side.byPeerNamespace()) {
                     if (group.anyAddressIn(ranges)) { // an ipBlock may tell these peers apart
-                        judgeNow(group.positions(), flow);
+                        judgeByPeer(group.positions(), direction, namespace, engine, flow);
                         continue;
                     }
                     // one outcome of this side for the group; the peer's side, in another namespace, stays as it was
@@ -109,9 +113,85 @@ final class PolicyChangeRejudging {
     private record PeerClass(LabelSet namespaceLabels, boolean sameNamespace, int port, Protocol protocol) {
     }
 
-    private static void judgeNow(long[] positions, IntFunction<RejudgedConnections> flow) {
+    /**
+     * Judges the connections at {@code positions}, whose changed sides are pods with the same labels in
+     * {@code namespace}. Where the peer's side cannot change (the peer is not a pod of {@code namespace} that policies
+     * select), the changed side's outcome follows from the peer, the port and the protocol (and on an ingress side the
+     * subject's declared ports, which named ports resolve against): found once per such peer, each status follows from
+     * it and the peer's side as it was. A host's connections from every app of a namespace cost one judgement. The
+     * others are judged in full.
+     */
+    private static void judgeByPeer(long[] positions, Direction direction, String namespace, PolicyEngine engine,
+            IntFunction<RejudgedConnections> flow) {
+        PeerOutcomes byPeer = new PeerOutcomes();
+        Direction peerDirection = direction == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS;
         for (long position : positions) {
-            flow.apply(flowOf(position)).judgeNow(connectionOf(position));
+            RejudgedConnections connections = flow.apply(flowOf(position));
+            int index = connectionOf(position);
+            Verdict before = connections.before(index).verdict();
+            Connection connection = before.connection();
+            Endpoint peer = direction == Direction.EGRESS ? connection.destination() : connection.source();
+            if (before.isToItself()
+                    || peer instanceof PodEndpoint pod && !pod.hostNetwork() && pod.namespace().equals(namespace)) {
+                connections.judgeNow(index);
+                continue;
+            }
+            List<ContainerPort> subjectPorts = direction == Direction.INGRESS
+                    ? ((PodEndpoint) connection.destination()).ports() : null;
+            Outcome changedSide = byPeer.get(peer, connection.port(), connection.protocol(), subjectPorts);
+            if (changedSide == null) {
+                changedSide = engine.sideOutcome(direction, connection);
+                byPeer.put(peer, connection.port(), connection.protocol(), subjectPorts, changedSide);
+            }
+            connections.judgeLater(index, FlowEvaluator.status(changedSide.and(before.side(peerDirection).outcome())));
+        }
+    }
+
+    /**
+     * The changed side's outcome per peer (the very endpoint), port and protocol, and the subject's declared ports
+     * where they count. A side mostly has a few peers (an ActiveGate, a host): the first few are found by identity
+     * without a key object per connection, any more through a map.
+     */
+    private static final class PeerOutcomes {
+        private static final int FEW = 8;
+        private final Object[][] few = new Object[FEW][];
+        private int fewSize;
+        private Map<PeerKey, Outcome> more;
+
+        Outcome get(Endpoint peer, int port, Protocol protocol, List<ContainerPort> subjectPorts) {
+            for (int e = 0; e < fewSize; e++) {
+                Object[] entry = few[e];
+                if (entry[0] == peer && (Integer) entry[1] == port && entry[2] == protocol && entry[3] == subjectPorts) {
+                    return (Outcome) entry[4];
+                }
+            }
+            return more == null ? null : more.get(new PeerKey(peer, port, protocol, subjectPorts));
+        }
+
+        void put(Endpoint peer, int port, Protocol protocol, List<ContainerPort> subjectPorts, Outcome outcome) {
+            if (fewSize < FEW) {
+                few[fewSize++] = new Object[] {peer, port, protocol, subjectPorts, outcome};
+                return;
+            }
+            if (more == null) {
+                more = new HashMap<>();
+            }
+            more.put(new PeerKey(peer, port, protocol, subjectPorts), outcome);
+        }
+    }
+
+    /** A peer (the very endpoint), port and protocol, and the subject's declared ports, compared by identity. */
+    private record PeerKey(Endpoint peer, int port, Protocol protocol, List<ContainerPort> subjectPorts) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PeerKey that && peer == that.peer && port == that.port && protocol == that.protocol
+                    && subjectPorts == that.subjectPorts;
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(peer) * 31 + port) * 31 + protocol.hashCode()
+                    + System.identityHashCode(subjectPorts);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.netpolguard.guard;
 
 import java.util.AbstractList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.RandomAccess;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
@@ -35,10 +37,12 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
     private final byte[] beforeStatuses;
     private final IntFunction<ConnectionResult> judge;
     /**
-     * Per connection: null while unchanged (or not judged yet), its status when only that is known, else its result;
-     * made when the first connection changes.
+     * Per connection: 0 while unchanged, else its status after the change plus one; made when the first connection
+     * changes (a byte each: a change that gives thousands of connections a status keeps no object per connection).
      */
-    private Object[] after;
+    private byte[] after;
+    /** The verdicts made after the change, by connection: those judged now and those read. */
+    private Map<Integer, ConnectionResult> judged;
     private final int[] beforeCounts;
     private final int[] counts;
     /**
@@ -106,36 +110,38 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     /** Judges connection {@code index} again now (once). */
     ConnectionResult judgeNow(int index) {
-        if (afterAt(index) instanceof ConnectionResult judged) {
-            return judged;
+        ConnectionResult made = judgedAt(index);
+        if (made != null) {
+            return made;
         }
         ConnectionResult result = judge.apply(index);
         assert afterAt(index) == null || afterAt(index) == result.status()
                 : "status " + afterAt(index) + " given, " + result.status() + " judged: " + result.connection().key();
         recount(index, result.status());
-        setAfter(index, result);
+        if (judged == null) {
+            judged = new HashMap<>();
+        }
+        judged.put(index, result);
         return result;
     }
 
     /** Connection {@code index} has {@code status} after the change; its verdict is made when read. */
     void judgeLater(int index, FlowStatus status) {
-        if (!(afterAt(index) instanceof ConnectionResult)) {
+        if (judgedAt(index) == null) {
             recount(index, status);
-            setAfter(index, status);
         }
     }
 
-    private Object afterAt(int index) {
-        return after == null ? null : after[index];
+    private ConnectionResult judgedAt(int index) {
+        return judged == null ? null : judged.get(index);
     }
 
-    private void setAfter(int index, Object value) {
-        if (after == null) {
-            after = new Object[size];
-        }
-        after[index] = value;
+    /** The status given after the change, or null. */
+    private FlowStatus afterAt(int index) {
+        return after == null || after[index] == 0 ? null : STATUSES[after[index] - 1];
     }
 
+    /** Connection {@code index} has {@code status} after the change, counted. */
     private void recount(int index, FlowStatus status) {
         if (afterAt(index) == null && changed != null) {
             if (changedSize == changed.length) {
@@ -147,18 +153,16 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
         }
         counts[status(index).ordinal()]--;
         counts[status.ordinal()]++;
+        if (after == null) {
+            after = new byte[size];
+        }
+        after[index] = (byte) (status.ordinal() + 1);
     }
 
     /** The status of connection {@code index} now. */
     FlowStatus status(int index) {
-        Object result = afterAt(index);
-        if (result instanceof FlowStatus status) {
-            return status;
-        }
-        if (result instanceof ConnectionResult judged) {
-            return judged.status();
-        }
-        return STATUSES[beforeStatuses[index]];
+        FlowStatus status = afterAt(index);
+        return status != null ? status : STATUSES[beforeStatuses[index]];
     }
 
     /**
@@ -208,11 +212,11 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
 
     @Override
     public ConnectionResult get(int index) {
-        Object result = afterAt(index);
-        if (result instanceof ConnectionResult judged) {
-            return judged;
+        ConnectionResult made = judgedAt(index);
+        if (made != null) {
+            return made;
         }
-        if (result != null) {
+        if (afterAt(index) != null) {
             return judgeNow(index);
         }
         ConnectionResult kept = unchanged.apply(index);

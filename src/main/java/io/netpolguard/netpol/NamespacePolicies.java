@@ -21,7 +21,8 @@ public final class NamespacePolicies {
     private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
     private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
     /** For a set derived from a base: what each selection of the base becomes ({@link #derive(Selection, LabelSet)}). */
-    private final Map<BaseSelection, Selection> fromBaseSelections = new ConcurrentHashMap<>();
+    /** Per selection of the base set (by identity): what it becomes where the added policy does not and does select. */
+    private final Map<Selection, Selection[]> fromBaseSelections = new java.util.IdentityHashMap<>();
     /**
      * One list object per distinct list of isolating policies: decisions shared between peers are kept per list object
      * ({@code PeerClasses}), so pods of different label sets selected by the same policies share them.
@@ -186,29 +187,21 @@ public final class NamespacePolicies {
      */
     private Selection derive(Selection fromBase, LabelSet labels) {
         boolean addedSelects = added != null && added.podSelector().matches(labels);
-        BaseSelection key = new BaseSelection(fromBase, addedSelects);
-        Selection derived = fromBaseSelections.get(key);
-        if (derived == null) {
-            derived = new Selection(derive(fromBase.ingress(), addedSelects && added.isolatesIngress()),
-                    derive(fromBase.egress(), addedSelects && added.isolatesEgress()));
-            if (fromBaseSelections.size() >= CACHE_LIMIT) {
-                fromBaseSelections.clear();
+        synchronized (fromBaseSelections) { // looked up without a key object: a change's label sets each look up one
+            Selection[] derived = fromBaseSelections.get(fromBase);
+            if (derived == null) {
+                if (fromBaseSelections.size() >= CACHE_LIMIT) {
+                    fromBaseSelections.clear();
+                }
+                derived = new Selection[2];
+                fromBaseSelections.put(fromBase, derived);
             }
-            fromBaseSelections.put(key, derived);
-        }
-        return derived;
-    }
-
-    /** A selection of the base set, by identity, and whether the added policy selects the pod too. */
-    private record BaseSelection(Selection fromBase, boolean addedSelects) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof BaseSelection o && o.fromBase == fromBase && o.addedSelects == addedSelects;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(fromBase) * 2 + (addedSelects ? 1 : 0);
+            int slot = addedSelects ? 1 : 0;
+            if (derived[slot] == null) {
+                derived[slot] = new Selection(derive(fromBase.ingress(), addedSelects && added.isolatesIngress()),
+                        derive(fromBase.egress(), addedSelects && added.isolatesEgress()));
+            }
+            return derived[slot];
         }
     }
 

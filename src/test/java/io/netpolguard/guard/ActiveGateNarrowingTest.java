@@ -112,4 +112,45 @@ class ActiveGateNarrowingTest {
         assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "ledger-0 blocked",
                 "web-0 allowed", "cart-0 allowed", "ci-0 allowed", "wiki-0 allowed");
     }
+
+    /**
+     * Two ActiveGate pods with the same labels that name their port differently: a rule that allows the named port
+     * admits the apps' connections to the pod whose port has that name only, so a judgement made for one pod is not
+     * the other's.
+     */
+    @Test
+    void aNamedPortIsResolvedOnEachActiveGatePod() {
+        String cluster = CLUSTER.replace("""
+                status: {podIP: 10.244.9.2}
+                """, """
+                spec: {containers: [{name: activegate, ports: [{name: https, containerPort: 9999}]}]}
+                status: {podIP: 10.244.9.2}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: fullstack-activegate-1
+                  namespace: dynatrace
+                  labels: {app.kubernetes.io/name: activegate, app.kubernetes.io/created-by: fullstack, app.kubernetes.io/managed-by: dynatrace-operator}
+                spec: {containers: [{name: activegate, ports: [{name: legacy, containerPort: 9999}]}]}
+                status: {podIP: 10.244.9.3}
+                """);
+        ClusterSnapshot before = Clusters.of(cluster);
+        Change change = Clusters.policyChange(NARROWED.replace("ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}}]}]",
+                "ingress: [{from: [{namespaceSelector: {}}], ports: [{port: https}]}]"), Change.Operation.UPDATE);
+        Guard guard = Clusters.guard();
+        guard.check(before);
+
+        Judgement judged = guard.judge(before, change);
+
+        assertThat(judged.newlyBlockedFlowIds()).containsExactly("monitored-apps->activegate");
+        FlowResult found = Clusters.judgedAsFromScratch(judged, ChangeProjector.apply(before, change), FLOW);
+        assertThat(found.flow().connections()).extracting(c -> c.destination().endpoint().displayName()).contains(
+                "dynatrace/fullstack-activegate-0", "dynatrace/fullstack-activegate-1");
+        for (int c = 0; c < found.connections().size(); c++) {
+            String activeGate = found.flow().connections().get(c).destination().endpoint().displayName();
+            assertThat(found.statusAt(c)).as(activeGate).isEqualTo(activeGate.endsWith("-0") ? FlowStatus.ALLOWED
+                    : FlowStatus.BLOCKED);
+        }
+    }
 }
