@@ -28,7 +28,9 @@
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
 # BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
 # (pod changes per second: each replacement is a delete, a create and a status write), SOAK_RATE=2000,
-# SOAK_SECONDS=600, SOAK_FILTER='^(?!dynakube|namespace|edgeconnect)' (the request files sent: NetworkPolicy changes).
+# SOAK_SECONDS=600, SOAK_FILTER='^(?!dynakube|namespace|edgeconnect)' (the request files sent: NetworkPolicy changes),
+# LOAD_CLIENT=jdk (LoadDriver --client: jdk is java.net.http.HttpClient; socket is a blocking TLS socket per
+# connection, read and written by its own thread, as a Go client such as the API server does).
 # Results: out/results/*.json and *.txt; logs of every run under out/runs/.
 set -euo pipefail
 
@@ -43,6 +45,7 @@ DECISION_ROUNDS="${DECISION_ROUNDS:-50}"
 DECISION_JAVA_OPTS="${DECISION_JAVA_OPTS:--Xmx2g}"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
+LOAD_CLIENT="${LOAD_CLIENT:-jdk}"
 GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx460m}"
 CHECK_RUNS="${CHECK_RUNS:-3}"
 DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
@@ -166,7 +169,8 @@ drive() { # drive CONNECTIONS LABEL REQUEST_DIR JSON [extra LoadDriver options]
   local connections="$1" label="$2" dir="$3" json="$4"
   shift 4
   java "$HERE/LoadDriver.java" --url "https://127.0.0.1:$HTTPS_PORT/validate" \
-    --requests "$dir" --connections "$connections" --duration "$DURATION" --label "$label" --json "$json" "$@"
+    --requests "$dir" --connections "$connections" --duration "$DURATION" --label "$label" --json "$json" \
+    --client "$LOAD_CLIENT" "$@"
 }
 
 # measured NAME CONNECTIONS REQUEST_DIR [LoadDriver options]: one measured run (no warm-up: the guard is warm),

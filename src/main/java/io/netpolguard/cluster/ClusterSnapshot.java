@@ -73,6 +73,17 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
             return new EngineCell(null, made == null ? before.engineCell.inherited : made.decisionMemory());
         }
 
+        /**
+         * A cell for a snapshot projected from {@code before}'s for one admission decision: its engine reads the
+         * decisions {@code before}'s has made and keeps those about policy lists only its change makes to itself
+         * ({@link DecisionMemory#forOneChange}).
+         */
+        public static EngineCell projected(ClusterSnapshot before) {
+            PolicyEngine made = before.engineCell.engine;
+            DecisionMemory memory = made == null ? before.engineCell.inherited : made.decisionMemory();
+            return new EngineCell(null, memory == null ? null : memory.forOneChange());
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof EngineCell;
@@ -186,17 +197,17 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
 
     public ClusterSnapshot withPolicies(PolicySet newPolicies) {
         return new ClusterSnapshot(namespaces, pods, newPolicies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.after(this));
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.projected(this));
     }
 
     public ClusterSnapshot withClusterPolicies(ClusterPolicies newClusterPolicies) {
         return new ClusterSnapshot(namespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, newClusterPolicies, unevaluatedPolicies, EngineCell.after(this));
+                edgeConnects, nodeAddresses, nodeLabels, newClusterPolicies, unevaluatedPolicies, EngineCell.projected(this));
     }
 
     public ClusterSnapshot withNamespaces(Map<String, NamespaceInfo> newNamespaces) {
         return new ClusterSnapshot(newNamespaces, pods, policies, services, endpointSlices, endpoints, dynaKubes,
-                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.after(this));
+                edgeConnects, nodeAddresses, nodeLabels, clusterPolicies, unevaluatedPolicies, EngineCell.projected(this));
     }
 
     public ClusterSnapshot withDynatrace(List<GenericKubernetesResource> newDynaKubes,

@@ -49,13 +49,14 @@ final class PeerClasses {
      */
     private record View(Set<String> namespaceKeys, Set<String> podKeys, boolean addresses, List<Cidr> ipBlocks,
             boolean namedPorts, boolean shareable, Map<LabelSet, LabelSet> namespaceProjections,
-            Map<LabelSet, LabelSet> podProjections) {
+            Map<LabelSet, LabelSet> podProjections, DecisionMemory memory) {
         private static final int PROJECTIONS = 100_000;
 
+        /** @param memory where the view and the decisions made through it are kept */
         View(Set<String> namespaceKeys, Set<String> podKeys, List<Cidr> ipBlocks, boolean namedPorts, boolean shareable,
                 DecisionMemory memory) {
             this(namespaceKeys, podKeys, !ipBlocks.isEmpty() || !shareable, ipBlocks, namedPorts, shareable,
-                    memory.namespaceProjectionsOnto(namespaceKeys), new ConcurrentHashMap<>());
+                    memory.namespaceProjectionsOnto(namespaceKeys), new ConcurrentHashMap<>(), memory);
         }
 
         LabelSet namespaceClass(LabelSet labels) {
@@ -119,13 +120,13 @@ final class PeerClasses {
         }
         Key key = new Key(policies, peerClass(view, subject, peer, ranges), connection.port(), connection.protocol(),
                 view.namedPorts() ? portsOf(connection.destination()) : NOT_LOOKED_AT);
-        Map<Object, Decision> decisions = memory.decisions();
+        Map<Object, Decision> decisions = view.memory().decisions();
         Decision decision = decisions.get(key);
         if (decision == null) {
             decision = judge.get();
             if (decisions.size() >= LIMIT) {
                 decisions.clear();
-                memory.views().clear();
+                view.memory().views().clear();
             }
             decisions.put(key, decision);
         }
@@ -160,6 +161,9 @@ final class PeerClasses {
     /** What the rules of {@code policies} look at, made once per isolating list. */
     private View view(Isolating policies) {
         Object made = memory.views().get(policies); // a plain read first: computeIfAbsent may lock the bin
+        if (made == null && memory.shared() != null) { // a list the shared memory has seen: decided there
+            made = memory.shared().views().get(policies);
+        }
         return made != null ? (View) made : (View) memory.views().computeIfAbsent(policies,
                 p -> viewOf(((Isolating) p).policies(), ((Isolating) p).direction(), memory));
     }
