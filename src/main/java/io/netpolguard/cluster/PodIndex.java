@@ -56,6 +56,8 @@ public final class PodIndex {
     }
 
     private final Map<String, Pods> byNamespace;
+    /** {@link #namespacesInOrder}, once made (a racy cache of an immutable list). */
+    private volatile List<String> namespacesInOrder;
     private final List<Cidr> families;
     private final Map<String, Owner> owners;
     private volatile List<PodEndpoint> all;
@@ -172,6 +174,16 @@ public final class PodIndex {
 
     public Set<String> namespaces() {
         return java.util.Collections.unmodifiableSet(byNamespace.keySet());
+    }
+
+    /** The namespaces with pods in name order, made once per index: walked on every DynaKube change. */
+    public List<String> namespacesInOrder() {
+        List<String> made = namespacesInOrder;
+        if (made == null) {
+            made = byNamespace.keySet().stream().sorted().toList();
+            namespacesInOrder = made;
+        }
+        return made;
     }
 
     public Optional<PodEndpoint> pod(String namespace, String name) {

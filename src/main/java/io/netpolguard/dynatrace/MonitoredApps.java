@@ -48,7 +48,7 @@ final class MonitoredApps {
     static List<App> of(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
         Reach reach = new Reach(dk, operatorNamespace);
         List<App> apps = new ArrayList<>();
-        for (String namespace : snapshot.pods().namespaces().stream().sorted().toList()) {
+        for (String namespace : snapshot.pods().namespacesInOrder()) {
             apps.addAll(reach.appsIn(namespace, snapshot));
         }
         return apps;
@@ -80,7 +80,13 @@ final class MonitoredApps {
     /** Whether {@link #of} finds any app. */
     static boolean any(DynaKube dk, ClusterSnapshot snapshot, String operatorNamespace) {
         Reach reach = new Reach(dk, operatorNamespace);
-        return snapshot.pods().namespaces().stream().anyMatch(namespace -> !reach.appsIn(namespace, snapshot).isEmpty());
+        for (String namespace : snapshot.pods().namespacesInOrder()) {
+            if (reach.featuresIn(namespace, snapshot.labelsOf(namespace)) != null
+                    && !snapshot.pods().labelSetsIn(namespace).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -84,7 +84,7 @@ public final class RequiredFlows {
             return null;
         }
         Set<String> namespaces = MonitoredApps.reachedDifferently(was, now, operator.namespace(),
-                after.pods().namespaces(), after::labelsOf);
+                after.pods().namespacesInOrder(), after::labelsOf);
         return podChange(before, beforeFlows, operator, namespaces, was);
     }
 
