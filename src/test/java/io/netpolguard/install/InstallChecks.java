@@ -354,6 +354,8 @@ record InstallChecks(List<ObjectNode> objects, String image, int replicas) {
         Map<String, String> env = env();
         assertThat(env.getOrDefault("JAVA_TOOL_OPTIONS", "") + env.getOrDefault("JAVA_OPTS", "")
                 + env.getOrDefault("JAVA_OPTS_APPEND", "")).contains("-XX:MaxRAMPercentage=60");
+        // the image's run-java.sh passes -XX:+UseParallelGC unless this names the collector
+        assertThat(env.get("GC_CONTAINER_OPTIONS")).isEqualTo("-XX:+UseSerialGC");
     }
 
     /** The restricted Pod Security Standard; the Namespace, when the rendering has one, enforces it. */
