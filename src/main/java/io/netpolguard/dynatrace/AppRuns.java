@@ -1,5 +1,6 @@
 package io.netpolguard.dynatrace;
 
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PodEndpoint;
@@ -98,13 +99,18 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
             return new Connection(pod, place.destination().endpoint(), place.port(), place.protocol());
         }
 
-        /** Judges each connection of the run, the run's first at {@code start}. */
+        /**
+         * Judges each connection of the run, the run's first at {@code start}: to a place where the engine judges the
+         * pods alike ({@link FreshConnections#alikeOutside}), the first pod that qualifies is judged and the others
+         * that do copy its outcome.
+         */
         void judge(int start, FreshConnections fresh) {
-            boolean[] alike = new boolean[places.length];
+            @SuppressWarnings("unchecked")
+            List<Cidr>[] ranges = new List[places.length]; // per place; null: each pod is judged
             boolean allAlike = true;
             for (int p = 0; p < places.length; p++) {
-                alike[p] = !anyHostNetwork && fresh.decidesAlike(namespace, places[p].destination().endpoint());
-                allAlike &= alike[p];
+                ranges[p] = anyHostNetwork ? null : fresh.alikeOutside(namespace, places[p].destination().endpoint());
+                allAlike &= ranges[p] != null && ranges[p].isEmpty();
             }
             for (int c = 0; c < places.length; c++) { // the first pod's connections
                 fresh.judge(connectionAt(c), start + c);
@@ -113,14 +119,41 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
                 fresh.judgedLike(start + places.length, start + size(), places.length);
                 return;
             }
+            int[] judgedPod = new int[places.length]; // per place, the pod whose outcome the alike ones copy, or -1
+            for (int p = 0; p < places.length; p++) {
+                judgedPod[p] = ranges[p] != null && outside(pods.get(0), ranges[p]) ? 0 : -1;
+            }
             for (int c = places.length; c < size(); c++) {
+                int pod = c / places.length;
                 int place = c % places.length;
-                if (alike[place]) {
-                    fresh.judgedLike(start + c, start + c + 1, c - place);
+                boolean alike = ranges[place] != null && outside(pods.get(pod), ranges[place]);
+                if (alike && judgedPod[place] >= 0) {
+                    fresh.judgedLike(start + c, start + c + 1, (pod - judgedPod[place]) * places.length);
                 } else {
                     fresh.judge(connectionAt(c), start + c);
+                    if (alike) {
+                        judgedPod[place] = pod;
+                    }
                 }
             }
+        }
+
+        /** Whether {@code pod}'s addresses are known and each is outside {@code ranges} (any pod when there are none). */
+        private static boolean outside(PodEndpoint pod, List<Cidr> ranges) {
+            if (ranges.isEmpty()) {
+                return true;
+            }
+            if (pod.addresses().isEmpty()) {
+                return false;
+            }
+            for (java.net.InetAddress address : pod.addresses()) {
+                for (Cidr range : ranges) {
+                    if (range.contains(address)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         /** Whether the run makes connections equal to {@code other}'s, one for one. */
@@ -169,10 +202,11 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
         void judge(Connection connection, int index);
 
         /**
-         * Whether every connection to {@code destination} from a pod of {@code namespace} not in the host network has
-         * the outcome of any one of them ({@link io.netpolguard.netpol.PolicyEngine#decidesAlike}).
+         * Where the connections to {@code destination} from the pods of {@code namespace} not in the host network share
+         * one outcome: the pods whose addresses are known and outside the ranges returned (every pod for none); null
+         * where each is judged ({@link io.netpolguard.netpol.PolicyEngine#alikeOutside}).
          */
-        boolean decidesAlike(String namespace, Endpoint destination);
+        List<Cidr> alikeOutside(String namespace, Endpoint destination);
 
         /** Each connection from {@code from} to {@code to} (exclusive) is judged as the one {@code period} before it. */
         void judgedLike(int from, int to, int period);

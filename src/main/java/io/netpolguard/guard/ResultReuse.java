@@ -3,6 +3,7 @@ package io.netpolguard.guard;
 import io.netpolguard.dynatrace.AppRuns;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PodEndpoint;
@@ -31,8 +32,8 @@ final class ResultReuse {
         }
 
         @Override
-        public boolean decidesAlike(String namespace, Endpoint destination) {
-            return false;
+        public List<Cidr> alikeOutside(String namespace, Endpoint destination) {
+            return null;
         }
 
         @Override

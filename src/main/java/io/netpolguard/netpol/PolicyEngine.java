@@ -115,15 +115,27 @@ public final class PolicyEngine {
     }
 
     /**
-     * Whether every connection to {@code destination} from a pod of {@code namespace} that is not in the host network
-     * has the outcome of any one of them (on the same port and protocol): NetworkPolicies alone decide, the destination
-     * is not a pod (so only the source's egress side is judged), and every policy isolating the namespace's egress
-     * selects all its pods. The egress rules then look at the destination, the port and the protocol, never at the
-     * source pod.
+     * Where the connections to {@code destination} from the pods of {@code namespace} not in the host network share
+     * one outcome (on the same port and protocol): NetworkPolicies alone decide and every policy isolating the
+     * namespace's egress selects all its pods, so the egress rules look at the destination, the port and the protocol,
+     * never at the source pod; and the destination's ingress side looks at no source pod's labels either: it is not a
+     * pod, or a pod of another namespace that NetworkPolicy does not isolate for ingress, or whose isolating rules look
+     * at the source's namespace and, through ipBlocks, at its address. Returns those ipBlocks' ranges: the pods with
+     * known addresses, every one outside them, share one outcome (all pods when the list is empty); null when the pods
+     * cannot be judged alike.
      */
-    public boolean decidesAlike(String namespace, Endpoint destination) {
-        return networkPolicyOnly() && !(destination instanceof PodEndpoint)
-                && policies.in(namespace).isolatingAlike(Direction.EGRESS) != null;
+    public List<Cidr> alikeOutside(String namespace, Endpoint destination) {
+        if (!networkPolicyOnly() || policies.in(namespace).isolatingAlike(Direction.EGRESS) == null) {
+            return null;
+        }
+        if (!(destination instanceof PodEndpoint pod) || pod.hostNetwork()) {
+            return List.of();
+        }
+        if (pod.namespace().equals(namespace)) { // a pod may connect to itself
+            return null;
+        }
+        List<CompiledPolicy> ingress = policies.in(pod.namespace()).select(pod.labels()).isolating(Direction.INGRESS);
+        return ingress.isEmpty() ? List.of() : peerClasses.podsByNamespaceOutside(ingress, Direction.INGRESS);
     }
 
     /**

@@ -188,6 +188,38 @@ class DynaKubeUpdateTest {
                 "daily-0 blocked", "weekly-0 blocked", "trail-0 blocked", "export-0 blocked");
     }
 
+    /**
+     * An ActiveGate that admits apps by their namespace alone: the apps of a namespace that sends alike are judged as
+     * one, to a pod as to the tenant.
+     */
+    @Test
+    void anActiveGateThatLooksAtNamespacesOnlyJudgesANamespacesAppsAsOne() {
+        ClusterSnapshot before = Clusters.of(CLUSTER.replace("ACTIVEGATE", "activeGate: {capabilities: [routing]}")
+                .replace(FROM_WEB_PODS, "ingress: [{from: [{namespaceSelector: {matchLabels: {monitoring: fullstack}}}]}]"));
+
+        FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->activegate");
+
+        assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "web-1 allowed",
+                "db-1 allowed", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 blocked",
+                "daily-0 blocked", "weekly-0 blocked", "trail-0 blocked", "export-0 blocked");
+    }
+
+    /** An ActiveGate that admits apps by address tells apart the apps of a namespace that sends alike. */
+    @Test
+    void anActiveGateThatLooksAtAddressesTellsTheAppsApart() {
+        ClusterSnapshot before = Clusters.of(CLUSTER.replace("ACTIVEGATE", "activeGate: {capabilities: [routing]}")
+                .replace(FROM_WEB_PODS, "ingress: [{from: [{ipBlock: {cidr: 10.244.5.10/32}}, {ipBlock: {cidr: 10.244.2.0/24}}]}]"));
+
+        FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->activegate");
+
+        assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 blocked", "web-1 allowed",
+                "db-1 blocked", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 blocked",
+                "daily-0 blocked", "weekly-0 blocked", "trail-0 blocked", "export-0 blocked");
+    }
+
+    private static final String FROM_WEB_PODS =
+            "ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {tier: web}}}]}]";
+
     /** The result of the flow {@code id} of the DynaKube after {@code change}, judged as from scratch. */
     private static FlowResult judgedAsFromScratch(ClusterSnapshot before, Change change, String id) {
         Guard guard = Clusters.guard();
