@@ -57,6 +57,11 @@ public class ChurnDecisionRun {
                 requests.add(AdmissionRequestReader.read(Manifests.JSON.readTree(file.toFile())));
             }
         }
+        if (requests.isEmpty()) {
+            System.err.println("no request file in " + requestDir + " matches " + filter
+                    + " (the pattern must match the whole file name, .json included)");
+            System.exit(2);
+        }
         List<String> appNamespaces = snapshot.pods().namespaces().stream().filter(n -> !PLATFORM.contains(n))
                 .filter(n -> snapshot.pods().in(n).stream().anyMatch(PodEndpoint::isPod)).sorted().toList();
         System.out.printf(Locale.ROOT, "%d requests, %d application namespaces, %d pod replacements per snapshot%n",
