@@ -43,7 +43,7 @@ final class AddressPieces {
         for (BigInteger bound : bounds) {
             if (start != null) {
                 BigInteger last = bound.subtract(BigInteger.ONE);
-                pieces.add(new AddressRange(ipv4, start, last, Addresses.cidrs(ipv4, start, last)));
+                pieces.add(new AddressRange(ipv4, start, last, Cidr.covering(ipv4, start, last)));
             }
             start = bound;
         }

@@ -19,7 +19,7 @@ public record AddressRange(boolean ipv4, BigInteger first, BigInteger last, List
     @Override
     public String name() {
         if (cidrs.size() == 1) {
-            return Addresses.text(cidrs.get(0).address()) + "/" + cidrs.get(0).prefixLength();
+            return cidrs.get(0).notation();
         }
         return Addresses.text(ipv4, first) + "-" + Addresses.text(ipv4, last);
     }

@@ -4,7 +4,6 @@ import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.IpAddresses;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.util.List;
 
 /** Addresses as unsigned numbers, and ranges of them as CIDRs. */
 final class Addresses {
@@ -38,21 +37,8 @@ final class Addresses {
         return first(cidr).add(BigInteger.ONE.shiftLeft(cidr.network().length * 8 - cidr.prefixLength()));
     }
 
-    static InetAddress address(boolean ipv4, BigInteger number) {
-        return Cidr.address(ipv4, number);
-    }
-
     /** The address as written, IPv6 shortened as RFC 5952 says ({@code 2001:db8::1}). */
     static String text(boolean ipv4, BigInteger number) {
-        return text(address(ipv4, number));
-    }
-
-    static String text(InetAddress address) {
-        return IpAddresses.text(address);
-    }
-
-    /** The fewest CIDRs that cover exactly {@code first..last}. */
-    static List<Cidr> cidrs(boolean ipv4, BigInteger first, BigInteger last) {
-        return Cidr.covering(ipv4, first, last);
+        return IpAddresses.text(Cidr.address(ipv4, number));
     }
 }

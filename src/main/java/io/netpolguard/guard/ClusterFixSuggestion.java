@@ -11,7 +11,6 @@ import io.netpolguard.netpol.ClusterDecision;
 import io.netpolguard.netpol.ClusterPolicyKind;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.ExternalEndpoint;
-import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.RuleAction;
 import io.netpolguard.netpol.SideVerdict;
@@ -81,8 +80,7 @@ final class ClusterFixSuggestion {
         }
         List<String> networks = new ArrayList<>();
         // exactly the addresses, as the fewest networks that hold them (a DaemonSet's thousand nodes are a handful)
-        Cidr.coveringExactly(end.endpoint().addresses())
-                .forEach(cidr -> networks.add(IpAddresses.text(cidr.address()) + "/" + cidr.prefixLength()));
+        Cidr.coveringExactly(end.endpoint().addresses()).forEach(cidr -> networks.add(cidr.notation()));
         if (end.endpoint() instanceof ExternalEndpoint external) {
             external.ranges().forEach(range -> networks.add(range.toString()));
             if (networks.isEmpty()) {

@@ -13,7 +13,6 @@ import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.Direction;
 import io.netpolguard.netpol.ExternalEndpoint;
-import io.netpolguard.netpol.IpAddresses;
 import io.netpolguard.netpol.PodEndpoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,7 +169,7 @@ final class FixSuggestion {
     }
 
     private static Map<String, Object> ipBlock(Cidr cidr) {
-        return Map.of("ipBlock", Map.of("cidr", IpAddresses.text(cidr.address()) + "/" + cidr.prefixLength()));
+        return Map.of("ipBlock", Map.of("cidr", cidr.notation()));
     }
 
     private static List<Map<String, Object>> ports(RequiredFlow flow, FlowEnd source, FlowEnd destination) {

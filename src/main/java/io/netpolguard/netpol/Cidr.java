@@ -140,6 +140,11 @@ public final class Cidr {
         }
     }
 
+    /** The network as a policy writes it: its address (IPv6 shortened as RFC 5952 says) and prefix length. */
+    public String notation() {
+        return IpAddresses.text(address()) + "/" + prefixLength;
+    }
+
     public boolean isSingleAddress() {
         return prefixLength == network.length * 8;
     }

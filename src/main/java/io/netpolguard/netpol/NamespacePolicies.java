@@ -20,8 +20,10 @@ public final class NamespacePolicies {
     private final List<String> selectorKeys;
     private final Map<LabelSet, Selection> byLabels = new ConcurrentHashMap<>();
     private final Map<LabelSet, Selection> bySelectedLabels = new ConcurrentHashMap<>();
-    /** For a set derived from a base: what each selection of the base becomes ({@link #derive(Selection, LabelSet)}). */
-    /** Per selection of the base set (by identity): what it becomes where the added policy does not and does select. */
+    /**
+     * For a set derived from a base, per selection of the base (by identity): what it becomes where the added policy
+     * does not and does select ({@link #derive(Selection, LabelSet)}).
+     */
     private final Map<Selection, Selection[]> fromBaseSelections = new java.util.IdentityHashMap<>();
     /**
      * One list object per distinct list of isolating policies: decisions shared between peers are kept per list object

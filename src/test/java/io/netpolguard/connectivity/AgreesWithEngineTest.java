@@ -3,6 +3,7 @@ package io.netpolguard.connectivity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.ClusterPolicy;
 import io.netpolguard.netpol.ClusterRule;
 import io.netpolguard.netpol.CompiledPolicy;
@@ -169,8 +170,8 @@ class AgreesWithEngineTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no pod or template " + end));
         }
         AddressRange range = (AddressRange) end;
-        for (InetAddress address : List.of(Addresses.address(range.ipv4(), range.first()),
-                Addresses.address(range.ipv4(), range.last()))) {
+        for (InetAddress address : List.of(Cidr.address(range.ipv4(), range.first()),
+                Cidr.address(range.ipv4(), range.last()))) {
             boolean pods = snapshot.pods().all().stream().anyMatch(p -> p.addresses().contains(address));
             if (!pods) {
                 return ExternalEndpoint.ofAddress(address);
