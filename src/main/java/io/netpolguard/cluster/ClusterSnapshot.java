@@ -69,8 +69,7 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
          * with the decisions {@code before}'s has made.
          */
         public static EngineCell after(ClusterSnapshot before) {
-            PolicyEngine made = before.engineCell.engine;
-            return new EngineCell(null, made == null ? before.engineCell.inherited : made.decisionMemory());
+            return new EngineCell(null, before.engineCell.decisions());
         }
 
         /**
@@ -79,9 +78,14 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
          * ({@link DecisionMemory#forOneChange}).
          */
         public static EngineCell projected(ClusterSnapshot before) {
-            PolicyEngine made = before.engineCell.engine;
-            DecisionMemory memory = made == null ? before.engineCell.inherited : made.decisionMemory();
-            return new EngineCell(null, memory == null ? null : memory.forOneChange());
+            DecisionMemory decisions = before.engineCell.decisions();
+            return new EngineCell(null, decisions == null ? null : decisions.forOneChange());
+        }
+
+        /** The decisions this cell's engine has made, or those it starts with while not made; null for none. */
+        private DecisionMemory decisions() {
+            PolicyEngine made = engine;
+            return made == null ? inherited : made.decisionMemory();
         }
 
         @Override

@@ -194,8 +194,8 @@ class DynaKubeUpdateTest {
      */
     @Test
     void anActiveGateThatLooksAtNamespacesOnlyJudgesANamespacesAppsAsOne() {
-        ClusterSnapshot before = Clusters.of(CLUSTER.replace("ACTIVEGATE", "activeGate: {capabilities: [routing]}")
-                .replace(FROM_WEB_PODS, "ingress: [{from: [{namespaceSelector: {matchLabels: {monitoring: fullstack}}}]}]"));
+        ClusterSnapshot before = withActiveGateAdmitting(
+                "ingress: [{from: [{namespaceSelector: {matchLabels: {monitoring: fullstack}}}]}]");
 
         FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->activegate");
 
@@ -207,8 +207,8 @@ class DynaKubeUpdateTest {
     /** An ActiveGate that admits apps by address tells apart the apps of a namespace that sends alike. */
     @Test
     void anActiveGateThatLooksAtAddressesTellsTheAppsApart() {
-        ClusterSnapshot before = Clusters.of(CLUSTER.replace("ACTIVEGATE", "activeGate: {capabilities: [routing]}")
-                .replace(FROM_WEB_PODS, "ingress: [{from: [{ipBlock: {cidr: 10.244.5.10/32}}, {ipBlock: {cidr: 10.244.2.0/24}}]}]"));
+        ClusterSnapshot before = withActiveGateAdmitting(
+                "ingress: [{from: [{ipBlock: {cidr: 10.244.5.10/32}}, {ipBlock: {cidr: 10.244.2.0/24}}]}]");
 
         FlowResult found = judgedAsFromScratch(before, selectorChange(before, WIDER), "monitored-apps->activegate");
 
@@ -219,6 +219,12 @@ class DynaKubeUpdateTest {
 
     private static final String FROM_WEB_PODS =
             "ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {tier: web}}}]}]";
+
+    /** The cluster with a routing ActiveGate whose ingress is {@code ingress} instead of the web pods'. */
+    private static ClusterSnapshot withActiveGateAdmitting(String ingress) {
+        return Clusters.of(CLUSTER.replace("ACTIVEGATE", "activeGate: {capabilities: [routing]}")
+                .replace(FROM_WEB_PODS, ingress));
+    }
 
     /** The result of the flow {@code id} of the DynaKube after {@code change}, judged as from scratch. */
     private static FlowResult judgedAsFromScratch(ClusterSnapshot before, Change change, String id) {
