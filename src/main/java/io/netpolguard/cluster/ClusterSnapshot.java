@@ -8,6 +8,7 @@ import io.netpolguard.netpol.Cidr;
 import io.netpolguard.netpol.ClusterPolicies;
 import io.netpolguard.netpol.DecisionMemory;
 import io.netpolguard.netpol.IpAddresses;
+import io.netpolguard.netpol.LabelIndex;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.NamespaceDirectory;
 import io.netpolguard.netpol.PodEndpoint;
@@ -162,6 +163,14 @@ public record ClusterSnapshot(Map<String, NamespaceInfo> namespaces, PodIndex po
     @Override
     public LabelSet labelsOf(String namespace) {
         return labelsIn(namespaces, namespace);
+    }
+
+    /**
+     * The labels of the namespaces with pods, indexed by their position in {@code pods().namespacesInOrder()}: made once
+     * while pods and namespaces stay (snapshots projected for a DynaKube change share it).
+     */
+    public LabelIndex namespaceLabelIndex() {
+        return pods.namespaceLabels(namespaces, this::labelsOf);
     }
 
     public Optional<NamespaceInfo> namespace(String name) {

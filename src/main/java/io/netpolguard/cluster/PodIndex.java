@@ -1,6 +1,7 @@
 package io.netpolguard.cluster;
 
 import io.netpolguard.netpol.Cidr;
+import io.netpolguard.netpol.LabelIndex;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
 import java.net.Inet4Address;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Pods and workload templates by namespace, and their label sets: pods with the same namespace,
@@ -58,6 +60,8 @@ public final class PodIndex {
     private final Map<String, Pods> byNamespace;
     /** {@link #namespacesInOrder}, once made (a racy cache of an immutable list). */
     private volatile List<String> namespacesInOrder;
+    /** {@link #namespaceLabels}, once made for one source of namespace labels (a racy cache of an immutable index). */
+    private volatile IndexedLabels namespaceLabels;
     private final List<Cidr> families;
     private final Map<String, Owner> owners;
     private volatile List<PodEndpoint> all;
@@ -184,6 +188,23 @@ public final class PodIndex {
             namespacesInOrder = made;
         }
         return made;
+    }
+
+    private record IndexedLabels(Object source, LabelIndex index) {
+    }
+
+    /**
+     * The labels of {@link #namespacesInOrder} as {@code labelsOf} gives them, indexed by position there: made once per
+     * index and {@code source}, the object (compared by identity) that {@code labelsOf} reads, which stays while
+     * namespaces stay.
+     */
+    public LabelIndex namespaceLabels(Object source, Function<String, LabelSet> labelsOf) {
+        IndexedLabels made = namespaceLabels;
+        if (made == null || made.source() != source) {
+            made = new IndexedLabels(source, new LabelIndex(namespacesInOrder().stream().map(labelsOf).toList()));
+            namespaceLabels = made;
+        }
+        return made.index();
     }
 
     public Optional<PodEndpoint> pod(String namespace, String name) {

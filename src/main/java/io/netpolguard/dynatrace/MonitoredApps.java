@@ -2,12 +2,15 @@ package io.netpolguard.dynatrace;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.netpolguard.cluster.ClusterSnapshot;
+import io.netpolguard.netpol.LabelIndex;
 import io.netpolguard.netpol.LabelSet;
 import io.netpolguard.netpol.PodEndpoint;
 import io.netpolguard.netpol.Protocol;
 import io.netpolguard.netpol.Selector;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -98,33 +101,39 @@ final class MonitoredApps {
     }
 
     /**
-     * The namespaces of {@code namespaces} that two versions of a DynaKube reach with other features ({@link #featuresIn}),
-     * each namespace with the labels {@code labelsOf} gives.
+     * The namespaces with pods in {@code snapshot} that two versions of a DynaKube reach with other features
+     * ({@link #featuresIn}), in the order of their names. When only selectors changed, the namespaces each selector
+     * matches are found from the snapshot's label index instead of matching each namespace.
      */
     static Set<String> reachedDifferently(DynaKube before, DynaKube after, String operatorNamespace,
-            Iterable<String> namespaces, java.util.function.Function<String, LabelSet> labelsOf) {
+            ClusterSnapshot snapshot) {
         Reach was = new Reach(before, operatorNamespace);
         Reach now = new Reach(after, operatorNamespace);
-        Set<String> different = new java.util.HashSet<>();
+        List<String> namespaces = snapshot.pods().namespacesInOrder();
+        Set<String> different = new LinkedHashSet<>();
         Selector[][] changed = was.changedSelectors(now);
-        for (String namespace : namespaces) {
-            LabelSet labels = labelsOf.apply(namespace);
-            boolean differs = changed == null ? was.featureBits(namespace, labels) != now.featureBits(namespace, labels)
-                    : anyMatchDiffers(changed, labels) && !was.ignoresAny(namespace);
-            if (differs) {
-                different.add(namespace);
+        if (changed == null) {
+            for (String namespace : namespaces) {
+                LabelSet labels = snapshot.labelsOf(namespace);
+                if (was.featureBits(namespace, labels) != now.featureBits(namespace, labels)) {
+                    different.add(namespace);
+                }
+            }
+            return different;
+        }
+        LabelIndex index = snapshot.namespaceLabelIndex();
+        BitSet matchedDifferently = new BitSet(index.size());
+        for (Selector[] pair : changed) {
+            BitSet either = index.matching(pair[0]);
+            either.xor(index.matching(pair[1]));
+            matchedDifferently.or(either);
+        }
+        for (int at = matchedDifferently.nextSetBit(0); at >= 0; at = matchedDifferently.nextSetBit(at + 1)) {
+            if (!was.ignoresAny(namespaces.get(at))) {
+                different.add(namespaces.get(at));
             }
         }
         return different;
-    }
-
-    private static boolean anyMatchDiffers(Selector[][] pairs, LabelSet labels) {
-        for (Selector[] pair : pairs) {
-            if (pair[0].matches(labels) != pair[1].matches(labels)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Which namespaces a DynaKube's features select. */

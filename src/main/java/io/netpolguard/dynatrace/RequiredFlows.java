@@ -83,8 +83,7 @@ public final class RequiredFlows {
         if (was == null || now == null) {
             return null;
         }
-        Set<String> namespaces = MonitoredApps.reachedDifferently(was, now, operator.namespace(),
-                after.pods().namespacesInOrder(), after::labelsOf);
+        Set<String> namespaces = MonitoredApps.reachedDifferently(was, now, operator.namespace(), after);
         return podChange(before, beforeFlows, operator, namespaces, was);
     }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,15 @@ public final class Selector {
             }
         }
         return true;
+    }
+
+    /** {@link LabelIndex#matching}: the requirements' positions, intersected. */
+    BitSet matchingIn(LabelIndex index) {
+        BitSet matching = index.all();
+        for (Requirement requirement : requirements) {
+            matching.and(requirement.matchingIn(index));
+        }
+        return matching;
     }
 
     public boolean matchesEverything() {
@@ -122,6 +132,22 @@ public final class Selector {
                 case EXISTS -> value != null;
                 case DOES_NOT_EXIST -> value == null;
             };
+        }
+
+        /** The positions of {@code index} whose label sets this requirement matches, as {@link #matches} does. */
+        BitSet matchingIn(LabelIndex index) {
+            BitSet matching = new BitSet(index.size());
+            if (operator == Operator.EXISTS || operator == Operator.DOES_NOT_EXIST) {
+                matching.or(index.withKey(key));
+            } else {
+                for (String value : values) {
+                    matching.or(index.withValue(key, value));
+                }
+            }
+            if (operator == Operator.NOT_IN || operator == Operator.DOES_NOT_EXIST) {
+                matching.flip(0, index.size());
+            }
+            return matching;
         }
 
         @Override

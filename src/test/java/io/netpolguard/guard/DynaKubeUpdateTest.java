@@ -8,6 +8,7 @@ import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
 import io.netpolguard.cluster.Manifests;
+import io.netpolguard.cluster.NamespaceInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -174,6 +175,32 @@ class DynaKubeUpdateTest {
         assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 allowed", "web-1 allowed",
                 "db-1 allowed", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 not-applicable",
                 "daily-0 allowed", "weekly-0 allowed", "trail-0 blocked", "export-0 blocked");
+    }
+
+    /**
+     * The namespaces a selector matches are found from an index of the namespaces' labels that snapshots with the same
+     * pods share: after a namespace is labelled otherwise, the next update sees its new labels.
+     */
+    @Test
+    void anUpdateAfterANamespaceIsRelabelledSeesItsNewLabels() {
+        ClusterSnapshot unmonitoredEdge = withEdgeLabelled(cluster(""), "off");
+        FlowResult before = judgedAsFromScratch(unmonitoredEdge, selectorChange(unmonitoredEdge, WIDER),
+                "monitored-apps->dynatrace-api");
+        assertThat(Clusters.connections(before)).doesNotContain("proxy-0 blocked", "node-agent-0 not-applicable");
+        ClusterSnapshot relabelled = withEdgeLabelled(unmonitoredEdge, "fullstack");
+
+        FlowResult found = judgedAsFromScratch(relabelled, selectorChange(relabelled, WIDER),
+                "monitored-apps->dynatrace-api");
+
+        assertThat(Clusters.connections(found)).containsExactlyInAnyOrder("invoices-0 allowed", "web-1 allowed",
+                "db-1 allowed", "web-0 allowed", "db-0 blocked", "proxy-0 blocked", "node-agent-0 not-applicable",
+                "daily-0 allowed", "weekly-0 allowed", "trail-0 blocked", "export-0 blocked");
+    }
+
+    private static ClusterSnapshot withEdgeLabelled(ClusterSnapshot snapshot, String monitoring) {
+        java.util.Map<String, NamespaceInfo> namespaces = new java.util.HashMap<>(snapshot.namespaces());
+        namespaces.put("edge", NamespaceInfo.of("edge", java.util.Map.of("monitoring", monitoring), java.util.Map.of()));
+        return snapshot.withNamespaces(namespaces);
     }
 
     /** An ActiveGate's ingress rules look at each app's labels, even where the apps' own namespace has no policy. */
