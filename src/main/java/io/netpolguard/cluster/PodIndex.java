@@ -58,8 +58,8 @@ public final class PodIndex {
     }
 
     private final Map<String, Pods> byNamespace;
-    /** {@link #namespacesInOrder}, once made (a racy cache of an immutable list). */
-    private volatile List<String> namespacesInOrder;
+    /** {@link #namespacesInOrder} and their positions, once made (a racy cache of immutable parts). */
+    private volatile Order order;
     /** {@link #namespaceLabels}, once made for one source of namespace labels (a racy cache of an immutable index). */
     private volatile IndexedLabels namespaceLabels;
     private final List<Cidr> families;
@@ -180,12 +180,30 @@ public final class PodIndex {
         return java.util.Collections.unmodifiableSet(byNamespace.keySet());
     }
 
+    private record Order(List<String> names, Map<String, Integer> positions) {
+    }
+
     /** The namespaces with pods in name order, made once per index: walked on every DynaKube change. */
     public List<String> namespacesInOrder() {
-        List<String> made = namespacesInOrder;
+        return order().names();
+    }
+
+    /** The position of {@code namespace} in {@link #namespacesInOrder}, or -1 when it has no pods. */
+    public int positionInOrder(String namespace) {
+        Integer position = order().positions().get(namespace);
+        return position == null ? -1 : position;
+    }
+
+    private Order order() {
+        Order made = order;
         if (made == null) {
-            made = byNamespace.keySet().stream().sorted().toList();
-            namespacesInOrder = made;
+            List<String> names = byNamespace.keySet().stream().sorted().toList();
+            Map<String, Integer> positions = new HashMap<>();
+            for (int at = 0; at < names.size(); at++) {
+                positions.put(names.get(at), at);
+            }
+            made = new Order(names, Map.copyOf(positions));
+            order = made;
         }
         return made;
     }

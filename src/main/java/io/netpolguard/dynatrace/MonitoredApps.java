@@ -27,6 +27,23 @@ final class MonitoredApps {
     /** A feature that selects namespaces. */
     enum Feature { CODE_MODULES, ENRICHMENT, OTLP }
 
+    /** Each set of features, by its bits ({@link Feature#ordinal()}): made once, read only. */
+    private static final List<Set<Feature>> FEATURE_SETS = featureSets();
+
+    private static List<Set<Feature>> featureSets() {
+        List<Set<Feature>> sets = new ArrayList<>();
+        for (int bits = 0; bits < 1 << Feature.values().length; bits++) {
+            Set<Feature> features = EnumSet.noneOf(Feature.class);
+            for (Feature feature : Feature.values()) {
+                if ((bits & 1 << feature.ordinal()) != 0) {
+                    features.add(feature);
+                }
+            }
+            sets.add(java.util.Collections.unmodifiableSet(features));
+        }
+        return List.copyOf(sets);
+    }
+
     /** An application pod and the features that reach it. */
     record App(PodEndpoint pod, Set<Feature> features) {
     }
@@ -70,9 +87,14 @@ final class MonitoredApps {
         Reach reach = new Reach(dk, operatorNamespace);
         String[] sorted = namespaces.toArray(String[]::new);
         java.util.Arrays.sort(sorted);
+        // many namespaces (a DynaKube update): what each feature selects is found once from the index of their labels
+        int[] selected = sorted.length * 8 > snapshot.pods().namespacesInOrder().size()
+                ? reach.selectedByPosition(snapshot.namespaceLabelIndex()) : null;
         List<NamespaceApps> apps = new ArrayList<>(sorted.length);
         for (String namespace : sorted) {
-            Set<Feature> features = reach.featuresIn(namespace, snapshot.labelsOf(namespace));
+            int position = selected == null ? -1 : snapshot.pods().positionInOrder(namespace);
+            Set<Feature> features = position >= 0 ? reach.featuresIn(namespace, selected[position])
+                    : reach.featuresIn(namespace, snapshot.labelsOf(namespace));
             apps.add(features == null ? new NamespaceApps(namespace, Set.of(), List.of(), false)
                     : new NamespaceApps(namespace, features, snapshot.pods().labelSetsIn(namespace),
                             snapshot.pods().anyHostNetworkIn(namespace)));
@@ -211,16 +233,13 @@ final class MonitoredApps {
 
         Set<Feature> featuresIn(String namespace, LabelSet labels) {
             int bits = featureBits(namespace, labels);
-            if (bits < 0) {
-                return null;
-            }
-            Set<Feature> features = EnumSet.noneOf(Feature.class);
-            for (Feature feature : Feature.values()) {
-                if ((bits & 1 << feature.ordinal()) != 0) {
-                    features.add(feature);
-                }
-            }
-            return features;
+            return bits < 0 ? null : FEATURE_SETS.get(bits);
+        }
+
+        /** {@link #featuresIn} for the namespace at a position of {@link #selectedByPosition}'s index. */
+        Set<Feature> featuresIn(String namespace, int selected) {
+            int bits = ignoresAny(namespace) ? -1 : reached(selected);
+            return bits < 0 ? null : FEATURE_SETS.get(bits);
         }
 
         /** {@link #featuresIn} as bits by {@link Feature#ordinal()}, -1 for null. */
@@ -238,6 +257,27 @@ final class MonitoredApps {
             if (otlp != null && otlp.matches(labels)) {
                 bits |= 1 << Feature.OTLP.ordinal();
             }
+            return reached(bits);
+        }
+
+        /** The bits of the features whose selectors match each position of {@code index}, ignore list aside. */
+        int[] selectedByPosition(LabelIndex index) {
+            int[] selected = new int[index.size()];
+            Selector[] selectors = {codeModules, enrichment, otlp};
+            for (Feature feature : Feature.values()) {
+                Selector selector = selectors[feature.ordinal()];
+                if (selector != null) {
+                    BitSet matching = index.matching(selector);
+                    for (int at = matching.nextSetBit(0); at >= 0; at = matching.nextSetBit(at + 1)) {
+                        selected[at] |= 1 << feature.ordinal();
+                    }
+                }
+            }
+            return selected;
+        }
+
+        /** Selected {@code bits} as {@link #featureBits} gives them: -1 when not reached. */
+        private int reached(int bits) {
             // without any namespace-selecting feature (telemetry ingest alone) every app may send telemetry
             return bits != 0 || !anyFeature ? bits : -1;
         }
@@ -279,13 +319,7 @@ final class MonitoredApps {
      * whatever features reach it.
      */
     static boolean sameAppPorts(DynaKube before, DynaKube after, boolean csiUsed) {
-        for (int bits = 0; bits < 1 << Feature.values().length; bits++) {
-            Set<Feature> features = EnumSet.noneOf(Feature.class);
-            for (Feature feature : Feature.values()) {
-                if ((bits & 1 << feature.ordinal()) != 0) {
-                    features.add(feature);
-                }
-            }
+        for (Set<Feature> features : FEATURE_SETS) {
             if (!activeGatePorts(before, features).equals(activeGatePorts(after, features))
                     || needsTenant(before, features, csiUsed) != needsTenant(after, features, csiUsed)) {
                 return false;

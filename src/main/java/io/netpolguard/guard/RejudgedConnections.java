@@ -84,11 +84,23 @@ final class RejudgedConnections extends AbstractList<ConnectionResult> implement
      */
     static RejudgedConnections derived(byte[] statuses, IntFunction<ConnectionResult> kept,
             IntFunction<ConnectionResult> judge) {
+        return new RejudgedConnections(statuses.length, kept, statuses, judge, counts(statuses));
+    }
+
+    /**
+     * How many of {@code statuses} have each status, counted a run of equal ones at a time: a flow's statuses come in
+     * long runs, and a count in memory raised for each would wait on its own last store.
+     */
+    private static int[] counts(byte[] statuses) {
         int[] counts = new int[STATUSES.length];
-        for (byte status : statuses) {
-            counts[status]++;
+        int runStart = 0;
+        for (int i = 1; i <= statuses.length; i++) {
+            if (i == statuses.length || statuses[i] != statuses[runStart]) {
+                counts[statuses[runStart]] += i - runStart;
+                runStart = i;
+            }
         }
-        return new RejudgedConnections(statuses.length, kept, statuses, judge, counts);
+        return counts;
     }
 
     /** The status of each of {@code connections}, and how many have each. */
