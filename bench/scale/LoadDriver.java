@@ -158,6 +158,8 @@ public class LoadDriver {
         AtomicLong measured = new AtomicLong();
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmup * 1e9);
+        // the wall-clock time measuring starts, for lining up the guard's own log with the measured requests
+        long measureFromEpochMs = System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000;
         long deadline = measureFrom + (long) (duration * 1e9);
         Recorder[] recorders = new Recorder[connections];
         long[] measureEnd = new long[connections];
@@ -238,7 +240,8 @@ public class LoadDriver {
         StringBuilder json = new StringBuilder();
         json.append("{\"label\":\"").append(label).append("\",\"url\":\"").append(url).append("\",\"client\":\"")
                 .append(clientKind).append("\",\"connections\":")
-                .append(connections).append(",\"warmupSeconds\":").append(warmup).append(",\"seconds\":")
+                .append(connections).append(",\"warmupSeconds\":").append(warmup)
+                .append(",\"measuredFromEpochMs\":").append(measureFromEpochMs).append(",\"seconds\":")
                 .append(fmt(seconds)).append(",\"requests\":").append(total).append(",\"errors\":").append(errors)
                 .append(",\"throughput\":").append(fmt(throughput)).append(",\"targetRate\":").append(fmt(rate))
                 .append(",\"latencyMs\":").append(percentiles(all))

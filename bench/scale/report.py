@@ -7,6 +7,7 @@
                                         adds to a LoadDriver result the guard's CPU time per request and the
                                         decision latencies the guard logged (lines after FROM_LINE)
 """
+import datetime
 import json
 import os
 import re
@@ -36,25 +37,40 @@ def pct(sorted_values, p):
     return sorted_values[min(len(sorted_values), rank) - 1]
 
 
+LOGGED_AT = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) ")
+
+
+def logged_at(line):
+    """The time of a guard log line (the JVM's local time, as this machine's), in seconds since the epoch; 0 if none."""
+    m = LOGGED_AT.match(line)
+    if not m:
+        return 0.0
+    return datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S").timestamp() + int(m.group(2)) / 1000.0
+
+
 def merge_guard(result_path, log_path, from_line, cpu_ms, load):
     with open(result_path) as f:
         result = json.load(f)
     server = []
     by_group = {}
+    decided = 0  # every decision of the phase, the driver's warm-up included: what the guard's CPU time was spent on
+    measured_from = result.get("measuredFromEpochMs", 0) / 1000.0
     with open(log_path, errors="replace") as f:
         for i, line in enumerate(f):
             if i >= from_line:
                 m = LATENCY.search(line)
                 if m:
-                    server.append(float(m.group(1)))
-                    by_group.setdefault(group_of(line), []).append(float(m.group(1)))
+                    decided += 1
+                    if logged_at(line) >= measured_from:
+                        server.append(float(m.group(1)))
+                        by_group.setdefault(group_of(line), []).append(float(m.group(1)))
     server.sort()
     result["serverLatencyByGroupMs"] = {}
     for g, values in sorted(by_group.items()):
         values.sort()
         result["serverLatencyByGroupMs"][g] = {"count": len(values), "p50": pct(values, 50), "p90": pct(values, 90),
                                                "p99": pct(values, 99), "max": values[-1]}
-    requests = max(1, result["requests"])
+    requests = max(1, decided)
     result["guardCpuMs"] = cpu_ms
     result["guardCpuMsPerRequest"] = round(cpu_ms / requests, 4)
     result["loadAfter"] = load

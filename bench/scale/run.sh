@@ -22,15 +22,19 @@
 #   bench/scale/run.sh all                 everything above, in that order
 #
 # Environment (defaults): SCALES="small medium large", CONNECTIONS=8 (throughput runs; latency runs use 1),
-# WARMUP=10 (s), DURATION=30 (s per measured run),
-# GUARD_JAVA_OPTS="-Xmx460m" (the heap k8s/base gives: 60 % of its 768Mi limit), CHECK_RUNS=3,
+# WARMUP=30 (s: the guard's warm-up before the measured runs), PHASE_WARMUP=5 (s each measured run sends first,
+# unmeasured, also in the guard's log: every run is a new load-driver JVM, whose own start and JIT would otherwise
+# be in its first seconds), DURATION=30 (s per measured run),
+# GUARD_JAVA_OPTS="-Xmx460m -XX:+UseSerialGC" (as deployed: the heap k8s/base gives, 60 % of its 768Mi limit, and
+# the collector its GC_CONTAINER_OPTIONS name), CHECK_RUNS=3,
 # DEFAULT_COUNT=20000, INFLIGHT=64 (API load concurrency), KEEP_ETCD=1 (keep the loaded etcd data in
 # out/etcd-<scale>/ so the next `informers` run skips the load; 0 deletes it), SKIP_BUILD=1 (`app`: only copy),
 # BIN_DIR (kube-apiserver, etcd, kubectl; default ~/.kubeapitest/k8s/1.37.2-linux-amd64), CHURN_RATE=100
 # (pod changes per second: each replacement is a delete, a create and a status write), SOAK_RATE=2000,
 # SOAK_SECONDS=600, SOAK_FILTER='^(?!dynakube|namespace|edgeconnect)' (the request files sent: NetworkPolicy changes),
-# LOAD_CLIENT=jdk (LoadDriver --client: jdk is java.net.http.HttpClient; socket is a blocking TLS socket per
-# connection, read and written by its own thread, as a Go client such as the API server does).
+# LOAD_CLIENT=socket (LoadDriver --client: socket is a blocking TLS socket per connection, read and written by its
+# own thread, as a Go client such as the API server does; jdk is java.net.http.HttpClient, whose own thread hops add
+# ~2 ms to a client-side p99 on two cores).
 # Results: out/results/*.json and *.txt; logs of every run under out/runs/.
 set -euo pipefail
 
@@ -43,10 +47,11 @@ SCALES="${SCALES:-small medium large}"
 CONNECTIONS="${CONNECTIONS:-8}"
 DECISION_ROUNDS="${DECISION_ROUNDS:-50}"
 DECISION_JAVA_OPTS="${DECISION_JAVA_OPTS:--Xmx2g}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-30}"
+PHASE_WARMUP="${PHASE_WARMUP:-5}"
 DURATION="${DURATION:-30}"
-LOAD_CLIENT="${LOAD_CLIENT:-jdk}"
-GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx460m}"
+LOAD_CLIENT="${LOAD_CLIENT:-socket}"
+GUARD_JAVA_OPTS="${GUARD_JAVA_OPTS:--Xmx460m -XX:+UseSerialGC}"
 CHECK_RUNS="${CHECK_RUNS:-3}"
 DEFAULT_COUNT="${DEFAULT_COUNT:-20000}"
 INFLIGHT="${INFLIGHT:-64}"
@@ -173,16 +178,17 @@ drive() { # drive CONNECTIONS LABEL REQUEST_DIR JSON [extra LoadDriver options]
     --client "$LOAD_CLIENT" "$@"
 }
 
-# measured NAME CONNECTIONS REQUEST_DIR [LoadDriver options]: one measured run (no warm-up: the guard is warm),
-# plus the guard's CPU time per request (/proc/PID/stat, all its threads: GC and JIT included) and the
-# decision latencies it logged itself (parse + judge, without HTTP and TLS), into $RESULTS/NAME.json
+# measured NAME CONNECTIONS REQUEST_DIR [LoadDriver options]: one measured run (the guard is warm; the driver, a new
+# JVM, sends PHASE_WARMUP seconds unmeasured first), plus the guard's CPU time per request (/proc/PID/stat, all its
+# threads: GC and JIT included, over the whole run) and the decision latencies it logged itself (parse + judge,
+# without HTTP and TLS) while the driver measured, into $RESULTS/NAME.json
 measured() {
   local name="$1" connections="$2" dir="$3" c0 c1 l0
   shift 3
   c0="$(cpu_ms "$GUARD_PID")"
   l0="$(wc -l <"$RUN/guard.log")"
   echo "--- $name (load average $(load))"
-  drive "$connections" "$name" "$dir" "$RESULTS/$name.json" --warmup 0 "$@"
+  drive "$connections" "$name" "$dir" "$RESULTS/$name.json" --warmup "$PHASE_WARMUP" "$@"
   c1="$(cpu_ms "$GUARD_PID")"
   python3 "$HERE/report.py" merge-guard "$RESULTS/$name.json" "$RUN/guard.log" "$l0" "$((c1 - c0))" "$(load)"
 }

@@ -216,32 +216,28 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
      * For each connection of {@code now}, the index in {@code before} of the very same connection object, else -1,
      * judging the new ones with {@code fresh} (without making their objects: a namespace's connections to a place its
      * pods reach alike are judged once); null unless both are runs. A connection is the very same one exactly when its
-     * run is: a run's objects are its own.
+     * run is: a run's objects are its own, so the answer is a stretch per run.
      */
-    public static int[] sameConnections(List<FlowConnection> now, List<FlowConnection> before,
+    public static SameConnections sameConnections(List<FlowConnection> now, List<FlowConnection> before,
             FreshConnections fresh) {
         if (!(now instanceof AppRuns runsNow) || !(before instanceof AppRuns runsBefore)) {
             return null;
         }
-        int[] same = new int[runsNow.size()];
+        int[] from = new int[runsNow.runs.length];
         int at = 0; // in runsBefore
         for (int r = 0; r < runsNow.runs.length; r++) {
             Run run = runsNow.runs[r];
             while (at < runsBefore.runs.length && runsBefore.runs[at].namespace.compareTo(run.namespace) < 0) {
                 at++;
             }
-            int start = runsNow.starts[r];
             if (at < runsBefore.runs.length && runsBefore.runs[at] == run) {
-                for (int c = 0; c < run.size(); c++) {
-                    same[start + c] = runsBefore.starts[at] + c;
-                }
-                at++;
+                from[r] = runsBefore.starts[at++];
             } else {
-                Arrays.fill(same, start, start + run.size(), -1);
-                run.judge(start, fresh);
+                from[r] = -1;
+                run.judge(runsNow.starts[r], fresh);
             }
         }
-        return same;
+        return SameConnections.ofStretches(runsNow.starts, from);
     }
 
     /** The runs, and whether they differ from those they were made from. */

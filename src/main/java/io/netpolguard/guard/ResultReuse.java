@@ -1,6 +1,7 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.dynatrace.AppRuns;
+import io.netpolguard.dynatrace.SameConnections;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.netpol.Cidr;
@@ -70,10 +71,11 @@ final class ResultReuse {
      * order), so a replaced namespace costs its own connections, not the flow's.
      */
     private static List<ConnectionResult> connections(RequiredFlow flow, FlowResult previous, PolicyEngine engine) {
-        int[] same = sameConnections(flow, previous.flow());
-        List<ConnectionResult> connections = new ArrayList<>(same.length);
-        for (int c = 0; c < same.length; c++) {
-            connections.add(same[c] >= 0 ? previous.connections().get(same[c])
+        SameConnections same = sameConnections(flow, previous.flow());
+        List<ConnectionResult> connections = new ArrayList<>(same.size());
+        for (int c = 0; c < same.size(); c++) {
+            int before = same.at(c);
+            connections.add(before >= 0 ? previous.connections().get(before)
                     : FlowEvaluator.evaluate(flow.connections().get(c), engine));
         }
         return connections;
@@ -85,7 +87,7 @@ final class ResultReuse {
      * connection at hand (flows from the monitored apps list their connections by namespace, in name order), so a
      * replaced namespace costs its own connections, not the flow's.
      */
-    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous) {
+    static SameConnections sameConnections(RequiredFlow flow, RequiredFlow previous) {
         return sameConnections(flow, previous, IGNORED);
     }
 
@@ -94,9 +96,10 @@ final class ResultReuse {
      * {@code previous} to {@code fresh} (with its index) as soon as it is known new: the walk has just read its ends, so judging it then
      * reads them from the cache.
      */
-    static int[] sameConnections(RequiredFlow flow, RequiredFlow previous, AppRuns.FreshConnections fresh) {
-        int[] byRuns = AppRuns.sameConnections(flow.connections(), previous.connections(), fresh);
-        return byRuns != null ? byRuns : sameConnections(flow.connections(), null, previous.connections(), null, fresh);
+    static SameConnections sameConnections(RequiredFlow flow, RequiredFlow previous, AppRuns.FreshConnections fresh) {
+        SameConnections byRuns = AppRuns.sameConnections(flow.connections(), previous.connections(), fresh);
+        return byRuns != null ? byRuns
+                : SameConnections.of(sameConnections(flow.connections(), null, previous.connections(), null, fresh));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.netpolguard.guard;
 
 import io.netpolguard.dynatrace.AppRuns;
+import io.netpolguard.dynatrace.SameConnections;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.netpol.Cidr;
@@ -8,7 +9,6 @@ import io.netpolguard.netpol.Connection;
 import io.netpolguard.netpol.Endpoint;
 import io.netpolguard.netpol.PolicyEngine;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -102,7 +102,7 @@ final class SamePoliciesEvaluation {
         List<FlowConnection> flowConnections = flow.connections();
         // each new connection's status, found while the walk has its ends at hand; OUTSIDE_POLICY: judged in full later
         byte[] status = new byte[flowConnections.size()];
-        int[] same = ResultReuse.sameConnections(flow, previous.flow(), new AppRuns.FreshConnections() {
+        SameConnections same = ResultReuse.sameConnections(flow, previous.flow(), new AppRuns.FreshConnections() {
             @Override
             public void judge(Connection connection, int index) {
                 status[index] = statusNow(connection, engine);
@@ -120,21 +120,10 @@ final class SamePoliciesEvaluation {
                 }
             }
         });
-        byte[] before = statuses.each();
-        for (int c = 0; c < same.length; c++) {
-            if (same[c] >= 0) {
-                status[c] = before[same[c]];
-            }
-        }
+        same.copyKept(statuses.each(), status);
         RejudgedConnections connections = withStatuses(flowConnections, status, same, previous, engine);
         if (inNamespace.length > 0) {
-            int[] now = new int[previous.connections().size()]; // for each connection before, its index now, or -1
-            Arrays.fill(now, -1);
-            for (int c = 0; c < same.length; c++) {
-                if (same[c] >= 0) {
-                    now[same[c]] = c;
-                }
-            }
+            int[] now = same.inverse(previous.connections().size()); // for each connection before, its index now, or -1
             for (int k : inNamespace) {
                 if (now[k] >= 0) {
                     judge(connections, now[k], flowConnections.get(now[k]), engine);
@@ -149,19 +138,34 @@ final class SamePoliciesEvaluation {
      * here): a connection kept from {@code previous} ({@code same}: its index there, or -1; null for none) reads its
      * result there, a new one gets its verdict when read.
      */
-    private static RejudgedConnections withStatuses(List<FlowConnection> flowConnections, byte[] status, int[] same,
-            FlowResult previous, PolicyEngine engine) {
+    private static RejudgedConnections withStatuses(List<FlowConnection> flowConnections, byte[] status,
+            SameConnections same, FlowResult previous, PolicyEngine engine) {
         Map<Integer, ConnectionResult> outside = new HashMap<>();
-        for (int c = 0; c < status.length; c++) {
+        if (same == null) {
+            judgeOutsidePolicy(flowConnections, status, 0, status.length, outside, engine);
+        } else {
+            for (int s = 0; s < same.stretches(); s++) {
+                if (same.isNew(s)) { // a kept status is never OUTSIDE_POLICY
+                    judgeOutsidePolicy(flowConnections, status, same.start(s), same.end(s), outside, engine);
+                }
+            }
+        }
+        return RejudgedConnections.derived(status, c -> {
+            int before = same == null ? -1 : same.at(c);
+            return before >= 0 ? previous.connections().get(before) : outside.get(c);
+        }, c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
+    }
+
+    /** The connections from {@code from} to {@code to} (exclusive) whose status is OUTSIDE_POLICY are judged in full. */
+    private static void judgeOutsidePolicy(List<FlowConnection> flowConnections, byte[] status, int from, int to,
+            Map<Integer, ConnectionResult> outside, PolicyEngine engine) {
+        for (int c = from; c < to; c++) {
             if (status[c] == OUTSIDE_POLICY) {
                 ConnectionResult result = FlowEvaluator.evaluate(flowConnections.get(c), engine);
                 outside.put(c, result);
                 status[c] = (byte) result.status().ordinal();
             }
         }
-        return RejudgedConnections.derived(status,
-                c -> same != null && same[c] >= 0 ? previous.connections().get(same[c]) : outside.get(c),
-                c -> FlowEvaluator.evaluate(flowConnections.get(c), engine));
     }
 
     private static final FlowStatus[] STATUSES = FlowStatus.values();
