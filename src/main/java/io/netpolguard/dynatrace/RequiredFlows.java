@@ -91,7 +91,7 @@ public final class RequiredFlows {
     private static DynaKube dynaKube(ClusterSnapshot snapshot, String owner) {
         for (GenericKubernetesResource resource : snapshot.dynaKubes()) {
             if (owner.equals(ownerOf("DynaKube", resource.getMetadata().getNamespace(), resource.getMetadata().getName()))) {
-                return DynaKubeReader.read(resource);
+                return ReadOnce.dynaKube(resource);
             }
         }
         return null;
@@ -293,7 +293,7 @@ public final class RequiredFlows {
     private static List<Object> readAll(List<GenericKubernetesResource> resources, boolean dynaKube) {
         List<Object> read = new ArrayList<>();
         for (GenericKubernetesResource resource : resources) {
-            read.add(dynaKube ? DynaKubeReader.read(resource) : EdgeConnectReader.read(resource));
+            read.add(dynaKube ? ReadOnce.dynaKube(resource) : ReadOnce.edgeConnect(resource));
         }
         return read;
     }
