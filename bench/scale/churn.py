@@ -70,6 +70,9 @@ def main():
         if "serverLatencyMs" in run:
             result["guardLoggedP50Ms"] = run["serverLatencyMs"]["p50"]
             result["guardLoggedP99Ms"] = run["serverLatencyMs"]["p99"]
+            if "serverCpuMs" in run:
+                result["guardLoggedCpuP50Ms"] = run["serverCpuMs"]["p50"]
+                result["guardLoggedCpuP99Ms"] = run["serverCpuMs"]["p99"]
     print(json.dumps(result))
 
 

@@ -14,6 +14,7 @@ import re
 import sys
 
 LATENCY = re.compile(r" latency=([0-9.]+)ms")
+CPU = re.compile(r" cpu=([0-9.]+)ms")
 OBJECT = re.compile(r" kind=(\S+) object=([^/ ]+)/")
 NAMED_GROUPS = {"dynatrace": "hot-dynatrace", "kube-system": "kube-system", "hot-app": "hot-app", "bench-20": "bench-20",
                 "bench-200": "bench-200"}
@@ -52,6 +53,7 @@ def merge_guard(result_path, log_path, from_line, cpu_ms, load):
     with open(result_path) as f:
         result = json.load(f)
     server = []
+    server_cpu = []  # the deciding thread's CPU time, where the guard logs it
     by_group = {}
     decided = 0  # every decision of the phase, the driver's warm-up included: what the guard's CPU time was spent on
     measured_from = result.get("measuredFromEpochMs", 0) / 1000.0
@@ -63,8 +65,12 @@ def merge_guard(result_path, log_path, from_line, cpu_ms, load):
                     decided += 1
                     if logged_at(line) >= measured_from:
                         server.append(float(m.group(1)))
+                        cpu = CPU.search(line)
+                        if cpu:
+                            server_cpu.append(float(cpu.group(1)))
                         by_group.setdefault(group_of(line), []).append(float(m.group(1)))
     server.sort()
+    server_cpu.sort()
     result["serverLatencyByGroupMs"] = {}
     for g, values in sorted(by_group.items()):
         values.sort()
@@ -76,11 +82,16 @@ def merge_guard(result_path, log_path, from_line, cpu_ms, load):
     result["loadAfter"] = load
     result["serverLatencyMs"] = {"count": len(server), "p50": pct(server, 50), "p90": pct(server, 90),
                                  "p99": pct(server, 99), "max": server[-1] if server else 0}
+    if server_cpu:
+        result["serverCpuMs"] = {"count": len(server_cpu), "p50": pct(server_cpu, 50), "p90": pct(server_cpu, 90),
+                                 "p99": pct(server_cpu, 99), "max": server_cpu[-1]}
     with open(result_path, "w") as f:
         json.dump(result, f)
         f.write("\n")
     print(f"guard CPU {cpu_ms / requests:.3f} ms per request; guard-logged decision latency ms "
-          f"p50 {pct(server, 50):.3f} p99 {pct(server, 99):.3f} ({len(server)} decisions); load average after {load}")
+          f"p50 {pct(server, 50):.3f} p99 {pct(server, 99):.3f} ({len(server)} decisions)"
+          + (f", its CPU time p50 {pct(server_cpu, 50):.3f} p99 {pct(server_cpu, 99):.3f}" if server_cpu else "")
+          + f"; load average after {load}")
 
 
 def load_json(path):

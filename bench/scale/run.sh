@@ -397,7 +397,8 @@ churn_phase() {
   curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" >"$RUN/metrics-$name-0.txt"
   c0="$(cpu_ms "$GUARD_PID")"; t0="$(now_ms)"; l0="$(wc -l <"$RUN/guard.log")"
   if [[ $# -gt 0 ]]; then
-    drive 1 "churn-$name" "$OUT/$SCALE/requests" "$RESULTS/churn-$name-decisions.json" --warmup 0 --duration "$seconds" "$@" \
+    drive 1 "churn-$name" "$OUT/$SCALE/requests" "$RESULTS/churn-$name-decisions.json" --warmup "$PHASE_WARMUP" \
+      --duration "$seconds" "$@" \
       >"$RUN/driver-$name.txt"
   else
     sleep "$seconds"

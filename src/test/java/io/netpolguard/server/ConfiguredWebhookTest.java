@@ -134,6 +134,7 @@ class ConfiguredWebhookTest {
                 + "change (" + reason).hasSizeLessThanOrEqualTo(256);
         assertThat(decisions).anySatisfy(line -> assertThat(line)
                 .contains("object=dynatrace/allow-webhook-from-control-plane operation=UPDATE", "decision=warn")
+                .containsPattern(" latency=\\d+\\.\\d{3}ms cpu=\\d+\\.\\d{3}ms ")
                 .contains("unverifiable=[control-plane->webhook: " + reason));
 
         server.useSource(new ManifestSource(List.of(exampleWithWebhookIngressFrom(dir, "172.18.0.0/25"))));
