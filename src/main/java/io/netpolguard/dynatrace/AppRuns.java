@@ -175,25 +175,9 @@ public final class AppRuns extends AbstractList<FlowConnection> implements Rando
     }
 
     private int runOf(int index) {
-        if (index < 0 || index >= size()) {
-            throw new IndexOutOfBoundsException(index);
-        }
-        int hint = lastRun;
-        if (hint < runs.length && starts[hint] <= index && index < starts[hint + 1]) {
-            return hint;
-        }
-        int low = 0;
-        int high = runs.length - 1;
-        while (low < high) { // the last run starting at or before index
-            int middle = (low + high + 1) >>> 1;
-            if (starts[middle] <= index) {
-                low = middle;
-            } else {
-                high = middle - 1;
-            }
-        }
-        lastRun = low;
-        return low;
+        int run = SameConnections.stretchAt(starts, runs.length, index, lastRun);
+        lastRun = run;
+        return run;
     }
 
     /** What judges the connections found new, given by index. */

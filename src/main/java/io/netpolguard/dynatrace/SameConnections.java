@@ -88,24 +88,32 @@ public final class SameConnections {
     }
 
     private int stretchOf(int c) {
-        if (c < 0 || c >= size()) {
-            throw new IndexOutOfBoundsException(c);
+        int stretch = stretchAt(starts, from.length, c, lastStretch);
+        lastStretch = stretch;
+        return stretch;
+    }
+
+    /**
+     * Of {@code count} stretches starting at {@code starts} (ascending; {@code starts[count]} the size), the one that
+     * holds {@code index}: {@code hint} when it does (reads come mostly in order), else found by bisection.
+     */
+    static int stretchAt(int[] starts, int count, int index, int hint) {
+        if (index < 0 || index >= starts[count]) {
+            throw new IndexOutOfBoundsException(index);
         }
-        int hint = lastStretch;
-        if (hint < from.length && starts[hint] <= c && c < starts[hint + 1]) {
+        if (hint < count && starts[hint] <= index && index < starts[hint + 1]) {
             return hint;
         }
         int low = 0;
-        int high = from.length - 1;
-        while (low < high) { // the last stretch starting at or before c
+        int high = count - 1;
+        while (low < high) { // the last stretch starting at or before index
             int middle = (low + high + 1) >>> 1;
-            if (starts[middle] <= c) {
+            if (starts[middle] <= index) {
                 low = middle;
             } else {
                 high = middle - 1;
             }
         }
-        lastStretch = low;
         return low;
     }
 }
