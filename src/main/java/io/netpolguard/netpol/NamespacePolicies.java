@@ -40,6 +40,8 @@ public final class NamespacePolicies {
     private final boolean egressAlike;
     /** What selects every pod (the lists of {@link #isolatingAlike}), once asked for; threads may race to set it. */
     private volatile Selection selectedAlike;
+    /** {@link #alikeEgressToOutside}, once asked for; threads may race to set it. */
+    private volatile Object alikeEgressToOutside;
 
     public NamespacePolicies(List<CompiledPolicy> policies) {
         this(policies, null, null, null);
@@ -114,6 +116,19 @@ public final class NamespacePolicies {
             selectedAlike = alike;
         }
         return alike.isolating(direction);
+    }
+
+    /**
+     * Where {@link #isolatingAlike}{@code (EGRESS)} is not null: what its rules can say about a peer that is not a
+     * selectable pod ({@link OutsideRules}), one object for every namespace whose list has that shape.
+     */
+    Object alikeEgressToOutside() {
+        Object made = alikeEgressToOutside;
+        if (made == null) {
+            made = OutsideRules.of(isolatingAlike(Direction.EGRESS), Direction.EGRESS);
+            alikeEgressToOutside = made;
+        }
+        return made;
     }
 
     private static void remember(Map<LabelSet, Selection> cache, LabelSet key, Selection selection) {

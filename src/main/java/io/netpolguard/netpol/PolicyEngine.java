@@ -2,6 +2,7 @@ package io.netpolguard.netpol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answers "is this new connection allowed?": allowed iff the egress side of the source and the ingress side of
@@ -185,8 +186,20 @@ public final class PolicyEngine {
                 && last.protocol == connection.protocol()) {
             return last.outcome;
         }
-        Outcome outcome = peerClasses.decide(isolating, direction, pod, peer, () -> rangesOf(peer), connection,
-                () -> decide(direction, peer, connection, isolating, rangesOf(peer))).outcome();
+        boolean toOutside = alike != null && direction == Direction.EGRESS
+                && !(peer instanceof PodEndpoint peerPod && !peerPod.hostNetwork());
+        OutsideKey outsideKey = toOutside
+                ? new OutsideKey(inNamespace.alikeEgressToOutside(), peer, connection.port(), connection.protocol()) : null;
+        Outcome shared = toOutside ? outsideOutcomes.get(outsideKey) : null;
+        Outcome outcome = shared != null ? shared : peerClasses.decide(isolating, direction, pod, peer,
+                () -> rangesOf(peer), connection, () -> decide(direction, peer, connection, isolating, rangesOf(peer)))
+                .outcome();
+        if (toOutside && shared == null) {
+            if (outsideOutcomes.size() >= OUTSIDE_LIMIT) {
+                outsideOutcomes.clear();
+            }
+            outsideOutcomes.put(outsideKey, outcome);
+        }
         lastSide = new LastSide(isolating, direction, peer, connection.destination(), connection.port(),
                 connection.protocol(), outcome);
         return outcome;
@@ -202,6 +215,28 @@ public final class PolicyEngine {
     private record LastSide(List<CompiledPolicy> isolating, Direction direction, Endpoint peer, Endpoint destination,
             int port, Protocol protocol, Outcome outcome) {
     }
+
+    /**
+     * Egress outcomes of namespaces whose pods are isolated alike toward a peer that is not a selectable pod: equal for
+     * every namespace whose isolating rules have the same shape ({@link OutsideRules}), so the apps of hundreds of
+     * namespaces sending to the tenant are judged once per shape. The peer by identity (its ranges follow from it),
+     * and for egress it is the destination, whose named ports no rule can match.
+     */
+    private record OutsideKey(Object shape, Endpoint peer, int port, Protocol protocol) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof OutsideKey o && o.shape == shape && o.peer == peer && o.port == port
+                    && o.protocol == protocol;
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(shape) * 31 + System.identityHashCode(peer)) * 31 + port;
+        }
+    }
+
+    private static final int OUTSIDE_LIMIT = 10_000;
+    private final Map<OutsideKey, Outcome> outsideOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Whether NetworkPolicies alone decide: no cluster-wide policy, no policy of a kind the guard does not evaluate. */
     private boolean networkPolicyOnly() {
