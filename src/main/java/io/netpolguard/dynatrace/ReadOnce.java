@@ -8,10 +8,12 @@ import java.util.function.Function;
 /**
  * DynaKubes and EdgeConnects read from their resource objects once: snapshots made from one another share those
  * objects, and deriving a change's flows reads each several times (its JSON tree made each time). Keyed by identity,
- * so an object read is the very object of a snapshot; the few entries are dropped together at a bound.
+ * so an object read is the very object of a snapshot. Every admission request adds its own object, so the bound is
+ * small: entries are dropped together before they live long enough to reach the old generation, and the few stored
+ * DynaKubes are read again after each drop.
  */
 final class ReadOnce {
-    private static final int LIMIT = 512;
+    private static final int LIMIT = 32;
     private static final Map<HasMetadata, Object> READ = new IdentityHashMap<>();
 
     private ReadOnce() {

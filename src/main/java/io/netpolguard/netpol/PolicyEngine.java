@@ -219,19 +219,21 @@ public final class PolicyEngine {
     /**
      * Egress outcomes of namespaces whose pods are isolated alike toward a peer that is not a selectable pod: equal for
      * every namespace whose isolating rules have the same shape ({@link OutsideRules}), so the apps of hundreds of
-     * namespaces sending to the tenant are judged once per shape. The peer by identity (its ranges follow from it),
-     * and for egress it is the destination, whose named ports no rule can match.
+     * namespaces sending to the tenant are judged once per shape. The peer (for egress also the destination, whose
+     * declared ports named ports resolve against) by value, not identity: an engine that lives on (the cluster's, not a
+     * request's projection) is asked about the peers each request derives anew, and keys by identity would pile up
+     * there until the bound.
      */
     private record OutsideKey(Object shape, Endpoint peer, int port, Protocol protocol) {
         @Override
         public boolean equals(Object other) {
-            return other instanceof OutsideKey o && o.shape == shape && o.peer == peer && o.port == port
-                    && o.protocol == protocol;
+            return other instanceof OutsideKey o && o.shape == shape && o.port == port && o.protocol == protocol
+                    && (o.peer == peer || o.peer.equals(peer));
         }
 
         @Override
         public int hashCode() {
-            return (System.identityHashCode(shape) * 31 + System.identityHashCode(peer)) * 31 + port;
+            return (System.identityHashCode(shape) * 31 + peer.hashCode()) * 31 + port;
         }
     }
 
