@@ -12,18 +12,18 @@ import java.util.function.Function;
  * small: entries are dropped together before they live long enough to reach the old generation, and the few stored
  * DynaKubes are read again after each drop.
  */
-final class ReadOnce {
+public final class ReadOnce {
     private static final int LIMIT = 32;
     private static final Map<HasMetadata, Object> READ = new IdentityHashMap<>();
 
     private ReadOnce() {
     }
 
-    static DynaKube dynaKube(HasMetadata resource) {
+    public static DynaKube dynaKube(HasMetadata resource) {
         return (DynaKube) read(resource, DynaKubeReader::read);
     }
 
-    static EdgeConnect edgeConnect(HasMetadata resource) {
+    public static EdgeConnect edgeConnect(HasMetadata resource) {
         return (EdgeConnect) read(resource, EdgeConnectReader::read);
     }
 

@@ -3,10 +3,9 @@ package io.netpolguard.guard;
 import io.netpolguard.cluster.Change;
 import io.netpolguard.cluster.ChangeProjector;
 import io.netpolguard.cluster.ClusterSnapshot;
-import io.netpolguard.dynatrace.DynaKubeReader;
-import io.netpolguard.dynatrace.EdgeConnectReader;
 import io.netpolguard.dynatrace.FlowConnection;
 import io.netpolguard.dynatrace.OperatorNamespace;
+import io.netpolguard.dynatrace.ReadOnce;
 import io.netpolguard.dynatrace.RequiredFlow;
 import io.netpolguard.dynatrace.RequiredFlows;
 import io.netpolguard.netpol.ClusterPolicy;
@@ -205,8 +204,9 @@ public final class Guard {
 
     /** What could not be read in the changed DynaKube or EdgeConnect, each naming the object. */
     private static List<String> problemsOf(Change.DynatraceChange change) {
-        List<String> problems = "DynaKube".equals(change.kind()) ? DynaKubeReader.read(change.object()).problems()
-                : EdgeConnectReader.read(change.object()).problems();
+        // the object is the one the projected snapshot holds: read once for these problems and for its flows
+        List<String> problems = "DynaKube".equals(change.kind()) ? ReadOnce.dynaKube(change.object()).problems()
+                : ReadOnce.edgeConnect(change.object()).problems();
         return problems.stream().map(p -> change.kind() + " " + change.namespace() + "/" + change.name() + ": " + p)
                 .toList();
     }
